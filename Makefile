@@ -1,0 +1,38 @@
+# `make demo` and `make test` do all set-up on a fresh Debian or Raspberry Pi OS machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates
+
+.PHONY: demo test lint format system-packages bench clean
+
+system-packages:
+	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
+
+$(VENV)/.installed: setup.py pyproject.toml
+	@$(MAKE) --no-print-directory system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/kiosk demo
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed
+	$(BIN)/kiosk bench queue
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache artifacts

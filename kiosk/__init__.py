@@ -1,0 +1,1 @@
+"""LAPOR! accessible kiosk: dialog engine, durable complaint store, forwarder and API adapters."""

@@ -1,0 +1,108 @@
+"""What the forwarder and the follow-up need from a central complaint API, and its typed failures.
+
+One adapter a central API (LAPOR! v3 now, Open311 later) implements
+`ComplaintApi`. Failures are typed by what they mean for delivery, not by
+HTTP details: only `NoAnswer` leaves it open whether a report was stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kiosk.report import Report
+
+
+class ApiError(Exception):
+    """Base of every failure of a central API call; the message never holds credentials."""
+
+
+class Rejected(ApiError):
+    """The API refused the request as invalid (4xx): retrying the same request will not help."""
+
+    def __init__(self, status: int, reasons: list[str]) -> None:
+        super().__init__(f"HTTP {status}: {'; '.join(reasons) or 'no reason given'}")
+        self.status = status
+        self.reasons = reasons
+
+
+class Unauthorized(ApiError):
+    """Credentials refused (401/403): a configuration problem, not the report's fault."""
+
+
+class NotFound(ApiError):
+    """The complaint asked for does not exist at the API."""
+
+
+class Unavailable(ApiError):
+    """The request was not processed (refused connection, 429, 5xx answer): safe to send again."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class NoAnswer(ApiError):
+    """The request was sent but no usable answer came: it may or may not have been processed."""
+
+
+@dataclass(frozen=True)
+class CreatedComplaint:
+    complaint_id: str
+    tracking_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    date: str
+    status_old: str
+    status_new: str
+    institution_from: str
+    institution_to: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    date: str
+    institution: str
+    content: str
+
+
+@dataclass(frozen=True)
+class ComplaintStatus:
+    complaint_id: str
+    tracking_id: str | None
+    status_name: str
+    agency: str | None
+    changes: list[StatusChange] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
+
+
+REFERENCE_KINDS = ("institutions", "categories", "locations")
+
+
+class ComplaintApi(Protocol):
+    supports_reference_lookup: bool
+    """Whether `find_by_reference` is available to reconcile an unanswered create."""
+
+    def upload_attachment(self, filename: str, mime: str, data: bytes) -> str:
+        """Upload one file; return the API's id for it."""
+        ...
+
+    def create_complaint(
+        self, report: Report, reference: str, attachment_ids: list[str]
+    ) -> CreatedComplaint:
+        """File the report; `reference` is the kiosk's own key, carried along for lookups."""
+        ...
+
+    def find_by_reference(self, reference: str) -> CreatedComplaint | None:
+        """The complaint filed with this kiosk reference, if the API has it."""
+        ...
+
+    def complaint_status(self, complaint_id: str) -> ComplaintStatus:
+        """Where the complaint stands, with its history and the agencies' answers."""
+        ...
+
+    def reference_list(self, kind: str) -> list[dict]:
+        """Agencies, categories or locations as `[{"id": ..., "name": ...}]`."""
+        ...

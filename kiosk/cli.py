@@ -1,0 +1,296 @@
+"""The `kiosk` command line: file, forward, inspect and follow up reports from a shell.
+
+Exit codes: 0 done; 1 the job could not be done (store not writable, API
+unreachable or refusing the credentials, report unknown); 2 bad input or
+configuration (nothing was stored); 3 another forwarder already runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sqlite3
+import sys
+import threading
+from contextlib import closing
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+from kiosk import outbox
+from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.db import StoreError, connect
+from kiosk.i18n import text
+from kiosk.receipt import format_code, normalize_code
+from kiosk.report import ReportInvalid, parse_reports_file, report_from_json
+from kiosk.store import save_report
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
+
+
+class CommandError(Exception):
+    """A failure to report on stderr with its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _open_store(config: KioskConfig) -> sqlite3.Connection:
+    try:
+        return connect(config.db_path)
+    except StoreError as error:
+        raise CommandError(str(error)) from None
+
+
+def _api(config: KioskConfig):
+    from kiosk.adapters.lapor_v3 import LaporV3Client
+
+    if not config.lapor.auth_key or not config.lapor.token:
+        raise CommandError(
+            "LAPOR! credentials are not configured: set [lapor] credentials_file "
+            "(run `kiosk provision`, or `kiosk lapor-sim --write-config FILE` for the simulator)",
+            EXIT_BAD_INPUT,
+        )
+    return LaporV3Client(config.lapor, config.terminal.id)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def cmd_submit(args: argparse.Namespace, config: KioskConfig) -> int:
+    path = Path(args.file)
+    try:
+        payload = sys.stdin.read() if args.file == "-" else path.read_text("utf-8")
+        items = parse_reports_file(payload)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise CommandError(f"{args.file}: {error}; nothing was stored", EXIT_BAD_INPUT) from None
+    root = Path.cwd() if args.file == "-" else path.parent
+    reports, problems = [], []
+    for number, raw in enumerate(items, start=1):
+        try:
+            reports.append(report_from_json(raw, root))
+        except ReportInvalid as invalid:
+            problems += [f"report {number}: {message}" for message in invalid.messages(args.lang)]
+    if problems:
+        raise CommandError("\n".join([*problems, "nothing was stored"]), EXIT_BAD_INPUT)
+    with closing(_open_store(config)) as conn:
+        for report in reports:
+            try:
+                stored = save_report(conn, report, config.terminal.number)
+            except Exception as error:
+                raise CommandError(
+                    f"the store cannot be written ({error}); reports whose codes were printed"
+                    " are safe, the others were not stored"
+                ) from None
+            print(stored.code, flush=True)
+    return EXIT_OK
+
+
+def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.forwarder import Forwarder, ForwarderBusy, acquire_lock
+
+    try:
+        lock = acquire_lock(config.data.dir)
+    except ForwarderBusy as error:
+        raise CommandError(str(error), EXIT_BUSY) from None
+    api = _api(config)
+    with lock, closing(_open_store(config)) as conn:
+        forwarder = Forwarder(conn, api, config.forwarder, config.data.retention_days * 86400)
+        if args.once:
+            forwarder.run_once()
+        else:
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            signal.signal(signal.SIGINT, lambda *_: stop.set())
+            forwarder.run(until_empty=args.until_empty, stop=stop)
+        counts = outbox.counts(conn)
+    print(json.dumps(counts))
+    if forwarder.api_reachable is False:
+        raise CommandError("LAPOR! cannot be reached now; the reports stay queued and safe")
+    return EXIT_OK
+
+
+def cmd_queue(args: argparse.Namespace, config: KioskConfig) -> int:
+    with closing(_open_store(config)) as conn:
+        if args.action == "status":
+            counts = outbox.counts(conn)
+            if args.json:
+                print(json.dumps(counts))
+            else:
+                for state, count in counts.items():
+                    print(f"{state:13} {count}")
+            return EXIT_OK
+        if args.action == "list":
+            for item in outbox.listing(conn, args.state):
+                print(
+                    f"{format_code(item.code)}  {item.state:12}  attempts={item.attempts}"
+                    f"  complaint={item.complaint_id or '-'}  {item.last_error or ''}".rstrip()
+                )
+            return EXIT_OK
+        code = normalize_code(args.code or "")
+        if code is None:
+            raise CommandError(text("code.invalid", args.lang), EXIT_BAD_INPUT)
+        item = outbox.by_code(conn, code)
+        if item is None:
+            raise CommandError(text("code.unknown", args.lang))
+        if item.state not in ("rejected", "needs_review", "queued"):
+            raise CommandError(f"{format_code(code)} is {item.state}: nothing to retry")
+        outbox.requeue(conn, item.report_uuid)
+        print(f"{format_code(code)} queued again")
+    return EXIT_OK
+
+
+def cmd_track(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.tracking import track
+
+    api = _api(config) if config.lapor.auth_key else None
+    with closing(_open_store(config)) as conn:
+        result = track(conn, api, args.code, args.lang, allow_complaint_id=True)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "problem": result.problem,
+                    "sentence": result.sentence,
+                    "code": result.item.code if result.item else None,
+                    "state": result.item.state if result.item else None,
+                    "complaint_id": result.item.complaint_id if result.item else None,
+                    "status": asdict(result.status) if result.status else None,
+                    "fetched_at": result.fetched_at,
+                    "offline": result.offline,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(result.sentence)
+        for followup in result.status.followups if result.status else []:
+            print(f"- {followup.date} {followup.institution}: {followup.content}")
+    if result.problem == "invalid":
+        return EXIT_BAD_INPUT
+    return EXIT_FAILED if result.problem else EXIT_OK
+
+
+def cmd_refdata(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk import refdata
+    from kiosk.adapters.base import REFERENCE_KINDS, ApiError
+
+    with closing(_open_store(config)) as conn:
+        if args.action == "sync":
+            try:
+                print(json.dumps(refdata.sync(conn, _api(config))))
+            except ApiError as error:
+                raise CommandError(f"reference lists not synced: {error}") from None
+            return EXIT_OK
+        for kind in REFERENCE_KINDS:
+            listing = refdata.get(conn, kind)
+            when = (
+                datetime.fromtimestamp(listing.fetched_at).isoformat(timespec="seconds")
+                if listing.fetched_at
+                else "bundled"
+            )
+            print(f"{kind}: {len(listing.items)} ({when})")
+    return EXIT_OK
+
+
+def cmd_lapor_sim(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.simulator.cli import run
+
+    return run(args)
+
+
+def cmd_bench(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.bench import run_bench
+
+    print(json.dumps(run_bench(args.target, args.reports), indent=None if args.json else 2))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.demo import run_demo
+
+    return run_demo(keep=args.keep)
+
+
+# -- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="LAPOR! accessible kiosk: reports, queue, follow-up."
+    )
+    parser.add_argument("--config", type=Path, help="configuration TOML (default $KIOSK_CONFIG)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler, help_text: str, needs_config: bool = True):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler, needs_config=needs_config)
+        return sub
+
+    def language_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--lang", choices=("id", "en"), help="language of messages")
+
+    submit = command(
+        "submit", cmd_submit, "store reports from a JSON or JSON Lines file (- = stdin)"
+    )
+    submit.add_argument("file")
+    language_option(submit)
+
+    forward = command("forward", cmd_forward, "deliver queued reports to LAPOR!")
+    mode = forward.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="one pass over what is due")
+    mode.add_argument("--until-empty", action="store_true", help="stop when nothing waits")
+
+    queue = command("queue", cmd_queue, "inspect and drive the outbox")
+    queue.add_argument("action", choices=("status", "list", "retry"))
+    queue.add_argument("code", nargs="?", help="receipt code (for retry)")
+    queue.add_argument("--json", action="store_true")
+    queue.add_argument("--state", choices=outbox.STATES, help="list only this state")
+    language_option(queue)
+
+    track_cmd = command("track", cmd_track, "follow a report up by receipt code or complaint id")
+    track_cmd.add_argument("code")
+    track_cmd.add_argument("--json", action="store_true")
+    language_option(track_cmd)
+
+    refdata_cmd = command("refdata", cmd_refdata, "agencies, categories and locations")
+    refdata_cmd.add_argument("action", choices=("show", "sync"))
+
+    sim = command("lapor-sim", cmd_lapor_sim, "run the local LAPOR! simulator", needs_config=False)
+    from kiosk.simulator.cli import add_arguments
+
+    add_arguments(sim)
+
+    bench = command("bench", cmd_bench, "measure performance", needs_config=False)
+    bench.add_argument("target", choices=("queue",))
+    bench.add_argument("--json", action="store_true", help="one line of JSON")
+    bench.add_argument("--reports", type=int, default=300, help="reports per run")
+
+    demo = command("demo", cmd_demo, "the whole pipeline against a local simulator", False)
+    demo.add_argument("--keep", action="store_true", help="keep the temporary data directory")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    # A file-size limit (a full disk) must give an error, not kill the process.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        config = load_config(args.config) if args.needs_config else None
+        if config and getattr(args, "lang", "unset") is None:
+            args.lang = config.terminal.default_language
+        return args.handler(args, config)
+    except ConfigError as error:
+        print(f"kiosk: configuration: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CommandError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return error.code

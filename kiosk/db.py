@@ -1,0 +1,124 @@
+"""The terminal's SQLite database: WAL, durable commits, versioned schema migrations.
+
+Every write is one explicit transaction (`with transaction(conn):`) committed
+with `synchronous=FULL`, so that when it returns the data survives a power
+cut. The kiosk UI and the forwarder are separate processes on one file; WAL
+lets them read while the other writes, and `busy_timeout` serialises writers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# Each entry moves the schema one version up; never edit a released entry, append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE reports (
+        uuid TEXT PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        classification TEXT NOT NULL,
+        title TEXT NOT NULL,
+        content TEXT NOT NULL,
+        date_of_incident TEXT NOT NULL,
+        location TEXT NOT NULL,
+        category_id INTEGER,
+        institution_id INTEGER,
+        is_anonymous INTEGER NOT NULL,
+        is_secret INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        reporter_name TEXT NOT NULL,
+        reporter_phone TEXT NOT NULL,
+        reporter_email TEXT NOT NULL,
+        personal_wiped_at TEXT
+    );
+    CREATE TABLE attachments (
+        report_uuid TEXT NOT NULL REFERENCES reports(uuid),
+        position INTEGER NOT NULL,
+        filename TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        data BLOB,
+        size INTEGER NOT NULL,
+        remote_id TEXT,
+        PRIMARY KEY (report_uuid, position)
+    );
+    CREATE TABLE outbox (
+        report_uuid TEXT PRIMARY KEY REFERENCES reports(uuid),
+        state TEXT NOT NULL CHECK (
+            state IN ('queued', 'sending', 'delivered', 'rejected', 'needs_review')
+        ),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL,
+        create_sent_at REAL,
+        complaint_id TEXT,
+        tracking_id TEXT,
+        last_error TEXT,
+        updated_at REAL NOT NULL,
+        delivered_at REAL
+    );
+    CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+    CREATE INDEX outbox_complaint ON outbox(complaint_id);
+    CREATE TABLE status_cache (
+        complaint_id TEXT PRIMARY KEY,
+        status_json TEXT NOT NULL,
+        fetched_at REAL NOT NULL
+    );
+    CREATE TABLE refdata (
+        kind TEXT PRIMARY KEY,
+        items_json TEXT NOT NULL,
+        fetched_at REAL NOT NULL
+    );
+    """,
+)
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written (disk full, read-only, corrupt)."""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at `path`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA secure_delete=ON")  # wiped personal data is overwritten, not freed
+        migrate(conn)
+    except (sqlite3.Error, OSError) as error:
+        raise StoreError(f"cannot open the store {path}: {error}") from error
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to the newest version, one transaction per step."""
+    while (version := schema_version(conn)) < len(MIGRATIONS):
+        with transaction(conn):
+            if schema_version(conn) != version:  # another process migrated meanwhile
+                continue
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={version + 1}")
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One durable write transaction; rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,220 @@
+"""The forwarder: delivers every stored report to the central API exactly once.
+
+Each step is saved before the next begins, so a crash at any moment resumes
+where it stopped:
+
+1. upload each attachment, saving its remote id;
+2. mark the outbox row `sending` (durably), then post the create;
+3. save the `complaint_id` (state `delivered`).
+
+The central API has no idempotency key. A create that was sent but got no
+answer is never posted again blindly: after a grace period (the server may
+still be storing it) the forwarder looks the kiosk reference up; found, it
+is delivered; not found, it is posted again; no lookup configured, it is
+parked as `needs_review` for staff.
+
+Only one forwarder may run per data directory (an exclusive file lock).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from kiosk import outbox, refdata
+from kiosk.adapters.base import (
+    ApiError,
+    ComplaintApi,
+    NoAnswer,
+    Rejected,
+    Unauthorized,
+    Unavailable,
+)
+from kiosk.config import ForwarderConfig
+from kiosk.outbox import OutboxItem
+from kiosk.receipt import format_code
+from kiosk.store import load_report, wipe_personal_data
+
+log = logging.getLogger("kiosk.forwarder")
+
+HOUSEKEEPING_INTERVAL_S = 600.0
+
+
+class ForwarderBusy(Exception):
+    """Another forwarder already holds this data directory."""
+
+
+def kiosk_reference(report_uuid: str) -> str:
+    """The key LAPOR! carries for the kiosk (in `tags_raw` and the content)."""
+    return f"kiosk-{report_uuid}"
+
+
+def acquire_lock(data_dir: Path) -> IO[bytes]:
+    """Hold the forwarder lock of `data_dir` while the returned file stays open."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = (data_dir / "forwarder.lock").open("wb")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise ForwarderBusy(f"another forwarder is running on {data_dir}") from None
+    return handle
+
+
+class Forwarder:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        api: ComplaintApi,
+        settings: ForwarderConfig,
+        retention_s: float,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.conn = conn
+        self.api = api
+        self.settings = settings
+        self.retention_s = retention_s
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.api_reachable: bool | None = None
+        """What the last call to the API showed: None before any call."""
+        self._next_housekeeping = 0.0
+
+    # -- one report -------------------------------------------------------------------------
+
+    def deliver(self, item: OutboxItem) -> bool:
+        """Take one step for `item`; False when the API is down and the pass should end."""
+        try:
+            if item.state == "sending" and not self._reconcile(item):
+                return True
+            self._upload_attachments(item)
+            outbox.mark_sending(self.conn, item.report_uuid)
+            self._create(item)
+        except Rejected as error:
+            outbox.mark_rejected(self.conn, item.report_uuid, str(error))
+            log.warning("report %s rejected: %s", format_code(item.code), error)
+        except Unauthorized as error:
+            self._retry(item, error, state="queued", delay=self.settings.backoff_max_s)
+            log.error("API credentials refused; check the credentials file (%s)", error)
+            return False
+        except Unavailable as error:
+            self._retry(item, error, state="queued", delay=error.retry_after_s)
+            return False
+        except NoAnswer as error:
+            self._retry(item, error, state="sending", delay=self.settings.reconcile_grace_s)
+            return False
+        self.api_reachable = True
+        return True
+
+    def _reconcile(self, item: OutboxItem) -> bool:
+        """Settle a create that may have arrived; True when it is safe to post it again."""
+        sent_at = item.create_sent_at or 0.0
+        if self.clock() < sent_at + self.settings.reconcile_grace_s:
+            self._wait(item, sent_at + self.settings.reconcile_grace_s)
+            return False
+        if not self.api.supports_reference_lookup:
+            outbox.mark_needs_review(
+                self.conn,
+                item.report_uuid,
+                f"create sent without an answer and no reference lookup is configured: check"
+                f" LAPOR! for {kiosk_reference(item.report_uuid)}, then `kiosk queue retry"
+                f" {item.code}` if it is not there",
+            )
+            log.warning("report %s parked for review", format_code(item.code))
+            return False
+        found = self.api.find_by_reference(kiosk_reference(item.report_uuid))
+        if found:
+            outbox.mark_delivered(
+                self.conn, item.report_uuid, found.complaint_id, found.tracking_id
+            )
+            log.info(
+                "report %s reconciled: complaint %s", format_code(item.code), found.complaint_id
+            )
+            return False
+        outbox.mark_not_sent(self.conn, item.report_uuid)
+        return True
+
+    def _upload_attachments(self, item: OutboxItem) -> None:
+        for row in outbox.pending_attachments(self.conn, item.report_uuid):
+            remote_id = self.api.upload_attachment(row["filename"], row["mime"], row["data"])
+            outbox.mark_attachment_uploaded(self.conn, item.report_uuid, row["position"], remote_id)
+
+    def _create(self, item: OutboxItem) -> None:
+        report = load_report(self.conn, item.report_uuid).report
+        attachment_ids = outbox.uploaded_attachment_ids(self.conn, item.report_uuid)
+        created = self.api.create_complaint(
+            report, kiosk_reference(item.report_uuid), attachment_ids
+        )
+        outbox.mark_delivered(
+            self.conn, item.report_uuid, created.complaint_id, created.tracking_id
+        )
+        log.info("report %s delivered: complaint %s", format_code(item.code), created.complaint_id)
+
+    def _backoff(self, attempts: int) -> float:
+        settings = self.settings
+        delay = min(
+            settings.backoff_max_s, settings.backoff_initial_s * settings.backoff_factor**attempts
+        )
+        return delay * (1.0 - settings.jitter * self.rng.random())
+
+    def _retry(self, item: OutboxItem, error: ApiError, state: str, delay: float | None) -> None:
+        self.api_reachable = not isinstance(error, Unavailable)
+        wait = self._backoff(item.attempts) if delay is None else delay
+        outbox.schedule_retry(
+            self.conn, item.report_uuid, self.clock() + wait, str(error), state=state
+        )
+        log.info("report %s: %s; next try in %.1f s", format_code(item.code), error, wait)
+
+    def _wait(self, item: OutboxItem, until: float) -> None:
+        outbox.schedule_retry(
+            self.conn, item.report_uuid, until, item.last_error or "", state=item.state, count=False
+        )
+
+    # -- passes and the loop ----------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """One pass over the reports that are due; returns how many were handled."""
+        handled = 0
+        for item in outbox.due(self.conn, self.clock()):
+            handled += 1
+            if not self.deliver(item):
+                break
+        return handled
+
+    def housekeeping(self) -> None:
+        """Sync reference lists and wipe expired personal data, at most every ten minutes."""
+        now = self.clock()
+        if now < self._next_housekeeping:
+            return
+        self._next_housekeeping = now + HOUSEKEEPING_INTERVAL_S
+        wiped = wipe_personal_data(self.conn, self.retention_s, now)
+        if wiped:
+            log.info("wiped personal data of %d delivered report(s)", wiped)
+        if refdata.is_stale(self.conn, self.settings.refdata_refresh_s, now):
+            try:
+                refdata.sync(self.conn, self.api)
+            except ApiError as error:
+                log.info("reference lists not synced: %s", error)
+
+    def run(self, until_empty: bool = False, stop: threading.Event | None = None) -> None:
+        """Deliver until stopped (or, with `until_empty`, until nothing is waiting)."""
+        stop = stop or threading.Event()
+        while not stop.is_set():
+            self.housekeeping()
+            self.run_once()
+            waiting = outbox.counts(self.conn)
+            if until_empty and not (waiting["queued"] or waiting["sending"]):
+                return
+            next_due = outbox.next_due_time(self.conn)
+            pause = self.settings.poll_interval_s
+            if next_due is not None:
+                pause = min(pause, max(0.0, next_due - self.clock()))
+            stop.wait(pause)

@@ -1,0 +1,69 @@
+"""Reference lists (agencies, categories, locations): synced when online, cached for offline.
+
+A terminal that has never been online offers the lists bundled with the
+software (`kiosk/data/reference_defaults.json`); every successful sync
+replaces the cached list of that kind.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from kiosk.adapters.base import REFERENCE_KINDS, ComplaintApi, NotFound
+from kiosk.db import transaction
+
+
+@dataclass(frozen=True)
+class ReferenceList:
+    kind: str
+    items: list[dict]
+    fetched_at: float | None
+    """When it was synced; None for the bundled list."""
+
+
+@cache
+def _bundled() -> dict[str, list[dict]]:
+    raw = resources.files("kiosk.data").joinpath("reference_defaults.json").read_text("utf-8")
+    return {kind: items for kind, items in json.loads(raw).items() if kind in REFERENCE_KINDS}
+
+
+def get(conn: sqlite3.Connection, kind: str) -> ReferenceList:
+    row = conn.execute(
+        "SELECT items_json, fetched_at FROM refdata WHERE kind = ?", (kind,)
+    ).fetchone()
+    if row is None:
+        return ReferenceList(kind, _bundled()[kind], None)
+    return ReferenceList(kind, json.loads(row["items_json"]), row["fetched_at"])
+
+
+def is_stale(conn: sqlite3.Connection, max_age_s: float, now: float) -> bool:
+    row = conn.execute("SELECT MIN(fetched_at), COUNT(*) FROM refdata").fetchone()
+    oldest, synced = row
+    return synced < len(REFERENCE_KINDS) or oldest + max_age_s <= now
+
+
+def sync(conn: sqlite3.Connection, api: ComplaintApi) -> dict[str, int]:
+    """Fetch every list the API offers; returns how many items each kind now has.
+
+    A kind the API does not know (404) keeps its cached or bundled list; any
+    other failure is raised for the caller to retry later.
+    """
+    counts = {}
+    for kind in REFERENCE_KINDS:
+        try:
+            items = api.reference_list(kind)
+        except NotFound:
+            counts[kind] = len(get(conn, kind).items)
+            continue
+        with transaction(conn):
+            conn.execute(
+                "INSERT OR REPLACE INTO refdata (kind, items_json, fetched_at) VALUES (?, ?, ?)",
+                (kind, json.dumps(items, ensure_ascii=False), time.time()),
+            )
+        counts[kind] = len(items)
+    return counts

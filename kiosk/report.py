@@ -1,0 +1,322 @@
+"""The report a citizen files, its limits, and validation with messages in both languages.
+
+Limits (also in docs/REPORT.md):
+- title 5-150 characters; content 20-5000; location up to 200;
+- date of incident from 2000-01-01 up to today on the terminal's clock;
+- reporter name 2-100 characters; phone an Indonesian number of 9-14 digits
+  starting with 0 (``+62`` is accepted and rewritten); e-mail up to 254;
+- an anonymous report carries no identity at all (UU PDP: collect only what is needed);
+- up to 3 audio attachments of at most 10 MB each;
+- no control characters anywhere (line breaks and tabs only in the content).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from kiosk.i18n import LANGUAGES, text
+
+TITLE_LIMITS = (5, 150)
+CONTENT_LIMITS = (20, 5000)
+LOCATION_MAX = 200
+NAME_LIMITS = (2, 100)
+EMAIL_MAX = 254
+EARLIEST_INCIDENT = date(2000, 1, 1)
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+AUDIO_TYPES = {
+    ".ogg": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+    ".mp3": "audio/mpeg",
+}
+
+_PHONE = re.compile(r"0[1-9][0-9]{7,12}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+class Classification(StrEnum):
+    PENGADUAN = "pengaduan"
+    ASPIRASI = "aspirasi"
+    PERMINTAAN_INFORMASI = "permintaan_informasi"
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Personal data: sent to LAPOR!, never logged, wiped after the retention period."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.name or self.phone or self.email)
+
+    def __repr__(self) -> str:
+        return "Reporter(<personal data>)"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mime: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Report:
+    classification: Classification
+    title: str
+    content: str
+    date_of_incident: date
+    location: str = ""
+    category_id: int | None = None
+    institution_id: int | None = None
+    is_anonymous: bool = False
+    is_secret: bool = False
+    reporter: Reporter = field(default_factory=Reporter)
+    attachments: tuple[Attachment, ...] = ()
+    language: str = "id"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One failed rule: which field, which catalog message, and its parameters."""
+
+    field: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, language: str = "id") -> str:
+        return text(f"error.{self.key}", language, **self.params)
+
+
+class ReportInvalid(ValueError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(error.message("en") for error in errors))
+        self.errors = errors
+
+    def messages(self, language: str = "id") -> list[str]:
+        return [
+            f"{text('field.' + error.field, language)}: {error.message(language)}"
+            for error in self.errors
+        ]
+
+
+def clean_text(value: str, multiline: bool = False) -> str:
+    """NFC-normalised and stripped; line endings unified in multi-line text."""
+    value = unicodedata.normalize("NFC", value).strip()
+    return value.replace("\r\n", "\n").replace("\r", "\n") if multiline else value
+
+
+def has_control_characters(value: str, multiline: bool = False) -> bool:
+    allowed = {"\n", "\t"} if multiline else set()
+    return any(unicodedata.category(char).startswith("C") and char not in allowed for char in value)
+
+
+def normalize_phone(raw: str) -> str:
+    """`+62 812-3456-7890` -> `081234567890`; the result may still be invalid."""
+    digits = re.sub(r"[\s\-.()]", "", raw)
+    if digits.startswith("+62"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("62") and len(digits) > 10:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def check_text(
+    name: str, value: str, limits: tuple[int, int], multiline: bool = False
+) -> FieldError | None:
+    """The first rule `value` breaks (control characters, too short, too long), if any."""
+    low, high = limits
+    if has_control_characters(value, multiline):
+        return FieldError(name, "control_characters")
+    if len(value) < low:
+        key = "required" if not value else "too_short"
+        return FieldError(name, key, {"minimum": low, "length": len(value)})
+    if len(value) > high:
+        return FieldError(name, "too_long", {"maximum": high, "length": len(value)})
+    return None
+
+
+def check_date(value: date, today: date) -> FieldError | None:
+    if value > today:
+        return FieldError("date_of_incident", "date_in_future")
+    if value < EARLIEST_INCIDENT:
+        return FieldError("date_of_incident", "date_too_old", {"earliest": "01-01-2000"})
+    return None
+
+
+def check_reporter(reporter: Reporter, is_anonymous: bool) -> list[FieldError]:
+    if is_anonymous:
+        return [] if reporter.is_empty() else [FieldError("reporter", "anonymous_with_identity")]
+    errors = []
+    if reporter.name and (error := check_text("reporter.name", reporter.name, NAME_LIMITS)):
+        errors.append(error)
+    if reporter.phone and not _PHONE.fullmatch(reporter.phone):
+        errors.append(FieldError("reporter.phone", "phone_invalid"))
+    if reporter.email and (len(reporter.email) > EMAIL_MAX or not _EMAIL.fullmatch(reporter.email)):
+        errors.append(FieldError("reporter.email", "email_invalid"))
+    return errors
+
+
+def check_attachments(attachments: tuple[Attachment, ...]) -> list[FieldError]:
+    if len(attachments) > MAX_ATTACHMENTS:
+        return [FieldError("attachments", "too_many_attachments", {"maximum": MAX_ATTACHMENTS})]
+    errors = []
+    for attachment in attachments:
+        if attachment.mime not in AUDIO_TYPES.values():
+            errors.append(
+                FieldError("attachments", "attachment_type", {"name": attachment.filename})
+            )
+        elif not attachment.data:
+            errors.append(
+                FieldError("attachments", "attachment_empty", {"name": attachment.filename})
+            )
+        elif len(attachment.data) > MAX_ATTACHMENT_BYTES:
+            megabytes = MAX_ATTACHMENT_BYTES // (1024 * 1024)
+            params = {"name": attachment.filename, "maximum": megabytes}
+            errors.append(FieldError("attachments", "attachment_too_big", params))
+    return errors
+
+
+def validate(report: Report, today: date | None = None) -> list[FieldError]:
+    """Every rule the report breaks; an empty list means it may be stored."""
+    today = today or date.today()
+    checks = [
+        check_text("title", report.title, TITLE_LIMITS),
+        check_text("content", report.content, CONTENT_LIMITS, multiline=True),
+        check_text("location", report.location, (0, LOCATION_MAX)),
+        check_date(report.date_of_incident, today),
+    ]
+    errors = [error for error in checks if error]
+    if report.language not in LANGUAGES:
+        errors.append(FieldError("language", "language_unknown"))
+    errors += check_reporter(report.reporter, report.is_anonymous)
+    errors += check_attachments(report.attachments)
+    return errors
+
+
+def _optional_id(raw: dict[str, Any], key: str, errors: list[FieldError]) -> int | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not str(value).isdigit():
+        errors.append(FieldError(key, "not_an_id"))
+        return None
+    return int(value)
+
+
+def _read_attachment(item: Any, root: Path, errors: list[FieldError]) -> Attachment | None:
+    path_text = item.get("path") if isinstance(item, dict) else item
+    if not isinstance(path_text, str) or not path_text:
+        errors.append(FieldError("attachments", "attachment_path"))
+        return None
+    path = root / path_text
+    mime = AUDIO_TYPES.get(path.suffix.lower())
+    if mime is None:
+        errors.append(FieldError("attachments", "attachment_type", {"name": path.name}))
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        errors.append(FieldError("attachments", "attachment_unreadable", {"name": path.name}))
+        return None
+    return Attachment(path.name, mime, data)
+
+
+def report_from_json(raw: Any, attachment_root: Path, today: date | None = None) -> Report:
+    """Build and validate a report from the `kiosk submit` JSON shape; raise ReportInvalid."""
+    if not isinstance(raw, dict):
+        raise ReportInvalid([FieldError("report", "not_an_object")])
+    errors: list[FieldError] = []
+    strings: dict[str, str] = {}
+    for key in ("title", "content", "location"):
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            errors.append(FieldError(key, "not_text"))
+            value = ""
+        strings[key] = clean_text(value, multiline=key == "content")
+    try:
+        classification = Classification(raw.get("classification"))
+    except ValueError:
+        errors.append(FieldError("classification", "classification_unknown"))
+        classification = Classification.PENGADUAN
+    try:
+        incident = date.fromisoformat(str(raw.get("date_of_incident", "")))
+    except ValueError:
+        errors.append(FieldError("date_of_incident", "date_format"))
+        incident = today or date.today()
+    person = raw.get("reporter") or {}
+    if not isinstance(person, dict):
+        errors.append(FieldError("reporter", "not_an_object"))
+        person = {}
+    reporter = Reporter(
+        name=clean_text(str(person.get("name") or "")),
+        phone=normalize_phone(str(person.get("phone") or "")),
+        email=clean_text(str(person.get("email") or "")).lower(),
+    )
+    flags = {}
+    for key in ("is_anonymous", "is_secret"):
+        flags[key] = raw.get(key, False)
+        if not isinstance(flags[key], bool):
+            errors.append(FieldError(key, "not_a_flag"))
+            flags[key] = False
+    items = raw.get("attachments") or []
+    if not isinstance(items, list):
+        errors.append(FieldError("attachments", "attachment_path"))
+        items = []
+    attachments = tuple(
+        attachment
+        for item in items
+        if (attachment := _read_attachment(item, attachment_root, errors)) is not None
+    )
+    report = Report(
+        classification=classification,
+        title=strings["title"],
+        content=strings["content"],
+        date_of_incident=incident,
+        location=strings["location"],
+        category_id=_optional_id(raw, "category", errors),
+        institution_id=_optional_id(raw, "institution_id", errors),
+        is_anonymous=flags["is_anonymous"],
+        is_secret=flags["is_secret"],
+        reporter=reporter,
+        attachments=attachments,
+        language=str(raw.get("language") or "id"),
+    )
+    errors += validate(report, today)
+    if errors:
+        raise ReportInvalid(errors)
+    return report
+
+
+def parse_reports_file(payload: str) -> list[Any]:
+    """One JSON report, a JSON list of reports, or JSON Lines; raise ValueError with the line."""
+    stripped = payload.strip()
+    if not stripped:
+        raise ValueError("empty input")
+    try:
+        whole = json.loads(stripped)
+    except json.JSONDecodeError:
+        pass  # not one JSON document: read it as JSON Lines
+    else:
+        return whole if isinstance(whole, list) else [whole]
+    items = []
+    for number, line in enumerate(payload.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise ValueError(f"line {number}: not valid JSON ({error.msg})") from None
+    return items

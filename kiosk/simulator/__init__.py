@@ -1,0 +1,30 @@
+"""LAPOR! v3 simulator: a real HTTP server that stands in for SP4N-LAPOR! in tests and demos.
+
+It serves the calls the kiosk's adapter makes (upload, create, detail, follow-ups, masters,
+reference search), moves reports through their statuses, injects failures and lost answers
+on request, and offers `/_sim/...` test endpoints that are never authenticated or faulted.
+
+Modules: `options` (settings), `routes` (what each endpoint answers), `handlers` (HTTP
+plumbing), `server` (threads), `store` (SQLite state), `lifecycle` (status moves),
+`validation`, `multipart`, `traffic` (faults and counts), `masters`, `clock`,
+`config_writer`, `cli`.
+
+Everything below is ASSUMED (no public spec confirms it) and marked `# ASSUMED:` in code:
+- `GET /masters/categories`, `/masters/locations` and `/masters/templates` exist; every
+  master list ignores `page_size` and is answered whole; template entries are `{id, name}`.
+- `GET /complaints/search?reference=REF` exists and matches whole `tags_raw` tokens (with or
+  without `#`) or any substring of `content`.
+- Which create fields are required, their limits (title 1..150, content 10..10000 chars),
+  classification ids 1..4, `YYYY-MM-DD` incident dates, and that extra fields are ignored.
+- Tracking ids look like `LAP` + 7 digits; Ditolak has status code 4; unrouted reports go to
+  "Dinas Komunikasi dan Informatika" with id 100 (not in the masters); the kiosk channel's
+  institution appears in logs as "Pemerintah Kota (Kanal Kiosk MPP)".
+- Dates are WIB (UTC+7); "not in the future" is judged in WIT (UTC+9), the latest local date
+  in Indonesia.
+- Upload limit 20 MB per file (the simulator's own); injected failures answer JSON bodies.
+"""
+
+from kiosk.simulator.options import SimulatorOptions
+from kiosk.simulator.server import RunningSimulator, start_simulator
+
+__all__ = ["RunningSimulator", "SimulatorOptions", "start_simulator"]

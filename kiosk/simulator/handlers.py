@@ -1,0 +1,142 @@
+"""HTTP plumbing: request bodies, latency, injected faults, auth, JSON answers, lost answers.
+
+Connections are HTTP/1.1 keep-alive, so every answer carries Content-Length and every body
+is read in full before answering, whatever the answer is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+import socket
+import time
+from email.message import Message
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+from urllib.parse import SplitResult, parse_qs, urlsplit
+
+from kiosk.simulator.routes import (
+    SIM_PREFIX,
+    Reply,
+    Request,
+    Route,
+    failure,
+    find_route,
+    not_found,
+    validation_failed,
+)
+from kiosk.simulator.validation import ValidationError
+
+if TYPE_CHECKING:
+    from kiosk.simulator.server import SimulatorServer
+
+logger = logging.getLogger("kiosk.simulator")
+
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""Room for a few attachments at the 20 MB limit; a larger body is refused unread."""
+
+
+def is_authorized(headers: Message, auth_key: str, token: str) -> bool:
+    """`auth: Bearer <key>` (or `Authorization: Bearer <key>`) and `token: <guid>`."""
+    expected = f"Bearer {auth_key}".encode()
+    bearers = [headers.get("auth"), headers.get("Authorization")]
+    key_ok = any(hmac.compare_digest(b.strip().encode(), expected) for b in bearers if b)
+    token_ok = hmac.compare_digest(headers.get("token", "").strip().encode(), token.encode())
+    return key_ok and token_ok
+
+
+class SimulatorHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 120
+    """Seconds an idle keep-alive connection may hold its thread."""
+    server: SimulatorServer
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        url = urlsplit(self.path)
+        found = find_route(self.command, url.path)
+        reply = None
+        if not url.path.startswith(SIM_PREFIX):
+            reply = self._gate(found[0].template if found else "(unknown)")
+        self._answer(reply or self._run(found, url, body))
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None once it has been refused (and the connection closed)."""
+        length = self.headers.get("Content-Length", "0").strip()
+        if "Transfer-Encoding" in self.headers:
+            refusal = (411, "Content-Length required")
+        elif not length.isdigit():
+            refusal = (400, "Bad Content-Length")
+        elif int(length) > MAX_BODY_BYTES:
+            refusal = (413, "Request too large")
+        else:
+            return self.rfile.read(int(length))
+        self._answer(failure(*refusal, headers={"Connection": "close"}))
+        return None
+
+    def _gate(self, route: str) -> Reply | None:
+        """Latency, then an injected failure, then auth, for every API call."""
+        context = self.server.context
+        options = context.options
+        if options.latency_ms:
+            time.sleep(options.latency_ms / 1000)
+        status = context.traffic.admit(f"{self.command} {route}")
+        if status is not None:
+            retry = {"Retry-After": str(options.retry_after_s)}
+            return failure(
+                status, HTTPStatus(status).phrase, headers=None if status == 500 else retry
+            )
+        if not is_authorized(self.headers, options.auth_key, options.token):
+            return failure(401, "Unauthorized")
+        return None
+
+    def _run(
+        self, found: tuple[Route, dict[str, str]] | None, url: SplitResult, body: bytes
+    ) -> Reply:
+        if found is None:
+            return not_found()
+        route, params = found
+        host = self.headers.get("Host") or self.server.url.removeprefix("http://")
+        request = Request(params, parse_qs(url.query), self.headers, body, f"http://{host}")
+        try:
+            return route.handler(self.server.context, request)
+        except ValidationError as error:
+            return validation_failed(error.errors)
+        except Exception:
+            logger.exception("%s %s failed", self.command, route.template)
+            return failure(500, "Internal Server Error")
+
+    def _answer(self, reply: Reply) -> None:
+        if reply.drop:
+            self._drop()
+            return
+        data = json.dumps(reply.payload, ensure_ascii=False).encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _drop(self) -> None:
+        """Lose the answer: what the request did is kept, the client hears nothing."""
+        self.log_message('"%s" answer dropped (simulated)', self.requestline)
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """One line per request; request lines and statuses only, never headers."""
+        logger.info("%s %s", self.address_string(), format % args)

@@ -1,0 +1,135 @@
+"""Follow-up: where a report stands, by receipt code, in plain words, online or offline.
+
+A citizen's code is checked first (Damm check digit): a mistyped code is
+"not valid", never another citizen's report. Delivered reports are asked of
+LAPOR!; the answer is cached so that an offline terminal still shows the
+last known status and its date.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from kiosk import outbox
+from kiosk.adapters.base import (
+    ApiError,
+    ComplaintApi,
+    ComplaintStatus,
+    FollowUp,
+    NotFound,
+    StatusChange,
+)
+from kiosk.db import transaction
+from kiosk.i18n import has_text, text
+from kiosk.outbox import OutboxItem
+from kiosk.receipt import CODE_LENGTH, normalize_code
+
+
+@dataclass(frozen=True)
+class TrackResult:
+    problem: str | None
+    """None when the report was found; else `invalid` (not a code) or `unknown`."""
+    sentence: str
+    """What to show and say first, in the citizen's language."""
+    item: OutboxItem | None = None
+    status: ComplaintStatus | None = None
+    fetched_at: float | None = None
+    """When `status` was fetched from LAPOR!."""
+    offline: bool = False
+    """True when LAPOR! could not be asked and `status` (if any) comes from the cache."""
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z]+", "_", name.lower()).strip("_")
+
+
+def status_sentence(status: ComplaintStatus, language: str) -> str:
+    """LAPOR! status names as a sentence a citizen understands."""
+    slug = _slug(status.status_name)
+    agency = status.agency or text("status.agency_unknown", language)
+    key = f"status.{slug}" if has_text(f"status.{slug}") else "status.unknown"
+    return text(key, language, agency=agency, name=status.status_name)
+
+
+def _format_time(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp).strftime("%d-%m-%Y %H:%M")
+
+
+def cached_status(
+    conn: sqlite3.Connection, complaint_id: str
+) -> tuple[ComplaintStatus, float] | None:
+    row = conn.execute(
+        "SELECT status_json, fetched_at FROM status_cache WHERE complaint_id = ?", (complaint_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    raw = json.loads(row["status_json"])
+    raw["changes"] = [StatusChange(**change) for change in raw["changes"]]
+    raw["followups"] = [FollowUp(**followup) for followup in raw["followups"]]
+    return ComplaintStatus(**raw), row["fetched_at"]
+
+
+def _cache(conn: sqlite3.Connection, status: ComplaintStatus, fetched_at: float) -> None:
+    with transaction(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO status_cache (complaint_id, status_json, fetched_at)"
+            " VALUES (?, ?, ?)",
+            (status.complaint_id, json.dumps(asdict(status), ensure_ascii=False), fetched_at),
+        )
+
+
+def _is_complaint_id(typed: str) -> bool:
+    """LAPOR! ids are digits too; eleven digits are always read as a receipt code."""
+    return typed.isdigit() and len(typed) != CODE_LENGTH
+
+
+def track(
+    conn: sqlite3.Connection,
+    api: ComplaintApi | None,
+    typed: str,
+    language: str = "id",
+    allow_complaint_id: bool = False,
+) -> TrackResult:
+    """Everything known of the report behind `typed`; `api` None means offline."""
+    typed = typed.strip()
+    code = normalize_code(typed)
+    if code:
+        item = outbox.by_code(conn, code)
+    elif allow_complaint_id and _is_complaint_id(typed):
+        item = outbox.by_complaint_id(conn, typed)
+    else:
+        return TrackResult("invalid", text("code.invalid", language))
+    if item is None:
+        return TrackResult("unknown", text("code.unknown", language))
+    if item.state != "delivered" or item.complaint_id is None:
+        return TrackResult(None, text(f"status.{item.state}", language), item)
+    try:
+        if api is None:
+            raise ApiError("offline")
+        status = api.complaint_status(item.complaint_id)
+    except NotFound:
+        return TrackResult(None, text("track.not_found_remote", language), item)
+    except ApiError:
+        return _offline_result(conn, item, language)
+    fetched_at = time.time()
+    _cache(conn, status, fetched_at)
+    return TrackResult(None, status_sentence(status, language), item, status, fetched_at)
+
+
+def _offline_result(conn: sqlite3.Connection, item: OutboxItem, language: str) -> TrackResult:
+    cached = cached_status(conn, item.complaint_id or "")
+    if cached is None:
+        sentence = text("track.delivered_offline", language, date=_format_time(item.updated_at))
+        return TrackResult(None, sentence, item, offline=True)
+    status, fetched_at = cached
+    sentence = (
+        status_sentence(status, language)
+        + " "
+        + text("status.offline", language, date=_format_time(fetched_at))
+    )
+    return TrackResult(None, sentence, item, status, fetched_at, offline=True)

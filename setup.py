@@ -1,0 +1,17 @@
+"""Packaging for the LAPOR! accessible kiosk."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="lapor-kiosk",
+    version="0.1.0",
+    description="Accessible complaint kiosk for Indonesia's public service malls (SP4N-LAPOR!)",
+    python_requires=">=3.11",
+    packages=find_packages(
+        include=["kiosk", "kiosk.*", "voice", "voice.*", "hardware", "hardware.*"]
+    ),
+    package_data={"kiosk.data": ["*.json"], "kiosk.locale": ["*.toml"]},
+    install_requires=["requests>=2.31"],
+    extras_require={"test": ["pytest>=8", "ruff==0.17.6"]},
+    entry_points={"console_scripts": ["kiosk=kiosk.cli:main"]},
+)
