@@ -8,23 +8,27 @@ that speed the forwarder keeps while saving every step durably.
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import requests
 
 from kiosk import outbox
-from kiosk.adapters.lapor_v3 import LaporV3Client, create_payload
-from kiosk.config import load_config
+from kiosk.adapters.lapor_v3 import create_payload
+from kiosk.config import KioskConfig, load_config
 from kiosk.db import connect
-from kiosk.forwarder import Forwarder, kiosk_reference
+from kiosk.forwarder import kiosk_reference, run_workers
 from kiosk.report import Classification, Report, Reporter
 from kiosk.simulator.process import SimulatorProcess
 from kiosk.store import load_report, save_report
+from kiosk.wiring import open_forwarder
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -44,42 +48,75 @@ def _sample_report(number: int) -> Report:
     )
 
 
-def bench_queue(reports: int) -> dict[str, float]:
+def _payloads(conn: sqlite3.Connection, config: KioskConfig) -> list[dict]:
+    return [
+        create_payload(
+            load_report(conn, item.report_uuid).report,
+            kiosk_reference(item.report_uuid),
+            [],
+            config.lapor,
+            config.terminal.id,
+        )
+        for item in outbox.listing(conn, "queued")
+    ]
+
+
+def _raw_posts(config: KioskConfig, headers: dict[str, str], payloads: list[dict]) -> float:
+    """Post `payloads` on as many keep-alive connections as the forwarder has workers."""
+    url = config.lapor.base_url + "/complaints/complaint"
+    workers = config.forwarder.workers
+
+    def post(share: list[dict]) -> None:
+        with requests.Session() as session:
+            session.headers.update(headers)
+            for payload in share:
+                session.post(url, json=payload, timeout=10).raise_for_status()
+
+    shares = [payloads[index::workers] for index in range(workers)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(post, shares))
+    return time.perf_counter() - started
+
+
+def bench_queue(reports: int, workers: int | None = None, rounds: int = 5) -> dict[str, float]:
+    """Enqueue `reports`, then forward them and raw-post copies in alternating rounds.
+
+    Both sides use the same number of concurrent connections. Alternating keeps
+    slow drifts of the machine (and the simulator's growing store) from favouring
+    either side.
+    """
     with (
         tempfile.TemporaryDirectory(prefix="kiosk-bench-") as workdir,
         SimulatorProcess(config_path=Path(workdir) / "kiosk.toml") as simulator,
     ):
         config = load_config(simulator.config_path)
+        if workers:
+            config = replace(config, forwarder=replace(config.forwarder, workers=workers))
         with closing(connect(config.db_path)) as conn:
-            enqueue_ms = []
-            for number in range(reports):
-                report = _sample_report(number)
+            enqueue_ms: list[float] = []
+            forward_s = raw_s = 0.0
+            for round_number in range(rounds):
+                for number in range(reports // rounds):
+                    report = _sample_report(round_number * reports + number)
+                    started = time.perf_counter()
+                    save_report(conn, report, config.terminal.number)
+                    enqueue_ms.append((time.perf_counter() - started) * 1000)
+                payloads = _payloads(conn, config)
                 started = time.perf_counter()
-                save_report(conn, report, config.terminal.number)
-                enqueue_ms.append((time.perf_counter() - started) * 1000)
-            payloads = [
-                create_payload(
-                    load_report(conn, item.report_uuid).report,
-                    kiosk_reference(item.report_uuid),
-                    [],
-                    config.lapor,
-                    config.terminal.id,
+                run_workers(
+                    config.forwarder.workers,
+                    lambda shard: open_forwarder(config, shard),
+                    lambda forwarder: forwarder.run(until_empty=True),
                 )
-                for item in outbox.listing(conn)
-            ]
-            api = LaporV3Client(config.lapor, config.terminal.id)
-            forwarder = Forwarder(conn, api, config.forwarder, 86400.0)
-            forwarder.housekeeping()  # reference sync is not part of the delivery figure
-            started = time.perf_counter()
-            forwarder.run(until_empty=True)
-            forward_s = time.perf_counter() - started
-            api.close()
+                forward_s += time.perf_counter() - started
+                raw_s += _raw_posts(config, simulator.headers, payloads)
             delivered = outbox.counts(conn)["delivered"]
-        raw_s = _raw_posts(config, payloads)
     forward_per_s = delivered / forward_s
-    raw_per_s = len(payloads) / raw_s
+    raw_per_s = delivered / raw_s
     return {
-        "reports": reports,
+        "reports": delivered,
+        "workers": config.forwarder.workers,
         "enqueue_p50_ms": round(statistics.median(enqueue_ms), 3),
         "enqueue_p95_ms": round(_percentile(enqueue_ms, 0.95), 3),
         "forward_per_s": round(forward_per_s, 1),
@@ -88,24 +125,7 @@ def bench_queue(reports: int) -> dict[str, float]:
     }
 
 
-def _raw_posts(config, payloads: list[dict]) -> float:
-    session = requests.Session()
-    session.headers.update(
-        {
-            config.lapor.auth_header: f"Bearer {config.lapor.auth_key.reveal()}",
-            "token": config.lapor.token.reveal(),
-        }
-    )
-    url = config.lapor.base_url + "/complaints/complaint"
-    started = time.perf_counter()
-    for payload in payloads:
-        session.post(url, json=payload, timeout=10).raise_for_status()
-    elapsed = time.perf_counter() - started
-    session.close()
-    return elapsed
-
-
-def run_bench(target: str, reports: int) -> dict[str, float]:
+def run_bench(target: str, reports: int, workers: int | None = None) -> dict[str, float]:
     if target == "queue":
-        return bench_queue(reports)
+        return bench_queue(reports, workers)
     raise ValueError(f"unknown benchmark {target}")

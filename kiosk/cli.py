@@ -21,11 +21,12 @@ from pathlib import Path
 
 from kiosk import outbox
 from kiosk.config import ConfigError, KioskConfig, load_config
-from kiosk.db import StoreError, connect
+from kiosk.db import StoreError
 from kiosk.i18n import text
 from kiosk.receipt import format_code, normalize_code
 from kiosk.report import ReportInvalid, parse_reports_file, report_from_json
 from kiosk.store import save_report
+from kiosk.wiring import has_credentials, open_api, open_forwarder, open_store
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
 
@@ -40,21 +41,9 @@ class CommandError(Exception):
 
 def _open_store(config: KioskConfig) -> sqlite3.Connection:
     try:
-        return connect(config.db_path)
+        return open_store(config)
     except StoreError as error:
         raise CommandError(str(error)) from None
-
-
-def _api(config: KioskConfig):
-    from kiosk.adapters.lapor_v3 import LaporV3Client
-
-    if not config.lapor.auth_key or not config.lapor.token:
-        raise CommandError(
-            "LAPOR! credentials are not configured: set [lapor] credentials_file "
-            "(run `kiosk provision`, or `kiosk lapor-sim --write-config FILE` for the simulator)",
-            EXIT_BAD_INPUT,
-        )
-    return LaporV3Client(config.lapor, config.terminal.id)
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -85,32 +74,44 @@ def cmd_submit(args: argparse.Namespace, config: KioskConfig) -> int:
                     f"the store cannot be written ({error}); reports whose codes were printed"
                     " are safe, the others were not stored"
                 ) from None
-            print(stored.code, flush=True)
+            print(format_code(stored.code), flush=True)
     return EXIT_OK
 
 
 def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.forwarder import Forwarder, ForwarderBusy, acquire_lock
+    from kiosk.forwarder import Forwarder, ForwarderBusy, acquire_lock, run_workers
 
     try:
         lock = acquire_lock(config.data.dir)
     except ForwarderBusy as error:
         raise CommandError(str(error), EXIT_BUSY) from None
-    api = _api(config)
-    with lock, closing(_open_store(config)) as conn:
-        forwarder = Forwarder(conn, api, config.forwarder, config.data.retention_days * 86400)
+    open_api(config).close()  # a configuration error is reported before any worker starts
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+    def action(forwarder: Forwarder) -> None:
         if args.once:
             forwarder.run_once()
         else:
-            stop = threading.Event()
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-            signal.signal(signal.SIGINT, lambda *_: stop.set())
             forwarder.run(until_empty=args.until_empty, stop=stop)
-        counts = outbox.counts(conn)
-    print(json.dumps(counts))
-    if forwarder.api_reachable is False:
+
+    with lock:
+        forwarders = run_workers(
+            config.forwarder.workers, lambda shard: _forwarder(config, shard), action
+        )
+        with closing(_open_store(config)) as conn:
+            print(json.dumps(outbox.counts(conn)))
+    if any(forwarder.api_reachable is False for forwarder in forwarders):
         raise CommandError("LAPOR! cannot be reached now; the reports stay queued and safe")
     return EXIT_OK
+
+
+def _forwarder(config: KioskConfig, shard):
+    try:
+        return open_forwarder(config, shard)
+    except StoreError as error:
+        raise CommandError(str(error)) from None
 
 
 def cmd_queue(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -146,7 +147,7 @@ def cmd_queue(args: argparse.Namespace, config: KioskConfig) -> int:
 def cmd_track(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.tracking import track
 
-    api = _api(config) if config.lapor.auth_key else None
+    api = open_api(config) if has_credentials(config) else None
     with closing(_open_store(config)) as conn:
         result = track(conn, api, args.code, args.lang, allow_complaint_id=True)
     if args.json:
@@ -181,7 +182,7 @@ def cmd_refdata(args: argparse.Namespace, config: KioskConfig) -> int:
     with closing(_open_store(config)) as conn:
         if args.action == "sync":
             try:
-                print(json.dumps(refdata.sync(conn, _api(config))))
+                print(json.dumps(refdata.sync(conn, open_api(config))))
             except ApiError as error:
                 raise CommandError(f"reference lists not synced: {error}") from None
             return EXIT_OK
@@ -205,7 +206,8 @@ def cmd_lapor_sim(args: argparse.Namespace, config: KioskConfig | None) -> int:
 def cmd_bench(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from kiosk.bench import run_bench
 
-    print(json.dumps(run_bench(args.target, args.reports), indent=None if args.json else 2))
+    figures = run_bench(args.target, args.reports, args.workers)
+    print(json.dumps(figures, indent=None if args.json else 2))
     return EXIT_OK
 
 
@@ -269,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("target", choices=("queue",))
     bench.add_argument("--json", action="store_true", help="one line of JSON")
     bench.add_argument("--reports", type=int, default=300, help="reports per run")
+    bench.add_argument("--workers", type=int, help="forwarder workers (default: configured, 2)")
 
     demo = command("demo", cmd_demo, "the whole pipeline against a local simulator", False)
     demo.add_argument("--keep", action="store_true", help="keep the temporary data directory")

@@ -85,6 +85,8 @@ class LaporConfig:
 
 @dataclass(frozen=True)
 class ForwarderConfig:
+    workers: int = 2
+    """Reports delivered at the same time (each worker owns a disjoint part of the outbox)."""
     poll_interval_s: float = 5.0
     """Seconds between looks at the outbox when nothing is due."""
     backoff_initial_s: float = 10.0

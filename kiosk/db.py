@@ -112,8 +112,15 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One durable write transaction; rolled back on any error."""
+def transaction(conn: sqlite3.Connection, durable: bool = True) -> Iterator[sqlite3.Connection]:
+    """One write transaction, rolled back on any error.
+
+    `durable=False` commits without waiting for the disk (WAL, `synchronous=NORMAL`): the change
+    survives a crash of the process but not a power cut until the next durable commit or
+    `flush()`. Use it only where losing the change is recoverable.
+    """
+    if not durable:
+        conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -122,3 +129,11 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    finally:
+        if not durable:
+            conn.execute("PRAGMA synchronous=FULL")
+
+
+def flush(conn: sqlite3.Connection) -> None:
+    """Make every commit so far durable (writes the WAL to disk and checkpoints it)."""
+    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -16,16 +16,16 @@ from importlib import resources
 from pathlib import Path
 
 from kiosk import outbox
-from kiosk.adapters.lapor_v3 import LaporV3Client
 from kiosk.config import load_config
 from kiosk.db import connect
-from kiosk.forwarder import Forwarder
+from kiosk.forwarder import run_workers
 from kiosk.i18n import text
 from kiosk.receipt import format_code
 from kiosk.report import report_from_json
 from kiosk.simulator.process import SimulatorProcess
 from kiosk.store import save_report
 from kiosk.tracking import track
+from kiosk.wiring import open_api, open_forwarder
 
 
 def _say(line: str = "") -> None:
@@ -59,8 +59,11 @@ def run_demo(keep: bool = False) -> int:
                 _say(f"   Status: {_queue_line(conn)}")
                 _say()
                 _say("2. Forwarder mengirim antrean ke LAPOR!:")
-                api = LaporV3Client(config.lapor, config.terminal.id)
-                Forwarder(conn, api, config.forwarder, 86400.0).run(until_empty=True)
+                run_workers(
+                    config.forwarder.workers,
+                    lambda shard: open_forwarder(config, shard),
+                    lambda forwarder: forwarder.run(until_empty=True),
+                )
                 for item in outbox.listing(conn):
                     _say(
                         f"   {format_code(item.code)}  {item.state}, complaint {item.complaint_id}"
@@ -68,6 +71,7 @@ def run_demo(keep: bool = False) -> int:
                 _say(f"   Status: {_queue_line(conn)}")
                 _say()
                 _say("3. Warga menindaklanjuti laporan dengan kode tanda terima:")
+                api = open_api(config)
                 first = outbox.by_code(conn, codes[0])
                 for _ in range(2):
                     simulator.advance(first.complaint_id)

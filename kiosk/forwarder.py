@@ -38,7 +38,8 @@ from kiosk.adapters.base import (
     Unavailable,
 )
 from kiosk.config import ForwarderConfig
-from kiosk.outbox import OutboxItem
+from kiosk.db import flush
+from kiosk.outbox import WHOLE, OutboxItem, Shard
 from kiosk.receipt import format_code
 from kiosk.store import load_report, wipe_personal_data
 
@@ -75,6 +76,7 @@ class Forwarder:
         api: ComplaintApi,
         settings: ForwarderConfig,
         retention_s: float,
+        shard: Shard = WHOLE,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
     ) -> None:
@@ -82,6 +84,7 @@ class Forwarder:
         self.api = api
         self.settings = settings
         self.retention_s = retention_s
+        self.shard = shard
         self.clock = clock
         self.rng = rng or random.Random()
         self.api_reachable: bool | None = None
@@ -178,15 +181,21 @@ class Forwarder:
             self.conn, item.report_uuid, until, item.last_error or "", state=item.state, count=False
         )
 
+    def close(self) -> None:
+        self.api.close()
+        self.conn.close()
+
     # -- passes and the loop ----------------------------------------------------------------
 
     def run_once(self) -> int:
         """One pass over the reports that are due; returns how many were handled."""
         handled = 0
-        for item in outbox.due(self.conn, self.clock()):
+        for item in outbox.due(self.conn, self.clock(), shard=self.shard):
             handled += 1
             if not self.deliver(item):
                 break
+        if handled:
+            flush(self.conn)
         return handled
 
     def housekeeping(self) -> None:
@@ -208,13 +217,48 @@ class Forwarder:
         """Deliver until stopped (or, with `until_empty`, until nothing is waiting)."""
         stop = stop or threading.Event()
         while not stop.is_set():
-            self.housekeeping()
+            if self.shard.index == 0:
+                self.housekeeping()
             self.run_once()
-            waiting = outbox.counts(self.conn)
-            if until_empty and not (waiting["queued"] or waiting["sending"]):
+            next_due = outbox.next_due_time(self.conn, self.shard)
+            if until_empty and next_due is None:
                 return
-            next_due = outbox.next_due_time(self.conn)
             pause = self.settings.poll_interval_s
             if next_due is not None:
                 pause = min(pause, max(0.0, next_due - self.clock()))
             stop.wait(pause)
+
+
+def run_workers(
+    workers: int,
+    make_forwarder: Callable[[Shard], Forwarder],
+    action: Callable[[Forwarder], object],
+) -> list[Forwarder]:
+    """Run `action` (a pass, or the loop) on `workers` forwarders with disjoint shards.
+
+    Each has its own connection and HTTP session: while one waits for LAPOR!'s answer
+    another commits its next step, so the durable commits cost little throughput.
+    Returns the forwarders, closed, once all have finished; re-raises a worker's failure.
+    """
+    forwarders = [make_forwarder(Shard(index, workers)) for index in range(workers)]
+    failures: list[BaseException] = []
+
+    def guarded(forwarder: Forwarder) -> None:
+        try:
+            action(forwarder)
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [
+        threading.Thread(target=guarded, args=(forwarder,), name=f"forwarder-{number}")
+        for number, forwarder in enumerate(forwarders)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for forwarder in forwarders:
+        forwarder.close()
+    if failures:
+        raise failures[0]
+    return forwarders

@@ -50,19 +50,38 @@ def _item(row: sqlite3.Row) -> OutboxItem:
     return OutboxItem(*row)
 
 
-def due(conn: sqlite3.Connection, now: float, limit: int = 50) -> list[OutboxItem]:
-    """Waiting items whose next attempt has come, oldest first."""
+@dataclass(frozen=True)
+class Shard:
+    """The rows one forwarder worker owns: those whose rowid modulo `count` is `index`.
+
+    Workers with disjoint shards never touch the same report, so they need no claims.
+    """
+
+    index: int = 0
+    count: int = 1
+
+
+WHOLE = Shard()
+
+
+def due(
+    conn: sqlite3.Connection, now: float, limit: int = 50, shard: Shard = WHOLE
+) -> list[OutboxItem]:
+    """Waiting items of `shard` whose next attempt has come, oldest first."""
     rows = conn.execute(
         f"{_SELECT} WHERE o.state IN ('queued', 'sending') AND o.next_attempt_at <= ?"
-        " ORDER BY o.next_attempt_at, r.created_at LIMIT ?",
-        (now, limit),
+        " AND o.rowid % ? = ? ORDER BY o.next_attempt_at, r.created_at LIMIT ?",
+        (now, shard.count, shard.index, limit),
     )
     return [_item(row) for row in rows]
 
 
-def next_due_time(conn: sqlite3.Connection) -> float | None:
+def next_due_time(conn: sqlite3.Connection, shard: Shard = WHOLE) -> float | None:
+    """When the next waiting item of `shard` is due; None when nothing waits."""
     row = conn.execute(
         "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('queued', 'sending')"
+        " AND rowid % ? = ?",
+        (shard.count, shard.index),
     ).fetchone()
     return row[0]
 
@@ -97,8 +116,14 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {state: found.get(state, 0) for state in STATES}
 
 
-def _update(conn: sqlite3.Connection, report_uuid: str, assignments: str, *values: object) -> None:
-    with transaction(conn):
+def _update(
+    conn: sqlite3.Connection,
+    report_uuid: str,
+    assignments: str,
+    *values: object,
+    durable: bool = True,
+) -> None:
+    with transaction(conn, durable):
         conn.execute(
             f"UPDATE outbox SET {assignments}, updated_at = ? WHERE report_uuid = ?",
             (*values, time.time(), report_uuid),
@@ -140,6 +165,9 @@ def mark_sending(conn: sqlite3.Connection, report_uuid: str) -> None:
 def mark_delivered(
     conn: sqlite3.Connection, report_uuid: str, complaint_id: str, tracking_id: str | None
 ) -> None:
+    """Save the complaint id. Not waited onto the disk: the forwarder's next durable commit or
+    `db.flush` makes it so, and should a power cut lose it, the row is still `sending` and is
+    reconciled, never posted again."""
     _update(
         conn,
         report_uuid,
@@ -148,6 +176,7 @@ def mark_delivered(
         complaint_id,
         tracking_id,
         time.time(),
+        durable=False,
     )
 
 

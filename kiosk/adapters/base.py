@@ -106,3 +106,7 @@ class ComplaintApi(Protocol):
     def reference_list(self, kind: str) -> list[dict]:
         """Agencies, categories or locations as `[{"id": ..., "name": ...}]`."""
         ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

@@ -129,6 +129,9 @@ class LaporV3Client:
         self.supports_reference_lookup = config.reference_lookup
         self._session = requests.Session()
         self._session.verify = config.verify_tls
+        # Read proxy settings once, not on every call (requests scans the environment each time).
+        self._session.proxies = requests.utils.get_environ_proxies(config.base_url)
+        self._session.trust_env = False
         self._session.headers.update(
             {
                 config.auth_header: f"Bearer {config.auth_key.reveal()}",
