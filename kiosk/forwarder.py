@@ -95,9 +95,14 @@ class Forwarder:
 
     def deliver(self, item: OutboxItem) -> bool:
         """Take one step for `item`; False when the API is down and the pass should end."""
+        if item.state == "sending":
+            try:
+                if not self._reconcile(item):
+                    return True
+            except ApiError as error:  # the create may be at LAPOR!: it stays `sending`
+                self._retry(item, error, "sending", getattr(error, "retry_after_s", None))
+                return False
         try:
-            if item.state == "sending" and not self._reconcile(item):
-                return True
             self._upload_attachments(item)
             outbox.mark_sending(self.conn, item.report_uuid)
             self._create(item)

@@ -138,3 +138,17 @@ def test_only_one_forwarder_per_data_directory(tmp_path):
         acquire_lock(tmp_path)
     with acquire_lock(tmp_path):  # released when the holder closed it
         pass
+
+
+def test_failed_lookup_keeps_the_report_sending(make_setup):
+    sim, conn, forwarder = make_setup("--drop-response-rate", "1.0")
+    stored = save_report(conn, make_report(), 1)
+    forwarder.run_once()
+    assert outbox.get(conn, stored.uuid).state == "sending"
+    sim.stop()  # LAPOR! unreachable while the kiosk wants to reconcile
+    conn.execute("UPDATE outbox SET next_attempt_at = 0, create_sent_at = 0")
+    forwarder.run_once()
+    item = outbox.get(conn, stored.uuid)
+    assert item.state == "sending", "a failed lookup must never make the report postable"
+    assert item.create_sent_at == 0
+    assert "cannot connect" in item.last_error

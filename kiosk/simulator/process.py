@@ -122,6 +122,10 @@ class SimulatorProcess:
         """Every stored report (`GET /_sim/complaints`)."""
         return self._call("GET", "/_sim/complaints")["complaints"]
 
+    def stats(self) -> dict[str, Any]:
+        """Requests per path and injected faults (`GET /_sim/stats`)."""
+        return self._call("GET", "/_sim/stats")
+
     def advance(self, complaint_id: int) -> dict[str, Any]:
         """Move a report to its next status; returns the new detail (`results`)."""
         return self._call("POST", f"/_sim/complaints/{complaint_id}/advance")["results"]
