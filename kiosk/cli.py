@@ -79,6 +79,7 @@ def cmd_submit(args: argparse.Namespace, config: KioskConfig) -> int:
 
 
 def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.adapters.base import Unauthorized, Unavailable
     from kiosk.forwarder import Forwarder, ForwarderBusy, acquire_lock, run_workers
 
     try:
@@ -102,8 +103,14 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
         )
         with closing(_open_store(config)) as conn:
             print(json.dumps(outbox.counts(conn)))
-    if any(forwarder.api_reachable is False for forwarder in forwarders):
-        raise CommandError("LAPOR! cannot be reached now; the reports stay queued and safe")
+    failures = [forwarder.last_failure for forwarder in forwarders if forwarder.last_failure]
+    if any(isinstance(failure, Unauthorized) for failure in failures):
+        raise CommandError(
+            "LAPOR! refused the credentials: check [lapor] credentials_file and the channel's"
+            " key and token; the reports stay queued and safe"
+        )
+    if any(isinstance(failure, Unavailable) for failure in failures):
+        raise CommandError(f"LAPOR! cannot be reached now ({failures[0]}); the reports stay queued")
     return EXIT_OK
 
 

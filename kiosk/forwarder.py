@@ -87,8 +87,8 @@ class Forwarder:
         self.shard = shard
         self.clock = clock
         self.rng = rng or random.Random()
-        self.api_reachable: bool | None = None
-        """What the last call to the API showed: None before any call."""
+        self.last_failure: ApiError | None = None
+        """The failure of the latest attempt; None after a success (or before any call)."""
         self._next_housekeeping = 0.0
 
     # -- one report -------------------------------------------------------------------------
@@ -119,7 +119,7 @@ class Forwarder:
         except NoAnswer as error:
             self._retry(item, error, state="sending", delay=self.settings.reconcile_grace_s)
             return False
-        self.api_reachable = True
+        self.last_failure = None
         return True
 
     def _reconcile(self, item: OutboxItem) -> bool:
@@ -174,7 +174,7 @@ class Forwarder:
         return delay * (1.0 - settings.jitter * self.rng.random())
 
     def _retry(self, item: OutboxItem, error: ApiError, state: str, delay: float | None) -> None:
-        self.api_reachable = not isinstance(error, Unavailable)
+        self.last_failure = error
         wait = self._backoff(item.attempts) if delay is None else delay
         outbox.schedule_retry(
             self.conn, item.report_uuid, self.clock() + wait, str(error), state=state

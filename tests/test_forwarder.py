@@ -8,6 +8,7 @@ import pytest
 from conftest import make_report, voice_attachment
 
 from kiosk import outbox
+from kiosk.adapters.base import Unavailable
 from kiosk.adapters.lapor_v3 import LaporV3Client
 from kiosk.config import load_config
 from kiosk.db import connect
@@ -93,7 +94,7 @@ def test_server_errors_are_retried_and_retry_after_is_honoured(make_setup):
     assert any(code in item.last_error for code in ("500", "503", "429"))
     if "500" not in item.last_error:  # 503 and 429 carry Retry-After: 7
         assert item.next_attempt_at >= before + 6.5
-    assert forwarder.api_reachable is False
+    assert isinstance(forwarder.last_failure, Unavailable)
     assert sim.complaints() == []
 
 
@@ -130,7 +131,7 @@ def test_unreachable_api_keeps_reports_queued(make_setup):
     item = outbox.get(conn, stored.uuid)
     assert item.state == "queued" and item.attempts == 1
     assert "cannot connect" in item.last_error
-    assert forwarder.api_reachable is False
+    assert isinstance(forwarder.last_failure, Unavailable)
 
 
 def test_only_one_forwarder_per_data_directory(tmp_path):
