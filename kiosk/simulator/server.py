@@ -6,7 +6,6 @@ import logging
 import socket
 import threading
 from http.server import ThreadingHTTPServer
-from types import TracebackType
 
 from kiosk.simulator.handlers import SimulatorHandler
 from kiosk.simulator.options import SimulatorOptions
@@ -72,12 +71,7 @@ class RunningSimulator:
     def __enter__(self) -> RunningSimulator:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 
