@@ -72,6 +72,13 @@ MIGRATIONS: tuple[str, ...] = (
         fetched_at REAL NOT NULL
     );
     """,
+    """
+    CREATE TABLE forwarder_health (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        api_state TEXT NOT NULL CHECK (api_state IN ('ok', 'unreachable', 'unauthorized')),
+        checked_at REAL NOT NULL
+    );
+    """,
 )
 
 

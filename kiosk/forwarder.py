@@ -200,6 +200,7 @@ class Forwarder:
             if not self.deliver(item):
                 break
         if handled:
+            outbox.record_api_state(self.conn, _api_state(self.last_failure))
             flush(self.conn)
         return handled
 
@@ -232,6 +233,14 @@ class Forwarder:
             if next_due is not None:
                 pause = min(pause, max(0.0, next_due - self.clock()))
             stop.wait(pause)
+
+
+def _api_state(failure: ApiError | None) -> str:
+    if isinstance(failure, Unauthorized):
+        return "unauthorized"
+    if isinstance(failure, Unavailable | NoAnswer):
+        return "unreachable"
+    return "ok"
 
 
 def run_workers(

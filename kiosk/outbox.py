@@ -234,3 +234,18 @@ def requeue(conn: sqlite3.Connection, report_uuid: str) -> None:
         " last_error = NULL",
         time.time(),
     )
+
+
+def record_api_state(conn: sqlite3.Connection, state: str) -> None:
+    """What the forwarder's latest call showed: `ok`, `unreachable` or `unauthorized`."""
+    with transaction(conn, durable=False):
+        conn.execute(
+            "INSERT OR REPLACE INTO forwarder_health (id, api_state, checked_at) VALUES (1, ?, ?)",
+            (state, time.time()),
+        )
+
+
+def api_state(conn: sqlite3.Connection) -> str:
+    """The forwarder's view of LAPOR!; `unknown` before its first call."""
+    row = conn.execute("SELECT api_state FROM forwarder_health WHERE id = 1").fetchone()
+    return row[0] if row else "unknown"

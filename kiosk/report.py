@@ -99,6 +99,10 @@ class FieldError:
     def message(self, language: str = "id") -> str:
         return text(f"error.{self.key}", language, **self.params)
 
+    def describe(self, language: str = "id") -> str:
+        """The field's name and what is wrong, e.g. `Judul laporan: wajib diisi.`."""
+        return f"{text('field.' + self.field, language)}: {self.message(language)}"
+
 
 class ReportInvalid(ValueError):
     def __init__(self, errors: list[FieldError]) -> None:
@@ -106,10 +110,7 @@ class ReportInvalid(ValueError):
         self.errors = errors
 
     def messages(self, language: str = "id") -> list[str]:
-        return [
-            f"{text('field.' + error.field, language)}: {error.message(language)}"
-            for error in self.errors
-        ]
+        return [error.describe(language) for error in self.errors]
 
 
 def clean_text(value: str, multiline: bool = False) -> str:
@@ -156,14 +157,19 @@ def check_date(value: date, today: date) -> FieldError | None:
     return None
 
 
+def check_phone(phone: str) -> FieldError | None:
+    """`phone` must already be normalised (`normalize_phone`)."""
+    return None if _PHONE.fullmatch(phone) else FieldError("reporter.phone", "phone_invalid")
+
+
 def check_reporter(reporter: Reporter, is_anonymous: bool) -> list[FieldError]:
     if is_anonymous:
         return [] if reporter.is_empty() else [FieldError("reporter", "anonymous_with_identity")]
     errors = []
     if reporter.name and (error := check_text("reporter.name", reporter.name, NAME_LIMITS)):
         errors.append(error)
-    if reporter.phone and not _PHONE.fullmatch(reporter.phone):
-        errors.append(FieldError("reporter.phone", "phone_invalid"))
+    if reporter.phone and (error := check_phone(reporter.phone)):
+        errors.append(error)
     if reporter.email and (len(reporter.email) > EMAIL_MAX or not _EMAIL.fullmatch(reporter.email)):
         errors.append(FieldError("reporter.email", "email_invalid"))
     return errors

@@ -1,0 +1,93 @@
+"""The report while the citizen fills it in: plain values, turned into a `Report` at the end.
+
+A draft holds personal data; the dialog drops it (a new `Draft`) the moment the
+report is stored, the citizen cancels, or the session times out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from kiosk.report import (
+    Attachment,
+    Classification,
+    Report,
+    Reporter,
+    clean_text,
+    normalize_phone,
+)
+
+ENTRY_FIELDS = {
+    "title": "title",
+    "content": "content",
+    "date_entry": "date_typed",
+    "location": "location",
+    "name": "name",
+    "phone": "phone",
+}
+"""Which draft attribute each entry screen edits."""
+
+
+@dataclass
+class Draft:
+    classification: str = ""
+    category_id: int | None = None
+    institution_id: int | None = None
+    title: str = ""
+    content: str = ""
+    date_choice: str = ""
+    """`today`, `yesterday` or `other_date`."""
+    date_typed: str = ""
+    """Eight digits DDMMYYYY when `date_choice` is `other_date`."""
+    location: str = ""
+    identity: str = ""
+    """`named` or `anonymous`."""
+    name: str = ""
+    phone: str = ""
+    privacy: str = ""
+    """`public` or `secret`."""
+    attachments: list[Attachment] = field(default_factory=list)
+    answered: set[str] = field(default_factory=set)
+    """Screens the citizen has answered (a skipped agency is answered too)."""
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.identity == "anonymous"
+
+    def entry_value(self, screen: str) -> str:
+        return getattr(self, ENTRY_FIELDS[screen])
+
+    def set_entry(self, screen: str, value: str) -> None:
+        setattr(self, ENTRY_FIELDS[screen], value)
+
+    def incident_date(self, today: date) -> date | None:
+        """The chosen date; None when a typed date is not a real calendar date."""
+        if self.date_choice == "today":
+            return today
+        if self.date_choice == "yesterday":
+            return today - timedelta(days=1)
+        digits = self.date_typed
+        try:
+            return date(int(digits[4:8]), int(digits[2:4]), int(digits[0:2]))
+        except ValueError:
+            return None
+
+    def to_report(self, language: str, today: date) -> Report:
+        reporter = Reporter()
+        if not self.is_anonymous:
+            reporter = Reporter(clean_text(self.name), normalize_phone(self.phone), "")
+        return Report(
+            classification=Classification(self.classification),
+            title=clean_text(self.title),
+            content=clean_text(self.content, multiline=True),
+            date_of_incident=self.incident_date(today) or today,
+            location=clean_text(self.location),
+            category_id=self.category_id,
+            institution_id=self.institution_id,
+            is_anonymous=self.is_anonymous,
+            is_secret=self.privacy == "secret",
+            reporter=reporter,
+            attachments=tuple(self.attachments),
+            language=language,
+        )

@@ -1,0 +1,120 @@
+"""The flows as data: which screens exist, what each asks, in which order.
+
+Texts are not here but in `kiosk/locale/*.toml` under `screen.<id>` and
+`choice.<id>`, so a translator edits catalogs only. A screen whose `applies`
+rule is false for the draft is skipped, forward and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from kiosk.engine.draft import Draft
+from kiosk.engine.view import EntryKind
+from kiosk.report import CONTENT_LIMITS, LOCATION_MAX, NAME_LIMITS, TITLE_LIMITS
+
+ScreenKind = Literal["choice", "entry", "review", "receipt", "status"]
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    kind: EntryKind
+    max_length: int
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    id: str
+    kind: ScreenKind
+    step: int = 0
+    """Which of the filing steps this screen belongs to (0: not part of the count)."""
+    choices: str = ""
+    """Name of the choice list the dialog builds (`classification`, `categories` ...)."""
+    entry: EntrySpec | None = None
+    applies: Callable[[Draft], bool] = lambda draft: True
+
+
+FILING_STEPS = 6
+
+SCREENS: dict[str, ScreenSpec] = {
+    spec.id: spec
+    for spec in (
+        ScreenSpec("welcome", "choice", choices="languages"),
+        ScreenSpec("menu", "choice", choices="menu"),
+        ScreenSpec("classification", "choice", step=1, choices="classifications"),
+        ScreenSpec("category", "choice", step=2, choices="categories"),
+        ScreenSpec("agency", "choice", step=2, choices="institutions"),
+        ScreenSpec("title", "entry", step=3, entry=EntrySpec("text", TITLE_LIMITS[1])),
+        ScreenSpec("content", "entry", step=3, entry=EntrySpec("multiline", CONTENT_LIMITS[1])),
+        ScreenSpec("date", "choice", step=4, choices="dates"),
+        ScreenSpec(
+            "date_entry",
+            "entry",
+            step=4,
+            entry=EntrySpec("date", 8),
+            applies=lambda draft: draft.date_choice == "other_date",
+        ),
+        ScreenSpec("location", "entry", step=4, entry=EntrySpec("text", LOCATION_MAX, True)),
+        ScreenSpec("identity", "choice", step=5, choices="identities"),
+        ScreenSpec(
+            "name",
+            "entry",
+            step=5,
+            entry=EntrySpec("text", NAME_LIMITS[1]),
+            applies=lambda draft: not draft.is_anonymous,
+        ),
+        ScreenSpec(
+            "phone",
+            "entry",
+            step=5,
+            entry=EntrySpec("phone", 16, True),
+            applies=lambda draft: not draft.is_anonymous,
+        ),
+        ScreenSpec("privacy", "choice", step=5, choices="privacy"),
+        ScreenSpec("review", "review", step=6),
+        ScreenSpec("receipt", "receipt"),
+        ScreenSpec("track_code", "entry", entry=EntrySpec("code", 14)),
+        ScreenSpec("track_result", "status"),
+    )
+}
+
+FILING_FLOW = (
+    "classification",
+    "category",
+    "agency",
+    "title",
+    "content",
+    "date",
+    "date_entry",
+    "location",
+    "identity",
+    "name",
+    "phone",
+    "privacy",
+    "review",
+)
+
+REVIEW_ITEMS = (
+    "classification",
+    "category",
+    "agency",
+    "title",
+    "content",
+    "date",
+    "location",
+    "identity",
+    "privacy",
+)
+"""What the review lists, each a choice that opens its screen."""
+
+
+def next_in_flow(current: str, draft: Draft) -> str:
+    """The screen after `current` in the filing flow, skipping those that do not apply."""
+    position = FILING_FLOW.index(current)
+    for screen in FILING_FLOW[position + 1 :]:
+        if SCREENS[screen].applies(draft):
+            return screen
+    return "review"

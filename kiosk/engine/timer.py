@@ -1,0 +1,37 @@
+"""The session's idle time-out: a warning first, then the session ends and is wiped."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    idle_timeout_s: float = 120.0
+    """Seconds without a touch or key before the session ends."""
+    warning_s: float = 30.0
+    """Seconds before the end at which the warning (with "more time") appears."""
+    receipt_timeout_s: float = 90.0
+    """Seconds the receipt stays on screen before the kiosk returns to the start."""
+
+
+class IdleTimer:
+    def __init__(self, settings: SessionSettings) -> None:
+        self.settings = settings
+        self.deadline: float | None = None
+
+    def start(self, now: float, seconds: float | None = None) -> None:
+        self.deadline = now + (self.settings.idle_timeout_s if seconds is None else seconds)
+
+    def stop(self) -> None:
+        self.deadline = None
+
+    def warning(self, now: float) -> int:
+        """Whole seconds left when the warning is due, else 0."""
+        if self.deadline is None or self.deadline - now > self.settings.warning_s:
+            return 0
+        return max(1, math.ceil(self.deadline - now))
+
+    def expired(self, now: float) -> bool:
+        return self.deadline is not None and now >= self.deadline

@@ -1,0 +1,63 @@
+"""What a face shows or speaks: one immutable `View` a screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntryKind = Literal["text", "multiline", "digits", "phone", "date", "code"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    hint: str = ""
+    """A second line with more detail (shown small, spoken after the label)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The value the citizen is typing on this screen."""
+
+    kind: EntryKind
+    value: str
+    max_length: int
+    optional: bool = False
+    masked: bool = False
+    """Show dots and speak tones instead of the characters (secrets)."""
+
+    @property
+    def numeric(self) -> bool:
+        """Digits only: a numeric pad (or the tactile keypad) is enough."""
+        return self.kind in ("digits", "phone", "date", "code")
+
+
+@dataclass(frozen=True)
+class View:
+    screen: str
+    """Screen id, e.g. `title`; faces may style by it, never branch the flow on it."""
+    language: str
+    title: str
+    prompt: str
+    help: str
+    progress: str = ""
+    """`Langkah 2 dari 6` in the filing flow, else empty."""
+    step: int = 0
+    steps: int = 0
+    choices: tuple[Choice, ...] = ()
+    entry: Entry | None = None
+    lines: tuple[str, ...] = ()
+    """Read-only text: the review, the status of a report, the agencies' answers."""
+    code: str = ""
+    """The receipt code shown big (receipt) or asked about (status), formatted."""
+    error: str = ""
+    notice: str = ""
+    """A message that is not an error (e.g. the session ended)."""
+    can_go_back: bool = False
+    can_cancel: bool = False
+    can_go_next: bool = False
+    timeout_warning: int = 0
+    """Seconds left before the session is wiped; 0 when no warning is due."""
+    actions: tuple[str, ...] = field(default=())
+    """Extra commands the face offers, by catalog key (`ui.more_time`)."""

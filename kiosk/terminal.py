@@ -1,0 +1,63 @@
+"""The terminal's services for the dialog: the store, follow-up, reference lists, the clock."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import date
+
+from kiosk import outbox, refdata
+from kiosk.config import KioskConfig
+from kiosk.db import StoreError
+from kiosk.i18n import text
+from kiosk.report import Report
+from kiosk.store import save_report
+from kiosk.tracking import TrackResult, track
+from kiosk.wiring import has_credentials, open_store
+
+FOLLOW_UP_TIMEOUT_S = 4.0
+"""A citizen waits at the screen: a follow-up gives up on LAPOR! sooner than the forwarder."""
+
+
+class TerminalServices:
+    def __init__(self, config: KioskConfig) -> None:
+        self.config = config
+        self.conn = open_store(config)
+        self.api = None
+        if has_credentials(config):
+            from kiosk.adapters.lapor_v3 import LaporV3Client
+
+            timeout = min(config.lapor.timeout_s, FOLLOW_UP_TIMEOUT_S)
+            self.api = LaporV3Client(replace(config.lapor, timeout_s=timeout), config.terminal.id)
+
+    def close(self) -> None:
+        if self.api:
+            self.api.close()
+        self.conn.close()
+
+    def save_report(self, report: Report) -> str:
+        try:
+            return save_report(self.conn, report, self.config.terminal.number).code
+        except sqlite3.Error as error:
+            raise StoreError(f"the report cannot be stored: {error}") from error
+
+    def track(self, code: str, language: str) -> TrackResult:
+        return track(self.conn, self.api, code, language)
+
+    def reference(self, kind: str) -> list[dict]:
+        return refdata.get(self.conn, kind).items
+
+    def today(self) -> date:
+        return date.today()
+
+    def status_line(self, language: str) -> str:
+        """`3 laporan menunggu jaringan · LAPOR! tidak terhubung` for the bottom of the screen."""
+        counts = outbox.counts(self.conn)
+        waiting = counts["queued"] + counts["sending"]
+        queue = (
+            text("queue.waiting", language, count=waiting)
+            if waiting
+            else text("queue.all_sent", language)
+        )
+        state = outbox.api_state(self.conn)
+        return f"{queue} · {text(f'api.{state}', language)}"

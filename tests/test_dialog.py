@@ -1,0 +1,271 @@
+"""The dialog engine without any window: every flow, rule and time-out, on a real store."""
+
+import pytest
+
+from kiosk import outbox
+from kiosk.config import DataConfig, KioskConfig, TerminalConfig
+from kiosk.engine.dialog import Dialog
+from kiosk.engine.events import Back, Cancel, Choose, MoreTime, Next, Tick, Type
+from kiosk.engine.timer import SessionSettings
+from kiosk.receipt import normalize_code
+from kiosk.store import find_by_code
+from kiosk.terminal import TerminalServices
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def services(tmp_path):
+    config = KioskConfig(terminal=TerminalConfig(number=77), data=DataConfig(dir=tmp_path))
+    terminal = TerminalServices(config)
+    yield terminal
+    terminal.close()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def dialog(services, clock):
+    settings = SessionSettings(idle_timeout_s=120, warning_s=30, receipt_timeout_s=60)
+    return Dialog(services, settings, clock=clock)
+
+
+def start_filing(dialog: Dialog, language: str = "id") -> None:
+    dialog.handle(Choose(language))
+    dialog.handle(Choose("file"))
+
+
+def type_and_next(dialog: Dialog, value: str):
+    dialog.handle(Type(value))
+    return dialog.handle(Next())
+
+
+def file_named_report(dialog: Dialog):
+    start_filing(dialog)
+    dialog.handle(Choose("pengaduan"))
+    dialog.handle(Choose("4"))
+    dialog.handle(Choose("104"))
+    type_and_next(dialog, "Jalan berlubang di depan pasar")
+    type_and_next(dialog, "Lubang besar di Jalan Merdeka membahayakan pengendara motor.")
+    dialog.handle(Choose("yesterday"))
+    type_and_next(dialog, "Jl. Merdeka, depan Pasar Baru")
+    dialog.handle(Choose("named"))
+    type_and_next(dialog, "Siti Aminah")
+    type_and_next(dialog, "+62 812 3456 7890")
+    return dialog.handle(Choose("public"))
+
+
+def test_welcome_offers_both_languages_indonesian_first(dialog):
+    view = dialog.view()
+    assert view.screen == "welcome"
+    assert [choice.label for choice in view.choices] == ["Bahasa Indonesia", "English"]
+    assert view.title == "Selamat datang di LAPOR!"
+    assert not view.can_go_back
+
+
+def test_filing_flow_with_progress_and_review(dialog, services):
+    start_filing(dialog)
+    view = dialog.view()
+    assert (view.screen, view.progress) == ("classification", "Langkah 1 dari 6")
+    assert view.choices[0].hint == "Ada layanan publik yang bermasalah"
+    review = file_named_report(dialog)
+    assert review.screen == "review" and review.progress == "Langkah 6 dari 6"
+    values = {choice.id: choice.hint for choice in review.choices}
+    assert values["title"] == "Jalan berlubang di depan pasar"
+    assert values["agency"] == "Dinas Pekerjaan Umum dan Penataan Ruang"
+    assert values["identity"] == "Dengan nama saya: Siti Aminah, +62 812 3456 7890"
+    receipt = dialog.handle(Choose("confirm"))
+    assert receipt.screen == "receipt"
+    stored = find_by_code(services.conn, normalize_code(receipt.code))
+    assert stored.report.reporter.phone == "081234567890"
+    assert stored.report.institution_id == 104 and stored.report.category_id == 4
+    assert outbox.by_code(services.conn, stored.code).state == "queued"
+    assert dialog.draft.name == "" and dialog.draft.title == ""  # wiped once stored
+    assert not receipt.can_go_back
+
+
+def test_anonymous_report_never_asks_for_identity(dialog, services):
+    start_filing(dialog)
+    dialog.handle(Choose("aspirasi"))
+    dialog.handle(Choose("2"))
+    dialog.handle(Choose("skip"))
+    type_and_next(dialog, "Tambah guru di sekolah desa")
+    type_and_next(dialog, "Sekolah dasar di desa kami kekurangan guru untuk kelas rendah.")
+    dialog.handle(Choose("today"))
+    location = type_and_next(dialog, "")  # optional
+    assert location.screen == "identity"
+    view = dialog.handle(Choose("anonymous"))
+    assert view.screen == "privacy"
+    dialog.handle(Choose("secret"))
+    code = dialog.handle(Choose("confirm")).code
+    report = find_by_code(services.conn, normalize_code(code)).report
+    assert report.is_anonymous and report.is_secret and report.reporter.is_empty()
+    assert report.institution_id is None
+
+
+@pytest.mark.parametrize(
+    ("screen_values", "expected"),
+    [
+        (["abc"], "Judul laporan: terlalu pendek: 3 huruf, paling sedikit 5 huruf."),
+        ([""], "Judul laporan: wajib diisi."),
+        (["Judul yang cukup", "pendek"], "Isi laporan: terlalu pendek"),
+    ],
+)
+def test_entry_errors_keep_what_was_typed(dialog, screen_values, expected):
+    start_filing(dialog)
+    dialog.handle(Choose("pengaduan"))
+    dialog.handle(Choose("1"))
+    dialog.handle(Choose("skip"))
+    for value in screen_values:
+        view = type_and_next(dialog, value)
+    assert view.error.startswith(expected)
+    assert view.entry.value == screen_values[-1]
+
+
+def test_typed_dates(dialog, services):
+    start_filing(dialog)
+    for choice in ("pengaduan", "1", "skip"):
+        dialog.handle(Choose(choice))
+    type_and_next(dialog, "Antrean puskesmas terlalu lama")
+    type_and_next(dialog, "Antrean di puskesmas lebih dari empat jam setiap pagi.")
+    view = dialog.handle(Choose("other_date"))
+    assert view.screen == "date_entry" and view.entry.numeric
+    assert "tidak dikenali" in type_and_next(dialog, "3102202").error
+    assert "tidak dikenali" in type_and_next(dialog, "31022026").error  # no 31 February
+    tomorrow = services.today().replace(year=services.today().year + 1).strftime("%d%m%Y")
+    assert "masa depan" in type_and_next(dialog, tomorrow).error
+    assert type_and_next(dialog, "20-11-2025").screen == "location"  # dashes dropped
+
+
+def test_phone_is_checked_and_optional(dialog):
+    file_named_report(dialog)
+    dialog.handle(Choose("identity"))
+    dialog.handle(Choose("anonymous"))
+    dialog.handle(Choose("identity"))
+    dialog.handle(Choose("named"))
+    type_and_next(dialog, "Siti Aminah")
+    view = type_and_next(dialog, "0812-34")
+    assert view.screen == "phone" and view.error.startswith("Nomor telepon: tidak valid")
+    assert type_and_next(dialog, "").screen == "review"  # a phone number is optional
+
+
+def test_review_edit_skips_screens_already_answered(dialog):
+    file_named_report(dialog)
+    dialog.handle(Choose("identity"))
+    dialog.handle(Choose("named"))
+    assert dialog.view().screen == "review"  # name and phone already answered
+    dialog.handle(Back())
+    dialog.handle(Back())
+    assert dialog.view().screen == "review"
+    dialog.handle(Choose("identity"))
+    dialog.handle(Choose("named"))
+    dialog.handle(Back())
+    view = dialog.view()
+    assert view.screen == "identity"
+
+
+def test_back_keeps_values_and_review_edits_return_to_review(dialog):
+    review = file_named_report(dialog)
+    assert review.screen == "review"
+    view = dialog.handle(Choose("title"))
+    assert view.screen == "title" and view.entry.value == "Jalan berlubang di depan pasar"
+    view = type_and_next(dialog, "Jalan berlubang besar")
+    assert view.screen == "review"
+    assert {c.id: c.hint for c in view.choices}["title"] == "Jalan berlubang besar"
+    # Turning an anonymous choice into a named one asks the identity screens again.
+    dialog.handle(Choose("identity"))
+    dialog.handle(Choose("anonymous"))
+    assert dialog.draft.name == ""  # not collected when not needed
+    view = dialog.handle(Choose("identity"))
+    view = dialog.handle(Choose("named"))
+    assert view.screen == "name" and view.entry.value == ""
+
+
+def test_cancel_wipes_everything(dialog):
+    file_named_report(dialog)
+    view = dialog.handle(Cancel())
+    assert view.screen == "welcome"
+    assert dialog.draft.name == "" and dialog.draft.title == "" and dialog.history == []
+
+
+def test_time_out_warns_then_wipes(dialog, clock):
+    file_named_report(dialog)
+    clock.now += 89
+    assert dialog.handle(Tick()).timeout_warning == 0
+    clock.now += 2
+    assert dialog.handle(Tick()).timeout_warning == 29
+    view = dialog.handle(MoreTime())
+    assert view.timeout_warning == 0 and view.screen == "review"
+    clock.now += 119
+    assert dialog.handle(Tick()).screen == "review"
+    clock.now += 1
+    view = dialog.handle(Tick())
+    assert view.screen == "welcome"
+    assert view.notice == "Sesi telah berakhir. Semua data yang Anda isi sudah dihapus."
+    assert dialog.draft.name == "" and dialog.draft.title == ""
+
+
+def test_welcome_screen_never_times_out(dialog, clock):
+    clock.now += 10_000
+    assert dialog.handle(Tick()).screen == "welcome"
+
+
+def test_receipt_returns_to_start_after_its_own_time_out(dialog, clock):
+    file_named_report(dialog)
+    dialog.handle(Choose("confirm"))
+    clock.now += 59
+    assert dialog.handle(Tick()).screen == "receipt"
+    clock.now += 1
+    assert dialog.handle(Tick()).screen == "welcome"
+
+
+def test_follow_up_offline_and_invalid_codes(dialog, services):
+    file_named_report(dialog)
+    code = dialog.handle(Choose("confirm")).code
+    dialog.handle(Choose("finish"))
+    dialog.handle(Choose("id"))
+    view = dialog.handle(Choose("track"))
+    assert view.screen == "track_code" and view.entry.kind == "code"
+    digits = normalize_code(code)
+    typo = digits[:3] + str((int(digits[3]) + 1) % 10) + digits[4:]
+    view = type_and_next(dialog, typo)
+    assert view.screen == "track_code"
+    assert view.error.startswith("Kode laporan tidak valid")
+    assert view.entry.value == typo  # kept for correcting
+    view = type_and_next(dialog, code)
+    assert view.screen == "track_result" and view.code == code
+    assert view.lines[0].startswith("Laporan Anda tersimpan di terminal")
+
+
+def test_english_session(dialog, services):
+    start_filing(dialog, "en")
+    view = dialog.view()
+    assert view.title == "Kind of report" and view.progress == "Step 1 of 6"
+    dialog.handle(Choose("pengaduan"))
+    assert dialog.view().choices[0].label == "Health"
+    dialog.handle(Cancel())
+    assert dialog.view().language == "id"  # the next citizen starts in the default language
+
+
+def test_unknown_choice_is_ignored(dialog):
+    start_filing(dialog)
+    view = dialog.handle(Choose("bukan-pilihan"))
+    assert view.screen == "classification"
+
+
+def test_store_failure_keeps_the_draft(dialog, services):
+    file_named_report(dialog)
+    services.conn.execute("PRAGMA query_only = ON")  # the store refuses writes
+    view = dialog.handle(Choose("confirm"))
+    assert view.screen == "review"
+    assert "belum dapat disimpan" in view.error
+    assert dialog.draft.name == "Siti Aminah"
