@@ -79,18 +79,23 @@ def _raw_posts(config: KioskConfig, headers: dict[str, str], payloads: list[dict
     return time.perf_counter() - started
 
 
-def bench_queue(reports: int, workers: int | None = None, rounds: int = 5) -> dict[str, float]:
+def bench_queue(
+    reports: int, workers: int | None = None, latency_ms: int = 0, rounds: int = 5
+) -> dict[str, float]:
     """Enqueue `reports`, then forward them and raw-post copies in alternating rounds.
 
-    Both sides use the same number of concurrent connections. Alternating keeps
+    Both sides use the same number of concurrent connections. `latency_ms` makes the
+    simulator wait before each answer, as a wide-area network to LAPOR! would. Alternating keeps
     slow drifts of the machine (and the simulator's growing store) from favouring
     either side.
     """
     with (
         tempfile.TemporaryDirectory(prefix="kiosk-bench-") as workdir,
-        SimulatorProcess(config_path=Path(workdir) / "kiosk.toml") as simulator,
+        SimulatorProcess(
+            "--latency-ms", str(latency_ms), config_path=Path(workdir) / "kiosk.toml"
+        ) as simulator,
     ):
-        config = load_config(simulator.config_path)
+        config = load_config(simulator.config_path, env={})  # never the real queue
         if workers:
             config = replace(config, forwarder=replace(config.forwarder, workers=workers))
         with closing(connect(config.db_path)) as conn:
@@ -117,6 +122,7 @@ def bench_queue(reports: int, workers: int | None = None, rounds: int = 5) -> di
     return {
         "reports": delivered,
         "workers": config.forwarder.workers,
+        "latency_ms": latency_ms,
         "enqueue_p50_ms": round(statistics.median(enqueue_ms), 3),
         "enqueue_p95_ms": round(_percentile(enqueue_ms, 0.95), 3),
         "forward_per_s": round(forward_per_s, 1),
@@ -125,7 +131,9 @@ def bench_queue(reports: int, workers: int | None = None, rounds: int = 5) -> di
     }
 
 
-def run_bench(target: str, reports: int, workers: int | None = None) -> dict[str, float]:
+def run_bench(
+    target: str, reports: int, workers: int | None = None, latency_ms: int = 0
+) -> dict[str, float]:
     if target == "queue":
-        return bench_queue(reports, workers)
+        return bench_queue(reports, workers, latency_ms)
     raise ValueError(f"unknown benchmark {target}")

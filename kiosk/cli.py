@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sqlite3
 import sys
@@ -63,6 +64,8 @@ def cmd_submit(args: argparse.Namespace, config: KioskConfig) -> int:
             reports.append(report_from_json(raw, root))
         except ReportInvalid as invalid:
             problems += [f"report {number}: {message}" for message in invalid.messages(args.lang)]
+    if not items:
+        problems.append("no report in the input")
     if problems:
         raise CommandError("\n".join([*problems, "nothing was stored"]), EXIT_BAD_INPUT)
     with closing(_open_store(config)) as conn:
@@ -93,13 +96,14 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
 
     def action(forwarder: Forwarder) -> None:
         if args.once:
+            forwarder.housekeeping()
             forwarder.run_once()
         else:
             forwarder.run(until_empty=args.until_empty, stop=stop)
 
     with lock:
         forwarders = run_workers(
-            config.forwarder.workers, lambda shard: _forwarder(config, shard), action
+            config.forwarder.workers, lambda shard: _forwarder(config, shard), action, stop
         )
         with closing(_open_store(config)) as conn:
             print(json.dumps(outbox.counts(conn)))
@@ -144,9 +148,9 @@ def cmd_queue(args: argparse.Namespace, config: KioskConfig) -> int:
         item = outbox.by_code(conn, code)
         if item is None:
             raise CommandError(text("code.unknown", args.lang))
-        if item.state not in ("rejected", "needs_review", "queued"):
-            raise CommandError(f"{format_code(code)} is {item.state}: nothing to retry")
-        outbox.requeue(conn, item.report_uuid)
+        if not outbox.requeue(conn, item.report_uuid):
+            state = outbox.get(conn, item.report_uuid).state
+            raise CommandError(f"{format_code(code)} is {state}: nothing to retry")
         print(f"{format_code(code)} queued again")
     return EXIT_OK
 
@@ -213,7 +217,7 @@ def cmd_lapor_sim(args: argparse.Namespace, config: KioskConfig | None) -> int:
 def cmd_bench(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from kiosk.bench import run_bench
 
-    figures = run_bench(args.target, args.reports, args.workers)
+    figures = run_bench(args.target, args.reports, args.workers, args.latency_ms)
     print(json.dumps(figures, indent=None if args.json else 2))
     return EXIT_OK
 
@@ -279,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="one line of JSON")
     bench.add_argument("--reports", type=int, default=300, help="reports per run")
     bench.add_argument("--workers", type=int, help="forwarder workers (default: configured, 2)")
+    bench.add_argument(
+        "--latency-ms", type=int, default=0, help="simulated network delay of each answer"
+    )
 
     demo = command("demo", cmd_demo, "the whole pipeline against a local simulator", False)
     demo.add_argument("--keep", action="store_true", help="keep the temporary data directory")
@@ -288,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     # A file-size limit (a full disk) must give an error, not kill the process.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    os.umask(0o077)  # reports hold personal data: files only the kiosk user can read
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,

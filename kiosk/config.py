@@ -13,6 +13,12 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from kiosk.engine.timer import SessionSettings
+
+SYSTEM_CONFIG = Path("/etc/lapor-kiosk/kiosk.toml")
+"""Where a provisioned terminal keeps its configuration."""
 
 
 class ConfigError(Exception):
@@ -104,11 +110,23 @@ class ForwarderConfig:
 
 
 @dataclass(frozen=True)
+class TouchConfig:
+    fullscreen: bool = True
+    """Fill the screen without window borders (kiosk mode); off for development."""
+    pixels_per_mm: float = 5.88
+    """Display density; 5.88 for a 10.1-inch 1280x800 panel. Sets the smallest text size."""
+    technician_pin_sha256: str = ""
+    """SHA-256 (hex) of the PIN that leaves kiosk mode; empty: the UI cannot be left."""
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     terminal: TerminalConfig = field(default_factory=TerminalConfig)
     data: DataConfig = field(default_factory=DataConfig)
     lapor: LaporConfig = field(default_factory=LaporConfig)
     forwarder: ForwarderConfig = field(default_factory=ForwarderConfig)
+    session: SessionSettings = field(default_factory=SessionSettings)
+    touch: TouchConfig = field(default_factory=TouchConfig)
     source: Path | None = None
     """The file this configuration was read from, if any."""
 
@@ -158,13 +176,33 @@ def load_credentials(path: Path) -> tuple[Secret, Secret]:
         raise ConfigError(f"Credentials file {path} lacks {missing.args[0]}") from None
 
 
+def _check_base_url(url: str) -> None:
+    """HTTPS, except to this machine (the simulator): credentials never travel in clear text."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        return
+    raise ConfigError(
+        f"[lapor] base_url {url!r} must be https://host/... (plain http only to this machine)"
+    )
+
+
 def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> KioskConfig:
     """Read the configuration from `path`, else `KIOSK_CONFIG`, else defaults."""
     env = dict(os.environ) if env is None else env
     if path is None and env.get("KIOSK_CONFIG"):
         path = Path(env["KIOSK_CONFIG"])
+    if path is None and SYSTEM_CONFIG.exists():
+        path = SYSTEM_CONFIG
+    if path is None and not env.get("KIOSK_DATA_DIR"):
+        raise ConfigError(
+            "no configuration: pass --config FILE or set KIOSK_CONFIG (or KIOSK_DATA_DIR for an"
+            f" offline terminal); {SYSTEM_CONFIG} is read when present. For the simulator:"
+            " `kiosk lapor-sim --write-config k.toml`"
+        )
     raw: dict[str, Any] = _read_toml(path, "Configuration file") if path else {}
-    sections = {"terminal", "data", "lapor", "forwarder"}
+    sections = {"terminal", "data", "lapor", "forwarder", "session", "touch"}
     unknown = set(raw) - sections
     if unknown:
         raise ConfigError(f"unknown section(s) [{'], ['.join(sorted(unknown))}]")
@@ -180,6 +218,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     if credentials_file:
         auth_key, token = load_credentials(base / credentials_file)
         lapor = replace(lapor, auth_key=auth_key, token=token)
+    _check_base_url(lapor.base_url)
     terminal = _section(TerminalConfig, raw.get("terminal", {}), "terminal")
     if not 1 <= terminal.number <= 9999:
         raise ConfigError("[terminal] number must be between 1 and 9999")
@@ -190,5 +229,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         data=_section(DataConfig, data_raw, "data"),
         lapor=lapor,
         forwarder=_section(ForwarderConfig, raw.get("forwarder", {}), "forwarder"),
+        session=_section(SessionSettings, raw.get("session", {}), "session"),
+        touch=_section(TouchConfig, raw.get("touch", {}), "touch"),
         source=path,
     )

@@ -75,7 +75,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE forwarder_health (
         id INTEGER PRIMARY KEY CHECK (id = 1),
-        api_state TEXT NOT NULL CHECK (api_state IN ('ok', 'unreachable', 'unauthorized')),
+        api_state TEXT NOT NULL
+            CHECK (api_state IN ('ok', 'unreachable', 'unauthorized', 'misconfigured')),
         checked_at REAL NOT NULL
     );
     """,
@@ -89,7 +90,7 @@ class StoreError(Exception):
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the database at `path`."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
@@ -119,15 +120,8 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection, durable: bool = True) -> Iterator[sqlite3.Connection]:
-    """One write transaction, rolled back on any error.
-
-    `durable=False` commits without waiting for the disk (WAL, `synchronous=NORMAL`): the change
-    survives a crash of the process but not a power cut until the next durable commit or
-    `flush()`. Use it only where losing the change is recoverable.
-    """
-    if not durable:
-        conn.execute("PRAGMA synchronous=NORMAL")
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One durable write transaction; rolled back on any error."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -136,11 +130,3 @@ def transaction(conn: sqlite3.Connection, durable: bool = True) -> Iterator[sqli
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    finally:
-        if not durable:
-            conn.execute("PRAGMA synchronous=FULL")
-
-
-def flush(conn: sqlite3.Connection) -> None:
-    """Make every commit so far durable (writes the WAL to disk and checkpoints it)."""
-    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -42,7 +42,7 @@ def run_demo(keep: bool = False) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     try:
         with SimulatorProcess("--seed", "7", config_path=workdir / "kiosk.toml") as simulator:
-            config = load_config(simulator.config_path)
+            config = load_config(simulator.config_path, env={})  # never the real queue
             _say(f"LAPOR! simulator: {simulator.url}   data: {config.data.dir}")
             _say()
             raw_reports = json.loads(

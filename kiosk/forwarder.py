@@ -32,13 +32,14 @@ from kiosk import outbox, refdata
 from kiosk.adapters.base import (
     ApiError,
     ComplaintApi,
+    Misconfigured,
     NoAnswer,
+    NotFound,
     Rejected,
     Unauthorized,
     Unavailable,
 )
 from kiosk.config import ForwarderConfig
-from kiosk.db import flush
 from kiosk.outbox import WHOLE, OutboxItem, Shard
 from kiosk.receipt import format_code
 from kiosk.store import load_report, wipe_personal_data
@@ -90,6 +91,7 @@ class Forwarder:
         self.last_failure: ApiError | None = None
         """The failure of the latest attempt; None after a success (or before any call)."""
         self._next_housekeeping = 0.0
+        self._recorded_api_state = ""
 
     # -- one report -------------------------------------------------------------------------
 
@@ -99,28 +101,52 @@ class Forwarder:
             try:
                 if not self._reconcile(item):
                     return True
+            except (NotFound, Rejected) as error:  # the assumed search is missing or refuses
+                self._park(item, f"reference lookup failed ({error})")
+                return True
             except ApiError as error:  # the create may be at LAPOR!: it stays `sending`
                 self._retry(item, error, "sending", getattr(error, "retry_after_s", None))
                 return False
         try:
             self._upload_attachments(item)
-            outbox.mark_sending(self.conn, item.report_uuid)
+        except ApiError as error:
+            return self._failed(item, error, create_sent=False)
+        outbox.mark_sending(self.conn, item.report_uuid)
+        try:
             self._create(item)
-        except Rejected as error:
-            outbox.mark_rejected(self.conn, item.report_uuid, str(error))
-            log.warning("report %s rejected: %s", format_code(item.code), error)
-        except Unauthorized as error:
-            self._retry(item, error, state="queued", delay=self.settings.backoff_max_s)
-            log.error("API credentials refused; check the credentials file (%s)", error)
-            return False
-        except Unavailable as error:
-            self._retry(item, error, state="queued", delay=error.retry_after_s)
-            return False
-        except NoAnswer as error:
-            self._retry(item, error, state="sending", delay=self.settings.reconcile_grace_s)
-            return False
+        except ApiError as error:
+            return self._failed(item, error, create_sent=True)
         self.last_failure = None
         return True
+
+    def _failed(self, item: OutboxItem, error: ApiError, create_sent: bool) -> bool:
+        """Record a failed step; False when the API is down and the pass should end."""
+        match error:
+            case Rejected():
+                outbox.mark_rejected(self.conn, item.report_uuid, str(error))
+                log.warning("report %s rejected (HTTP %d)", format_code(item.code), error.status)
+                return True
+            case Unauthorized() | Misconfigured() | NotFound():
+                self._retry(item, error, "queued", self.settings.backoff_max_s)
+                log.error("LAPOR! refuses the kiosk's calls; check the configuration: %s", error)
+            case Unavailable():
+                stored_maybe = create_sent and error.maybe_processed
+                reconcile = stored_maybe and self.api.supports_reference_lookup
+                self._retry(item, error, "sending" if reconcile else "queued", error.retry_after_s)
+            case NoAnswer() if create_sent:
+                self._retry(item, error, "sending", self.settings.reconcile_grace_s)
+            case _:
+                self._retry(item, error, "queued", None)
+        return False
+
+    def _park(self, item: OutboxItem, why: str) -> None:
+        outbox.mark_needs_review(
+            self.conn,
+            item.report_uuid,
+            f"{why}: check LAPOR! for {kiosk_reference(item.report_uuid)}, then"
+            f" `kiosk queue retry {item.code}` if it is not there",
+        )
+        log.warning("report %s parked for review", format_code(item.code))
 
     def _reconcile(self, item: OutboxItem) -> bool:
         """Settle a create that may have arrived; True when it is safe to post it again."""
@@ -129,14 +155,7 @@ class Forwarder:
             self._wait(item, sent_at + self.settings.reconcile_grace_s)
             return False
         if not self.api.supports_reference_lookup:
-            outbox.mark_needs_review(
-                self.conn,
-                item.report_uuid,
-                f"create sent without an answer and no reference lookup is configured: check"
-                f" LAPOR! for {kiosk_reference(item.report_uuid)}, then `kiosk queue retry"
-                f" {item.code}` if it is not there",
-            )
-            log.warning("report %s parked for review", format_code(item.code))
+            self._park(item, "create sent without an answer and no reference lookup configured")
             return False
         found = self.api.find_by_reference(kiosk_reference(item.report_uuid))
         if found:
@@ -156,7 +175,7 @@ class Forwarder:
             outbox.mark_attachment_uploaded(self.conn, item.report_uuid, row["position"], remote_id)
 
     def _create(self, item: OutboxItem) -> None:
-        report = load_report(self.conn, item.report_uuid).report
+        report = load_report(self.conn, item.report_uuid, with_recordings=False).report
         attachment_ids = outbox.uploaded_attachment_ids(self.conn, item.report_uuid)
         created = self.api.create_complaint(
             report, kiosk_reference(item.report_uuid), attachment_ids
@@ -199,15 +218,18 @@ class Forwarder:
             handled += 1
             if not self.deliver(item):
                 break
-        if handled:
-            outbox.record_api_state(self.conn, _api_state(self.last_failure))
-            flush(self.conn)
+        if handled and (state := _api_state(self.last_failure)) != self._recorded_api_state:
+            outbox.record_api_state(self.conn, state)
+            self._recorded_api_state = state
         return handled
 
     def housekeeping(self) -> None:
-        """Sync reference lists and wipe expired personal data, at most every ten minutes."""
+        """Sync reference lists and wipe expired personal data, at most every ten minutes.
+
+        Only the first shard's worker does it; the others have nothing to do here.
+        """
         now = self.clock()
-        if now < self._next_housekeeping:
+        if self.shard.index != 0 or now < self._next_housekeeping:
             return
         self._next_housekeeping = now + HOUSEKEEPING_INTERVAL_S
         wiped = wipe_personal_data(self.conn, self.retention_s, now)
@@ -223,8 +245,7 @@ class Forwarder:
         """Deliver until stopped (or, with `until_empty`, until nothing is waiting)."""
         stop = stop or threading.Event()
         while not stop.is_set():
-            if self.shard.index == 0:
-                self.housekeeping()
+            self.housekeeping()
             self.run_once()
             next_due = outbox.next_due_time(self.conn, self.shard)
             if until_empty and next_due is None:
@@ -238,6 +259,8 @@ class Forwarder:
 def _api_state(failure: ApiError | None) -> str:
     if isinstance(failure, Unauthorized):
         return "unauthorized"
+    if isinstance(failure, Misconfigured | NotFound):
+        return "misconfigured"
     if isinstance(failure, Unavailable | NoAnswer):
         return "unreachable"
     return "ok"
@@ -247,12 +270,15 @@ def run_workers(
     workers: int,
     make_forwarder: Callable[[Shard], Forwarder],
     action: Callable[[Forwarder], object],
+    stop: threading.Event | None = None,
 ) -> list[Forwarder]:
     """Run `action` (a pass, or the loop) on `workers` forwarders with disjoint shards.
 
     Each has its own connection and HTTP session: while one waits for LAPOR!'s answer
     another commits its next step, so the durable commits cost little throughput.
-    Returns the forwarders, closed, once all have finished; re-raises a worker's failure.
+    Returns the forwarders, closed, once all have finished. A worker that fails sets
+    `stop` (ending the others' loops) and its failure is raised here, so that the service
+    exits and is restarted instead of leaving a shard undelivered.
     """
     forwarders = [make_forwarder(Shard(index, workers)) for index in range(workers)]
     failures: list[BaseException] = []
@@ -262,6 +288,8 @@ def run_workers(
             action(forwarder)
         except BaseException as error:
             failures.append(error)
+            if stop is not None:
+                stop.set()
 
     threads = [
         threading.Thread(target=guarded, args=(forwarder,), name=f"forwarder-{number}")

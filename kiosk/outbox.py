@@ -116,14 +116,8 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {state: found.get(state, 0) for state in STATES}
 
 
-def _update(
-    conn: sqlite3.Connection,
-    report_uuid: str,
-    assignments: str,
-    *values: object,
-    durable: bool = True,
-) -> None:
-    with transaction(conn, durable):
+def _update(conn: sqlite3.Connection, report_uuid: str, assignments: str, *values: object) -> None:
+    with transaction(conn):
         conn.execute(
             f"UPDATE outbox SET {assignments}, updated_at = ? WHERE report_uuid = ?",
             (*values, time.time(), report_uuid),
@@ -165,9 +159,6 @@ def mark_sending(conn: sqlite3.Connection, report_uuid: str) -> None:
 def mark_delivered(
     conn: sqlite3.Connection, report_uuid: str, complaint_id: str, tracking_id: str | None
 ) -> None:
-    """Save the complaint id. Not waited onto the disk: the forwarder's next durable commit or
-    `db.flush` makes it so, and should a power cut lose it, the row is still `sending` and is
-    reconciled, never posted again."""
     _update(
         conn,
         report_uuid,
@@ -176,7 +167,6 @@ def mark_delivered(
         complaint_id,
         tracking_id,
         time.time(),
-        durable=False,
     )
 
 
@@ -221,24 +211,28 @@ def mark_needs_review(conn: sqlite3.Connection, report_uuid: str, reason: str) -
     _update(conn, report_uuid, "state = 'needs_review', last_error = ?", reason)
 
 
-def requeue(conn: sqlite3.Connection, report_uuid: str) -> None:
-    """A technician's retry: a rejected or reviewed report goes out again now.
+def requeue(conn: sqlite3.Connection, report_uuid: str) -> bool:
+    """A technician's retry: a queued, rejected or reviewed report goes out again now.
 
     For `needs_review` this asserts that staff checked LAPOR! and the report is
-    not there; the create may then be posted again.
+    not there; the create may then be posted again. The state is checked in the
+    same statement, so a forwarder that just started sending it is never undone.
+    Returns False when the report was in no retryable state.
     """
-    _update(
-        conn,
-        report_uuid,
-        "state = 'queued', create_sent_at = NULL, attempts = 0, next_attempt_at = ?,"
-        " last_error = NULL",
-        time.time(),
-    )
+    now = time.time()
+    with transaction(conn):
+        cursor = conn.execute(
+            "UPDATE outbox SET state = 'queued', create_sent_at = NULL, attempts = 0,"
+            " next_attempt_at = ?, last_error = NULL, updated_at = ?"
+            " WHERE report_uuid = ? AND state IN ('queued', 'rejected', 'needs_review')",
+            (now, now, report_uuid),
+        )
+    return cursor.rowcount == 1
 
 
 def record_api_state(conn: sqlite3.Connection, state: str) -> None:
-    """What the forwarder's latest call showed: `ok`, `unreachable` or `unauthorized`."""
-    with transaction(conn, durable=False):
+    """What the forwarder's latest call showed: ok, unreachable, unauthorized, misconfigured."""
+    with transaction(conn):
         conn.execute(
             "INSERT OR REPLACE INTO forwarder_health (id, api_state, checked_at) VALUES (1, ?, ?)",
             (state, time.time()),

@@ -50,16 +50,15 @@ def is_stale(conn: sqlite3.Connection, max_age_s: float, now: float) -> bool:
 def sync(conn: sqlite3.Connection, api: ComplaintApi) -> dict[str, int]:
     """Fetch every list the API offers; returns how many items each kind now has.
 
-    A kind the API does not know (404) keeps its cached or bundled list; any
-    other failure is raised for the caller to retry later.
+    A kind the API does not know (404) keeps its cached or bundled list, marked as
+    checked now; any other failure is raised for the caller to retry later.
     """
     counts = {}
     for kind in REFERENCE_KINDS:
         try:
             items = api.reference_list(kind)
-        except NotFound:
-            counts[kind] = len(get(conn, kind).items)
-            continue
+        except NotFound:  # keep the list the terminal has, and do not ask again until stale
+            items = get(conn, kind).items
         with transaction(conn):
             conn.execute(
                 "INSERT OR REPLACE INTO refdata (kind, items_json, fetched_at) VALUES (?, ?, ?)",

@@ -1,7 +1,7 @@
 """The report a citizen files, its limits, and validation with messages in both languages.
 
 Limits (also in docs/REPORT.md):
-- title 5-150 characters; content 20-5000; location up to 200;
+- title 5-150 characters; content 20-5000; location 3-200; a category id is required;
 - date of incident from 2000-01-01 up to today on the terminal's clock;
 - reporter name 2-100 characters; phone an Indonesian number of 9-14 digits
   starting with 0 (``+62`` is accepted and rewritten); e-mail up to 254;
@@ -25,7 +25,7 @@ from kiosk.i18n import LANGUAGES, text
 
 TITLE_LIMITS = (5, 150)
 CONTENT_LIMITS = (20, 5000)
-LOCATION_MAX = 200
+LOCATION_LIMITS = (3, 200)
 NAME_LIMITS = (2, 100)
 EMAIL_MAX = 254
 EARLIEST_INCIDENT = date(2000, 1, 1)
@@ -42,6 +42,7 @@ AUDIO_TYPES = {
 
 _PHONE = re.compile(r"0[1-9][0-9]{7,12}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class Classification(StrEnum):
@@ -106,7 +107,7 @@ class FieldError:
 
 class ReportInvalid(ValueError):
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(error.message("en") for error in errors))
+        super().__init__("; ".join(error.describe("en") for error in errors))
         self.errors = errors
 
     def messages(self, language: str = "id") -> list[str]:
@@ -119,9 +120,22 @@ def clean_text(value: str, multiline: bool = False) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n") if multiline else value
 
 
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def has_control_characters(value: str, multiline: bool = False) -> bool:
+    """Control, surrogate, private-use, unassigned and bidi-control characters.
+
+    Other format characters (the zero-width joiner inside emoji) are allowed.
+    """
     allowed = {"\n", "\t"} if multiline else set()
-    return any(unicodedata.category(char).startswith("C") and char not in allowed for char in value)
+    return any(
+        char not in allowed
+        and (unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in _BIDI_CONTROLS)
+        for char in value
+    )
 
 
 def normalize_phone(raw: str) -> str:
@@ -170,7 +184,10 @@ def check_reporter(reporter: Reporter, is_anonymous: bool) -> list[FieldError]:
         errors.append(error)
     if reporter.phone and (error := check_phone(reporter.phone)):
         errors.append(error)
-    if reporter.email and (len(reporter.email) > EMAIL_MAX or not _EMAIL.fullmatch(reporter.email)):
+    email = reporter.email
+    if email and (
+        len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email) or has_control_characters(email)
+    ):
         errors.append(FieldError("reporter.email", "email_invalid"))
     return errors
 
@@ -201,10 +218,12 @@ def validate(report: Report, today: date | None = None) -> list[FieldError]:
     checks = [
         check_text("title", report.title, TITLE_LIMITS),
         check_text("content", report.content, CONTENT_LIMITS, multiline=True),
-        check_text("location", report.location, (0, LOCATION_MAX)),
+        check_text("location", report.location, LOCATION_LIMITS),
         check_date(report.date_of_incident, today),
     ]
     errors = [error for error in checks if error]
+    if report.category_id is None:
+        errors.append(FieldError("category", "required"))
     if report.language not in LANGUAGES:
         errors.append(FieldError("language", "language_unknown"))
     errors += check_reporter(report.reporter, report.is_anonymous)
@@ -212,14 +231,24 @@ def validate(report: Report, today: date | None = None) -> list[FieldError]:
     return errors
 
 
-def _optional_id(raw: dict[str, Any], key: str, errors: list[FieldError]) -> int | None:
+MAX_ID = 2**31 - 1
+
+
+def _id(raw: dict[str, Any], key: str, errors: list[FieldError], required: bool) -> int | None:
+    """A reference-list id given as a number or as a string of ASCII digits."""
     value = raw.get(key)
     if value is None or value == "":
+        if required:
+            errors.append(FieldError(key, "required"))
         return None
-    if isinstance(value, bool) or not str(value).isdigit():
+    digits = str(value).strip()
+    if isinstance(value, bool) or not (digits.isascii() and digits.isdigit()):
         errors.append(FieldError(key, "not_an_id"))
         return None
-    return int(value)
+    if not 0 < int(digits) <= MAX_ID:
+        errors.append(FieldError(key, "not_an_id"))
+        return None
+    return int(digits)
 
 
 def _read_attachment(item: Any, root: Path, errors: list[FieldError]) -> Attachment | None:
@@ -233,11 +262,26 @@ def _read_attachment(item: Any, root: Path, errors: list[FieldError]) -> Attachm
         errors.append(FieldError("attachments", "attachment_type", {"name": path.name}))
         return None
     try:
+        if path.stat().st_size > MAX_ATTACHMENT_BYTES:  # do not read a huge file to refuse it
+            megabytes = MAX_ATTACHMENT_BYTES // (1024 * 1024)
+            params = {"name": path.name, "maximum": megabytes}
+            errors.append(FieldError("attachments", "attachment_too_big", params))
+            return None
         data = path.read_bytes()
     except OSError:
         errors.append(FieldError("attachments", "attachment_unreadable", {"name": path.name}))
         return None
     return Attachment(path.name, mime, data)
+
+
+def _date(value: Any) -> date | None:
+    """A `YYYY-MM-DD` string as a date (no other ISO form); None when it is not one."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def report_from_json(raw: Any, attachment_root: Path, today: date | None = None) -> Report:
@@ -257,9 +301,8 @@ def report_from_json(raw: Any, attachment_root: Path, today: date | None = None)
     except ValueError:
         errors.append(FieldError("classification", "classification_unknown"))
         classification = Classification.PENGADUAN
-    try:
-        incident = date.fromisoformat(str(raw.get("date_of_incident", "")))
-    except ValueError:
+    incident = _date(raw.get("date_of_incident"))
+    if incident is None:
         errors.append(FieldError("date_of_incident", "date_format"))
         incident = today or date.today()
     person = raw.get("reporter") or {}
@@ -292,8 +335,8 @@ def report_from_json(raw: Any, attachment_root: Path, today: date | None = None)
         content=strings["content"],
         date_of_incident=incident,
         location=strings["location"],
-        category_id=_optional_id(raw, "category", errors),
-        institution_id=_optional_id(raw, "institution_id", errors),
+        category_id=_id(raw, "category", errors, required=True),
+        institution_id=_id(raw, "institution_id", errors, required=False),
         is_anonymous=flags["is_anonymous"],
         is_secret=flags["is_secret"],
         reporter=reporter,

@@ -101,11 +101,14 @@ def _insert_report(
     raise RuntimeError("no free receipt code after many attempts; the code space is exhausted")
 
 
-def load_report(conn: sqlite3.Connection, report_uuid: str) -> StoredReport:
+def load_report(
+    conn: sqlite3.Connection, report_uuid: str, with_recordings: bool = True
+) -> StoredReport:
+    """The stored report; without `with_recordings` its attachments come without their bytes."""
     row = conn.execute("SELECT * FROM reports WHERE uuid = ?", (report_uuid,)).fetchone()
     if row is None:
         raise KeyError(report_uuid)
-    return _stored_from_row(conn, row)
+    return _stored_from_row(conn, row, with_recordings)
 
 
 def find_by_code(conn: sqlite3.Connection, code: str) -> StoredReport | None:
@@ -113,11 +116,15 @@ def find_by_code(conn: sqlite3.Connection, code: str) -> StoredReport | None:
     return _stored_from_row(conn, row) if row else None
 
 
-def _stored_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> StoredReport:
+def _stored_from_row(
+    conn: sqlite3.Connection, row: sqlite3.Row, with_recordings: bool = True
+) -> StoredReport:
+    data = "data" if with_recordings else "NULL AS data"
     attachments = tuple(
         Attachment(item["filename"], item["mime"], item["data"] or b"")
         for item in conn.execute(
-            "SELECT filename, mime, data FROM attachments WHERE report_uuid = ? ORDER BY position",
+            f"SELECT filename, mime, {data} FROM attachments WHERE report_uuid = ?"
+            " ORDER BY position",
             (row["uuid"],),
         )
     )
@@ -139,10 +146,13 @@ def _stored_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> StoredReport
 
 
 def wipe_personal_data(conn: sqlite3.Connection, retention_s: float, now: float) -> int:
-    """Clear identity, text, place and recordings of reports delivered over `retention_s` ago.
+    """Clear what may identify a citizen in reports settled over `retention_s` ago.
 
-    What stays is what a follow-up needs: the receipt code, the LAPOR! complaint
-    id, the kind of report and its dates. Returns how many reports were wiped.
+    Settled: delivered, or rejected (staff had the retention period to act on
+    it). Identity, title, content, place, recordings, the rejection reason and the
+    cached agency answers go; what stays is what a follow-up needs: the receipt
+    code, the LAPOR! complaint id, the kind of report and its dates. Returns how
+    many reports were wiped.
     """
     wiped_at = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
     with transaction(conn):
@@ -150,9 +160,10 @@ def wipe_personal_data(conn: sqlite3.Connection, retention_s: float, now: float)
             row[0]
             for row in conn.execute(
                 "SELECT r.uuid FROM reports r JOIN outbox o ON o.report_uuid = r.uuid"
-                " WHERE o.state = 'delivered' AND o.delivered_at <= ?"
-                " AND r.personal_wiped_at IS NULL",
-                (now - retention_s,),
+                " WHERE r.personal_wiped_at IS NULL AND ("
+                " (o.state = 'delivered' AND o.delivered_at <= ?)"
+                " OR (o.state = 'rejected' AND o.updated_at <= ?))",
+                (now - retention_s, now - retention_s),
             )
         ]
         for report_uuid in uuids:
@@ -162,6 +173,14 @@ def wipe_personal_data(conn: sqlite3.Connection, retention_s: float, now: float)
                 (wiped_at, report_uuid),
             )
             conn.execute("UPDATE attachments SET data = NULL WHERE report_uuid = ?", (report_uuid,))
+            conn.execute(
+                "UPDATE outbox SET last_error = NULL WHERE report_uuid = ?", (report_uuid,)
+            )
+            conn.execute(
+                "DELETE FROM status_cache WHERE complaint_id ="
+                " (SELECT complaint_id FROM outbox WHERE report_uuid = ?)",
+                (report_uuid,),
+            )
     if uuids:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return len(uuids)

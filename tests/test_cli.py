@@ -275,3 +275,30 @@ def test_demo_runs_the_whole_pipeline():
 def test_codes_are_shown_formatted(offline_config):
     code = run("submit", "-", config=offline_config, stdin=json.dumps(GOOD)).stdout.strip()
     assert code == format_code(normalize_code(code))
+
+
+def test_no_report_in_a_list_is_bad_input(tmp_path, offline_config):
+    result = run("submit", str(write_json(tmp_path, "none.json", "[]")), config=offline_config)
+    assert result.returncode == 2 and "no report in the input" in result.stderr
+
+
+def test_no_configuration_at_all_is_refused(tmp_path):
+    env = {"KIOSK_DATA_DIR": ""}
+    result = run("queue", "status", env=env)
+    if Path("/etc/lapor-kiosk/kiosk.toml").exists():
+        pytest.skip("this machine is a provisioned terminal")
+    assert result.returncode == 2 and "no configuration" in result.stderr
+
+
+def test_plain_http_only_to_this_machine(tmp_path):
+    path = write_json(tmp_path, "k.toml", '[lapor]\nbase_url = "http://lapor.example.go.id"\n')
+    result = run("queue", "status", config=path)
+    assert result.returncode == 2 and "must be https://" in result.stderr
+
+
+def test_the_store_is_private(offline_config):
+    assert run("submit", "-", config=offline_config, stdin=json.dumps(GOOD)).returncode == 0
+    data = load_config(offline_config).data.dir
+    assert data.stat().st_mode & 0o777 == 0o700
+    for path in data.iterdir():
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"

@@ -101,8 +101,8 @@ def test_anonymous_report_never_asks_for_identity(dialog, services):
     type_and_next(dialog, "Tambah guru di sekolah desa")
     type_and_next(dialog, "Sekolah dasar di desa kami kekurangan guru untuk kelas rendah.")
     dialog.handle(Choose("today"))
-    location = type_and_next(dialog, "")  # optional
-    assert location.screen == "identity"
+    assert type_and_next(dialog, "").error == "Lokasi kejadian: wajib diisi."
+    assert type_and_next(dialog, "Desa Sukamaju").screen == "identity"
     view = dialog.handle(Choose("anonymous"))
     assert view.screen == "privacy"
     dialog.handle(Choose("secret"))

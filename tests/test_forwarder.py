@@ -89,10 +89,13 @@ def test_server_errors_are_retried_and_retry_after_is_honoured(make_setup):
         conn.execute("UPDATE outbox SET next_attempt_at = 0")
         forwarder.run_once()
     item = outbox.get(conn, stored.uuid)
-    assert item.state == "queued" and item.attempts == 6
-    assert item.create_sent_at is None
+    assert item.attempts >= 3  # every pass failed (a reconciliation wait is not an attempt)
     assert any(code in item.last_error for code in ("500", "503", "429"))
-    if "500" not in item.last_error:  # 503 and 429 carry Retry-After: 7
+    if "HTTP 500" in item.last_error:
+        # A gateway may answer 500 after storing: reconcile before posting again.
+        assert item.state == "sending"
+    else:  # 429 and 503 say "not now" and carry Retry-After: 7
+        assert item.state == "queued" and item.create_sent_at is None
         assert item.next_attempt_at >= before + 6.5
     assert isinstance(forwarder.last_failure, Unavailable)
     assert sim.complaints() == []

@@ -137,3 +137,33 @@ def test_reports_file_shapes():
         parse_reports_file(one + "\n{not json\n")
     with pytest.raises(ValueError, match="empty"):
         parse_reports_file("  \n")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"category": "²"}, "category"),
+        ({"category": str(2**40)}, "category"),
+        ({"category": None}, "category"),
+        ({"institution_id": "0"}, "institution_id"),
+        ({"reporter": {"email": "a\x00b@contoh.id"}}, "reporter.email"),
+        ({"date_of_incident": "20241102"}, "date_of_incident"),
+        ({"date_of_incident": "2024-W01-2"}, "date_of_incident"),
+        ({"date_of_incident": 20241102}, "date_of_incident"),
+        ({"location": ""}, "location"),
+        ({"title": "Judul \u202eterbalik"}, "title"),
+    ],
+)
+def test_review_findings(changes, field):
+    assert field in fields_failing(valid_raw(**changes))
+
+
+def test_emoji_with_joiners_are_text():
+    report = report_from_json(
+        valid_raw(content="Keluarga kami 👨\u200d👩\u200d👧 menunggu lama."), Path("."), TODAY
+    )
+    assert "\u200d" in report.content
+
+
+def test_integer_category_is_accepted():
+    assert report_from_json(valid_raw(category=4), Path("."), TODAY).category_id == 4

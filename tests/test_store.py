@@ -84,3 +84,22 @@ def test_personal_data_is_wiped_after_retention(tmp_path):
     # secure_delete and the checkpoint leave no copy of the wiped phone number in the files.
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("kiosk"))
     assert raw.count(b"081234567890") == 2  # the two reports not yet due
+
+
+def test_rejected_reports_and_cached_answers_are_wiped_too(conn):
+    import json
+    import time
+
+    rejected = save_report(conn, make_report(1), 1)
+    delivered = save_report(conn, make_report(2), 1)
+    outbox.mark_rejected(conn, rejected.uuid, "HTTP 400: nameUser: Budi Santoso tidak valid")
+    outbox.mark_delivered(conn, delivered.uuid, "1000009", None)
+    conn.execute(
+        "INSERT INTO status_cache VALUES ('1000009', ?, 0)",
+        (json.dumps({"answer": "Bapak Budi Santoso, jalan sudah diperbaiki"}),),
+    )
+    conn.execute("UPDATE outbox SET updated_at = 0, delivered_at = 0")
+    assert wipe_personal_data(conn, retention_s=60, now=time.time()) == 2
+    assert outbox.get(conn, rejected.uuid).last_error is None
+    assert load_report(conn, rejected.uuid).report.reporter.is_empty()
+    assert conn.execute("SELECT COUNT(*) FROM status_cache").fetchone()[0] == 0

@@ -34,12 +34,23 @@ class NotFound(ApiError):
     """The complaint asked for does not exist at the API."""
 
 
-class Unavailable(ApiError):
-    """The request was not processed (refused connection, 429, 5xx answer): safe to send again."""
+class Misconfigured(ApiError):
+    """The call cannot be made as configured (bad base URL, unknown path): a technician's job."""
 
-    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+
+class Unavailable(ApiError):
+    """The API did not take the request now: no connection, 408, 429, 503, or another 5xx.
+
+    `maybe_processed` is True for a 5xx other than 503: the server answered with an error,
+    but a gateway may answer so after the service behind it stored the request.
+    """
+
+    def __init__(
+        self, message: str, retry_after_s: float | None = None, maybe_processed: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+        self.maybe_processed = maybe_processed
 
 
 class NoAnswer(ApiError):

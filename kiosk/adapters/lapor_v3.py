@@ -12,17 +12,19 @@ Credentials travel in two headers on every call (`auth: Bearer <key>` and
 from __future__ import annotations
 
 import email.utils
+import ssl
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import requests
 import urllib3.exceptions
 
 from kiosk.adapters.base import (
-    ApiError,
     ComplaintStatus,
     CreatedComplaint,
     FollowUp,
+    Misconfigured,
     NoAnswer,
     NotFound,
     Rejected,
@@ -51,6 +53,8 @@ SEARCH_PATH = "/complaints/search"
 
 _CONNECT_TIMEOUT_S = 5.0
 _MAX_FOLLOWUP_PAGES = 20
+MAX_RETRY_AFTER_S = 3600.0
+"""A `Retry-After` longer than this is read as this: a report never waits for days."""
 
 
 def reference_footer(reference: str, terminal: str) -> str:
@@ -92,13 +96,18 @@ def create_payload(
 
 
 def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
+    """Seconds from `Retry-After` (seconds or an HTTP date); None when absent or unreadable."""
+    value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.strip().isdigit():
-        return float(value)
-    parsed = email.utils.parsedate_to_datetime(value)
-    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError):
+            return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER_S)
 
 
 def _reasons(body: Any) -> list[str]:
@@ -110,14 +119,34 @@ def _reasons(body: Any) -> list[str]:
     return [str(body["message"])] if body.get("message") else []
 
 
+def _causes(error: BaseException) -> Iterator[object]:
+    """`error` and what it wraps (requests and urllib3 nest their errors in args and reason)."""
+    seen: list[object] = []
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or any(current is known for known in seen):
+            continue
+        seen.append(current)
+        yield current
+        if isinstance(current, BaseException):
+            pending += [*current.args, current.__cause__, current.__context__]
+        pending.append(getattr(current, "reason", None))
+
+
 def _was_not_sent(error: requests.exceptions.ConnectionError) -> bool:
-    """True when the connection failed before the request could leave (refused, DNS, TLS)."""
-    if isinstance(error, requests.exceptions.ConnectTimeout | requests.exceptions.SSLError):
+    """True when the request cannot have left: refused, unresolvable, or a refused certificate.
+
+    Any other TLS failure may come after the request was sent, so it is not counted here.
+    """
+    if isinstance(error, requests.exceptions.ConnectTimeout):
         return True
-    reason = getattr(error.args[0], "reason", None) if error.args else None
-    return isinstance(
-        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
+    before_sending = (
+        urllib3.exceptions.NewConnectionError,
+        urllib3.exceptions.NameResolutionError,
+        ssl.SSLCertVerificationError,
     )
+    return any(isinstance(cause, before_sending) for cause in _causes(error))
 
 
 class LaporV3Client:
@@ -149,6 +178,13 @@ class LaporV3Client:
         timeout = (min(_CONNECT_TIMEOUT_S, self.config.timeout_s), self.config.timeout_s)
         try:
             response = self._session.request(method, url, timeout=timeout, **kwargs)
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.InvalidHeader,
+        ) as error:
+            raise Misconfigured(f"{method} {path}: {type(error).__name__}") from None
         except requests.exceptions.ConnectionError as error:
             if _was_not_sent(error):
                 raise Unavailable(
@@ -169,8 +205,11 @@ class LaporV3Client:
             raise Unauthorized(f"{method} {path}: credentials refused (HTTP {status})")
         if status == 404:
             raise NotFound(f"{method} {path}: not found")
-        if status in (408, 429) or status >= 500:
+        if status in (408, 429, 503):
             raise Unavailable(f"{method} {path}: HTTP {status}", _retry_after(response))
+        if status >= 500:
+            message = f"{method} {path}: HTTP {status}"
+            raise Unavailable(message, _retry_after(response), maybe_processed=True)
         if status >= 400:
             raise Rejected(status, _reasons(body))
         if not isinstance(body, dict) or body.get("success") is False:
@@ -199,10 +238,11 @@ class LaporV3Client:
         return created
 
     def find_by_reference(self, reference: str) -> CreatedComplaint | None:
-        if not self.supports_reference_lookup:
-            raise ApiError("reference lookup is not configured ([lapor] reference_lookup)")
+        """The complaint carrying `reference`; a hit counts only if it really carries it."""
         body = self._call("GET", SEARCH_PATH, params={"reference": reference})
         for item in body.get("results", {}).get("data", []):
+            if not isinstance(item, dict) or not _carries(item, reference):
+                continue
             if (created := _created(item)) is not None:
                 return created
         return None
@@ -254,6 +294,12 @@ class LaporV3Client:
             for item in body.get("results", {}).get("data", [])
             if isinstance(item, dict) and "id" in item and "name" in item
         ]
+
+
+def _carries(item: dict, reference: str) -> bool:
+    """Whether a search hit holds the kiosk reference (as a tag, or in the content)."""
+    tags = {tag.lstrip("#") for tag in str(item.get("tags_raw") or "").split()}
+    return reference in tags or reference in str(item.get("content") or "")
 
 
 def _created(body: Any) -> CreatedComplaint | None:

@@ -28,7 +28,7 @@ from kiosk.i18n import LANGUAGES, text
 from kiosk.receipt import format_code, normalize_code
 from kiosk.report import (
     CONTENT_LIMITS,
-    LOCATION_MAX,
+    LOCATION_LIMITS,
     NAME_LIMITS,
     TITLE_LIMITS,
     Classification,
@@ -210,7 +210,7 @@ class Dialog:
             case "content":
                 return check_text("content", value, CONTENT_LIMITS, multiline=True)
             case "location":
-                return check_text("location", value, (0, LOCATION_MAX))
+                return check_text("location", value, LOCATION_LIMITS)
             case "name":
                 return check_text("reporter.name", value, NAME_LIMITS)
             case "phone":

@@ -13,7 +13,7 @@ from typing import Literal
 
 from kiosk.engine.draft import Draft
 from kiosk.engine.view import EntryKind
-from kiosk.report import CONTENT_LIMITS, LOCATION_MAX, NAME_LIMITS, TITLE_LIMITS
+from kiosk.report import CONTENT_LIMITS, LOCATION_LIMITS, NAME_LIMITS, TITLE_LIMITS
 
 ScreenKind = Literal["choice", "entry", "review", "receipt", "status"]
 
@@ -57,7 +57,7 @@ SCREENS: dict[str, ScreenSpec] = {
             entry=EntrySpec("date", 8),
             applies=lambda draft: draft.date_choice == "other_date",
         ),
-        ScreenSpec("location", "entry", step=4, entry=EntrySpec("text", LOCATION_MAX, True)),
+        ScreenSpec("location", "entry", step=4, entry=EntrySpec("text", LOCATION_LIMITS[1])),
         ScreenSpec("identity", "choice", step=5, choices="identities"),
         ScreenSpec(
             "name",

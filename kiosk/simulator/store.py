@@ -233,11 +233,19 @@ class Store:
             rows = db.execute(
                 "SELECT id, tracking_id, fields FROM complaints ORDER BY id"
             ).fetchall()
-        return [
-            {"complaint_id": row["id"], "tracking_id": row["tracking_id"]}
-            for row in rows
-            if mentions(json.loads(row["fields"]), reference)
-        ]
+        found = []
+        for row in rows:
+            fields = json.loads(row["fields"])
+            if mentions(fields, reference):
+                found.append(
+                    {
+                        "complaint_id": row["id"],
+                        "tracking_id": row["tracking_id"],
+                        "tags_raw": fields.get("tags_raw", ""),
+                        "content": fields.get("content", ""),
+                    }
+                )
+        return found
 
     def dump(self) -> list[dict[str, Any]]:
         """Every stored report with what was sent, its status and its attachment files."""
