@@ -3,7 +3,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates
+SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates \
+	xvfb libgl1 libgl1-mesa-dri libegl1 libmtdev1
 
 .PHONY: demo test lint format system-packages bench clean
 

@@ -8,10 +8,10 @@ setup(
     description="Accessible complaint kiosk for Indonesia's public service malls (SP4N-LAPOR!)",
     python_requires=">=3.11",
     packages=find_packages(
-        include=["kiosk", "kiosk.*", "voice", "voice.*", "hardware", "hardware.*"]
+        include=["kiosk", "kiosk.*", "voice", "voice.*", "hardware", "hardware.*", "layouts"]
     ),
-    package_data={"kiosk.data": ["*.json"], "kiosk.locale": ["*.toml"]},
-    install_requires=["requests>=2.31"],
+    package_data={"kiosk.data": ["*.json"], "kiosk.locale": ["*.toml"], "layouts": ["*.kv"]},
+    install_requires=["requests>=2.31", "kivy[base]==2.3.1", "qrcode>=7.4"],
     extras_require={"test": ["pytest>=8", "ruff==0.17.6"]},
     entry_points={"console_scripts": ["kiosk=kiosk.cli:main"]},
 )

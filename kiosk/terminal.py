@@ -60,4 +60,4 @@ class TerminalServices:
             else text("queue.all_sent", language)
         )
         state = outbox.api_state(self.conn)
-        return f"{queue} · {text(f'api.{state}', language)}"
+        return queue if state == "unknown" else f"{queue} · {text(f'api.{state}', language)}"

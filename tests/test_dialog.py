@@ -83,7 +83,7 @@ def test_filing_flow_with_progress_and_review(dialog, services):
     assert values["title"] == "Jalan berlubang di depan pasar"
     assert values["agency"] == "Dinas Pekerjaan Umum dan Penataan Ruang"
     assert values["identity"] == "Dengan nama saya: Siti Aminah, +62 812 3456 7890"
-    receipt = dialog.handle(Choose("confirm"))
+    receipt = dialog.handle(Next())
     assert receipt.screen == "receipt"
     stored = find_by_code(services.conn, normalize_code(receipt.code))
     assert stored.report.reporter.phone == "081234567890"
@@ -106,7 +106,7 @@ def test_anonymous_report_never_asks_for_identity(dialog, services):
     view = dialog.handle(Choose("anonymous"))
     assert view.screen == "privacy"
     dialog.handle(Choose("secret"))
-    code = dialog.handle(Choose("confirm")).code
+    code = dialog.handle(Next()).code
     report = find_by_code(services.conn, normalize_code(code)).report
     assert report.is_anonymous and report.is_secret and report.reporter.is_empty()
     assert report.institution_id is None
@@ -221,7 +221,7 @@ def test_welcome_screen_never_times_out(dialog, clock):
 
 def test_receipt_returns_to_start_after_its_own_time_out(dialog, clock):
     file_named_report(dialog)
-    dialog.handle(Choose("confirm"))
+    dialog.handle(Next())
     clock.now += 59
     assert dialog.handle(Tick()).screen == "receipt"
     clock.now += 1
@@ -230,7 +230,7 @@ def test_receipt_returns_to_start_after_its_own_time_out(dialog, clock):
 
 def test_follow_up_offline_and_invalid_codes(dialog, services):
     file_named_report(dialog)
-    code = dialog.handle(Choose("confirm")).code
+    code = dialog.handle(Next()).code
     dialog.handle(Choose("finish"))
     dialog.handle(Choose("id"))
     view = dialog.handle(Choose("track"))
@@ -265,7 +265,7 @@ def test_unknown_choice_is_ignored(dialog):
 def test_store_failure_keeps_the_draft(dialog, services):
     file_named_report(dialog)
     services.conn.execute("PRAGMA query_only = ON")  # the store refuses writes
-    view = dialog.handle(Choose("confirm"))
+    view = dialog.handle(Next())
     assert view.screen == "review"
     assert "belum dapat disimpan" in view.error
     assert dialog.draft.name == "Siti Aminah"

@@ -162,9 +162,6 @@ class Dialog:
         self._advance()
 
     def _choose_review(self, choice_id: str) -> None:
-        if choice_id == "confirm":
-            self._save()
-            return
         self.return_to_review = True
         self._go(choice_id)
 
@@ -188,11 +185,14 @@ class Dialog:
             self.typed_code = value
         else:
             self.draft.set_entry(self.screen, value)
+        self.error = ""  # the citizen is correcting it
 
     def _next(self) -> None:
         spec = SCREENS[self.screen]
         if spec.kind == "choice" and self.screen in self.draft.answered:
             self._advance()
+        elif spec.kind == "review":
+            self._save()
         elif spec.kind == "entry" and self.screen == "track_code":
             self._look_up()
         elif spec.kind == "entry":
@@ -287,8 +287,9 @@ class Dialog:
             error=self.error,
             notice=self.notice,
             can_go_back=bool(self.history) and self.screen not in ("receipt", "track_result"),
-            can_cancel=self.screen != "welcome",
-            can_go_next=spec.kind == "entry" or self.screen in self.draft.answered,
+            can_cancel=self.screen not in ("welcome", "receipt", "track_result"),
+            can_go_next=spec.kind in ("entry", "review") or self.screen in self.draft.answered,
+            next_label=text("choice.confirm" if spec.kind == "review" else "ui.next", language),
             timeout_warning=self.timer.warning(self.clock()),
         )
 
@@ -321,11 +322,10 @@ class Dialog:
             case "privacy":
                 return self._labelled(("public", "secret"), hints=True)
             case "review":
-                items = tuple(
+                return tuple(
                     Choice(item, text(f"review.{item}", language), self._review_value(item))
                     for item in REVIEW_ITEMS
                 )
-                return (*items, self._labelled(("confirm",))[0])
             case "receipt":
                 return self._labelled(("finish",))
             case "track_result":

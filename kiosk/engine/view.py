@@ -57,6 +57,8 @@ class View:
     can_go_back: bool = False
     can_cancel: bool = False
     can_go_next: bool = False
+    next_label: str = ""
+    """What going on means here: `Lanjut`, or `Kirim laporan` on the review."""
     timeout_warning: int = 0
     """Seconds left before the session is wiped; 0 when no warning is due."""
     actions: tuple[str, ...] = field(default=())

@@ -1,0 +1,256 @@
+"""The touch kiosk: renders the engine's views with Kivy and feeds touches back as events.
+
+Importing this module imports Kivy (and may open a window): only the touch face
+and its tests do. Kivy reads its settings at import time, so `configure_kivy`
+must run before the import; `kiosk.touch.run` does that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, DictProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.config import KioskConfig
+from kiosk.engine.dialog import Dialog
+from kiosk.engine.events import Back, Cancel, Choose, Event, MoreTime, Next, Tick, Type
+from kiosk.engine.view import View
+from kiosk.i18n import text
+from kiosk.terminal import TerminalServices
+from kiosk.touch.keyboard import Keyboard, apply_key
+from kiosk.touch.theme import PALETTES, text_sizes
+from kiosk.touch.widgets import ChoiceList, EntryBox, InfoOverlay, KioskRoot, QrCode
+
+TICK_S = 1.0
+STATUS_REFRESH_S = 5.0
+
+
+def _load_layouts() -> None:
+    for name in ("kiosk.kv",):
+        Builder.load_string(resources.files("layouts").joinpath(name).read_text("utf-8"))
+
+
+class KioskApp(App):
+    colors = DictProperty()
+    sizes = DictProperty()
+    larger_text = BooleanProperty(False)
+    dark = BooleanProperty(False)
+    language = StringProperty("id")
+
+    def __init__(self, config: KioskConfig, services: TerminalServices, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kiosk_config = config
+        self.services = services
+        self.dialog = Dialog(services, config.session, config.terminal.default_language)
+        self.view: View | None = None
+        self.unlocked = False
+        self.rendered_count = 0
+        """Views drawn so far (benchmarks and tests wait on it)."""
+        self._keyboards: dict[bool, Keyboard] = {}
+        self._timeout_overlay: InfoOverlay | None = None
+        self.title = "LAPOR!"
+        self._apply_theme()
+
+    # -- Kivy life cycle --------------------------------------------------------------------
+
+    def build(self) -> KioskRoot:
+        _load_layouts()
+        Window.bind(on_request_close=lambda *_args: not self.unlocked)
+        self.status_text = ""
+        return KioskRoot()
+
+    def on_start(self) -> None:
+        self.render(self.dialog.view())
+        Clock.schedule_interval(lambda _dt: self.send(Tick()), TICK_S)
+        Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_REFRESH_S)
+        self.refresh_status()
+
+    # -- events from widgets ----------------------------------------------------------------
+
+    def send(self, event: Event) -> None:
+        view = self.dialog.handle(event)
+        if isinstance(event, Tick) and view == self.view:
+            return  # nothing changed: do not redraw every second
+        self.render(view)
+
+    def choose(self, choice_id: str) -> None:
+        self.send(Choose(choice_id))
+
+    def back(self) -> None:
+        self.send(Back())
+
+    def cancel(self) -> None:
+        self.send(Cancel())
+
+    def next(self) -> None:
+        self.send(Next())
+
+    def key(self, key: str) -> None:
+        if self.view is None or self.view.entry is None:
+            return
+        keyboard = self._keyboards.get(self.view.entry.numeric)
+        shift = bool(keyboard and keyboard.shift)
+        self.send(Type(apply_key(self.view.entry.value, key, shift)))
+
+    def show_help(self) -> None:
+        if self.view is not None:
+            close = text("ui.close", self.language)
+            InfoOverlay().present(self.view.help, close, "help:close", lambda: None)
+
+    def toggle_larger_text(self) -> None:
+        self.larger_text = not self.larger_text
+        self._apply_theme()
+        self._rerender()
+
+    def toggle_contrast(self) -> None:
+        self.dark = not self.dark
+        self._apply_theme()
+        self._rerender()
+
+    def refresh_status(self) -> None:
+        self.root.ids.status.text = self.services.status_line(self.language)
+
+    # -- technician exit --------------------------------------------------------------------
+
+    def ask_pin(self) -> None:
+        """Leaving kiosk mode needs the technician PIN; without one configured it is impossible."""
+        if not self.kiosk_config.touch.technician_pin_sha256:
+            return
+        self.pin_typed = ""
+        self.root.ids.status.text = "PIN: "
+
+    def check_pin(self, typed: str) -> bool:
+        expected = self.kiosk_config.touch.technician_pin_sha256
+        if expected and hashlib.sha256(typed.encode()).hexdigest() == expected:
+            self.unlocked = True
+            self.stop()
+            return True
+        return False
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def _apply_theme(self) -> None:
+        palette = PALETTES["dark" if self.dark else "light"]
+        self.colors = {
+            name: getattr(palette, name) for name in palette.__dataclass_fields__ if name != "name"
+        }
+        sizes = text_sizes(self.kiosk_config.touch.pixels_per_mm, self.larger_text)
+        self.sizes = {name: getattr(sizes, name) for name in sizes.__dataclass_fields__}
+        self._keyboards.clear()
+
+    def _rerender(self) -> None:
+        if self.view is not None:
+            self.view_shown = None
+            self.render(self.view, force=True)
+
+    def render(self, view: View, force: bool = False) -> None:
+        previous, self.view = self.view, view
+        if view.screen == "welcome" and previous is not None and previous.screen != "welcome":
+            self._new_citizen()
+        self.language = view.language
+        root = self.root
+        root.ids.title.text = view.title
+        root.ids.progress.text = view.progress
+        root.has_error = bool(view.error)
+        root.ids.message.text = view.error or view.notice or view.prompt
+        for name, allowed in (
+            ("back", view.can_go_back),
+            ("cancel", view.can_cancel),
+            ("next", view.can_go_next),
+            ("help", True),
+        ):
+            button = root.ids[name]
+            button.text = view.next_label if name == "next" else text(f"ui.{name}", view.language)
+            button.disabled = not allowed
+            button.opacity = 1 if allowed else 0
+        same_screen = previous is not None and previous.screen == view.screen and not force
+        if same_screen and view.entry is not None and previous.entry is not None:
+            self._entry_box.show(view.entry, view.language)
+        elif not same_screen or previous.choices != view.choices or previous.lines != view.lines:
+            self._build_body(view)
+        self._show_timeout(view)
+        self.rendered_count += 1
+
+    def _new_citizen(self) -> None:
+        """Settings a citizen changed (text size, contrast) do not carry over to the next."""
+        if self.larger_text or self.dark:
+            self.larger_text = self.dark = False
+            self._apply_theme()
+
+    def _build_body(self, view: View) -> None:
+        body = self.root.ids.body
+        body.clear_widgets()
+        if view.screen == "receipt":
+            body.add_widget(self._code_block(view))
+        if view.lines:
+            body.add_widget(self._lines_block(view.lines))
+        if view.entry is not None:
+            self._entry_box = EntryBox()
+            self._entry_box.show(view.entry, view.language)
+            body.add_widget(self._entry_box)
+            body.add_widget(self._keyboard(view.entry.numeric))
+        if view.choices:
+            choices = ChoiceList()
+            choices.show(view.choices, self.choose, in_a_row=bool(view.lines))
+            body.add_widget(choices)
+
+    def _code_block(self, view: View) -> BoxLayout:
+        """The receipt code, big, with a QR code of it for a phone camera."""
+        block = BoxLayout(size_hint_y=None, height=self.sizes["code"] * 2.2, spacing=24)
+        block.add_widget(Factory.CodeDisplay(text=view.code, size_hint_y=1))
+        block.add_widget(QrCode(data=view.code, size_hint_x=None, width=block.height))
+        return block
+
+    def _lines_block(self, lines: tuple[str, ...]) -> ScrollView:
+        """Status and the agencies' answers: as long as they are, scrolled when needed."""
+        column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=12)
+        column.bind(minimum_height=column.setter("height"))
+        for line in lines:
+            column.add_widget(_text_line(line, self.colors["text"], self.sizes["body"]))
+        scroll = ScrollView(do_scroll_x=False, bar_width=16)
+        scroll.add_widget(column)
+        return scroll
+
+    def _keyboard(self, numeric: bool) -> Keyboard:
+        keyboard = self._keyboards.get(numeric)
+        if keyboard is None:
+            keyboard = Keyboard(numeric, self.key)
+            self._keyboards[numeric] = keyboard
+        if keyboard.parent is not None:
+            keyboard.parent.remove_widget(keyboard)
+        return keyboard
+
+    def _show_timeout(self, view: View) -> None:
+        if view.timeout_warning and self._timeout_overlay is None:
+            self._timeout_overlay = InfoOverlay()
+        if self._timeout_overlay is None:
+            return
+        if not view.timeout_warning:
+            self._timeout_overlay.dismiss(animation=False)
+            self._timeout_overlay = None
+            return
+        message = text("ui.timeout_warning", view.language, seconds=view.timeout_warning)
+        self._timeout_overlay.present(
+            message, text("ui.more_time", view.language), "timeout:more", self._more_time
+        )
+
+    def _more_time(self) -> None:
+        self._timeout_overlay = None
+        self.send(MoreTime())
+
+
+def _text_line(line: str, colour, size: int) -> Label:
+    label = Label(text=line, color=colour, font_size=size, halign="left", valign="top")
+    label.bind(width=lambda widget, width: setattr(widget, "text_size", (width, None)))
+    label.bind(texture_size=lambda widget, size: setattr(widget, "height", size[1] + 8))
+    label.size_hint_y = None
+    return label

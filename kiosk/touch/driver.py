@@ -1,0 +1,92 @@
+"""Drives a running touch kiosk like a finger: taps by widget name, types on the keyboards.
+
+Used by the UI benchmark and the tests. Touches go through Kivy's input dispatch
+(`UnitTestTouch`), the same path a real touchscreen takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.widget import Widget
+
+Script = Generator[float, None, None]
+"""A scenario: it yields how many seconds to let the app run before the next step."""
+
+
+def widgets(root: Widget) -> Iterator[Widget]:
+    yield root
+    for child in root.children:
+        yield from widgets(child)
+
+
+class TouchDriver:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def find(self, name: str) -> Widget:
+        for top in Window.children:  # the kiosk's root and any open overlay
+            for widget in widgets(top):
+                if getattr(widget, "name", None) == name and not widget.disabled:
+                    return widget
+        raise LookupError(f"no enabled widget named {name!r} on screen {self.app.view.screen}")
+
+    def tap(self, name: str) -> None:
+        widget = self.find(name)
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        touch.touch_up()
+
+    def type_text(self, value: str) -> None:
+        """Tap the on-screen keys for `value` (shift for capitals, the symbol page for others)."""
+        from kiosk.touch.keyboard import LETTERS
+
+        for char in value:
+            if char == " ":
+                self.tap("key:space")
+            elif char.lower() in "".join(LETTERS):
+                if char.isupper():
+                    self.tap("key:shift")
+                self.tap(f"key:{char.lower()}")
+            elif self.app.view.entry.numeric:
+                self.tap(f"key:{char}")
+            else:
+                self.tap("key:symbols")
+                self.tap(f"key:{char}")
+                self.tap("key:symbols")
+
+    def screenshot(self, path: Path) -> None:
+        """Save what the window shows (Kivy numbers its files; rename to `path`)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        saved = Window.screenshot(name=str(path))
+        Path(saved).replace(path)
+
+
+def run_script(app: App, script: Callable[[TouchDriver], Script]) -> list[BaseException]:
+    """Schedule `script` on the app's clock; the app stops when it ends. Returns its failure."""
+    failures: list[BaseException] = []
+    steps = script(TouchDriver(app))
+
+    def step(_dt: float) -> None:
+        try:
+            wait = next(steps)
+        except StopIteration:
+            app.stop()
+            return
+        except BaseException as error:
+            import traceback
+
+            traceback.print_exc()
+            failures.append(error)
+            app.stop()
+            return
+        Clock.schedule_once(step, wait)
+
+    Clock.schedule_once(step, 1.0)
+    return failures

@@ -1,0 +1,53 @@
+"""Start the touch kiosk: Kivy settings first (they are read at import), then the app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig
+
+PANEL_SIZE = (1280, 800)
+"""The 10-inch kiosk panel the layout is designed for."""
+
+
+def configure_kivy(fullscreen: bool, kivy_home: Path | None = None) -> None:
+    """Settings Kivy reads when first imported: window, no escape key, no stray input."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    if kivy_home is not None:
+        os.environ["KIVY_HOME"] = str(kivy_home)
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "system")  # our own keyboards; no Kivy VKeyboard
+    Config.set("graphics", "width", str(PANEL_SIZE[0]))
+    Config.set("graphics", "height", str(PANEL_SIZE[1]))
+    Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "borderless", "1" if fullscreen else "0")
+    # One touch source only: several providers double every touch on a Pi (kivy#3801).
+    Config.remove_section("input")
+    Config.add_section("input")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("input", "hid", "probesysfs,provider=hidinput")
+
+
+def run_touch_kiosk(
+    config: KioskConfig, on_start: Callable[[Any], None] | None = None, windowed: bool = False
+) -> None:
+    """Run until the technician leaves kiosk mode (or `on_start`'s script stops the app)."""
+    configure_kivy(config.touch.fullscreen and not windowed)
+    from kiosk.terminal import TerminalServices
+    from kiosk.touch.app import KioskApp
+
+    services = TerminalServices(config)
+    app = KioskApp(config, services)
+    if on_start is not None:
+        app.bind(on_start=lambda instance: on_start(instance))
+    try:
+        app.run()
+    finally:
+        services.close()

@@ -1,0 +1,173 @@
+"""Widgets of the touch face. Their look is in `layouts/*.kv`; here is only behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import qrcode
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.graphics import Color, Rectangle
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+from kivy.uix.modalview import ModalView
+from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
+
+from kiosk.engine.view import Choice, Entry
+
+
+class KioskButton(Button):
+    name = StringProperty("")
+    """A stable name (`choice:pengaduan`, `nav:next`, `key:a`) for tests and the audio face."""
+
+
+class AccentButton(KioskButton):
+    pass
+
+
+class KioskRoot(BoxLayout):
+    has_error = BooleanProperty(False)
+
+
+class ChoiceList(ScrollView):
+    columns = NumericProperty(1)
+
+    def show(
+        self, choices: tuple[Choice, ...], on_choose: Callable[[str], None], in_a_row: bool = False
+    ) -> None:
+        """Two columns for many short choices, one for long ones, or all in one row."""
+        app = App.get_running_app()
+        grid = self.ids.grid
+        grid.clear_widgets()
+        many_short = len(choices) > 4 and all(len(choice.hint) < 30 for choice in choices)
+        self.columns = len(choices) if in_a_row else 2 if many_short else 1
+        if in_a_row:
+            self.size_hint_y = None
+            self.height = grid.row_default_height
+        small = app.sizes["small"]
+        for choice in choices:
+            label = f"[b]{escape(choice.label)}[/b]"
+            if choice.hint:
+                label += f"\n[size={small}]{escape(choice.hint)}[/size]"
+            button = (AccentButton if choice.id == "confirm" else KioskButton)(
+                text=label, name=f"choice:{choice.id}"
+            )
+            button.bind(on_release=lambda _button, choice_id=choice.id: on_choose(choice_id))
+            grid.add_widget(button)
+        self.scroll_y = 1
+
+
+class EntryBox(BoxLayout):
+    """The value being typed, with a counter; the keyboard below it is added by the app."""
+
+    def show(self, entry: Entry, language: str) -> None:
+        from kiosk.i18n import text
+
+        value = "•" * len(entry.value) if entry.masked else display_value(entry)
+        self.ids.value.text = value + "_"
+        if entry.kind in ("text", "multiline"):
+            self.ids.counter.text = text(
+                "ui.characters", language, count=len(entry.value), maximum=entry.max_length
+            )
+        else:
+            self.ids.counter.text = ""
+
+
+def display_value(entry: Entry) -> str:
+    """Digits grouped as they are printed: codes `0001-234-567-8`, dates `20-11-2026`."""
+    value = entry.value
+    if entry.kind == "code":
+        groups, start = [], 0
+        for size in (4, 3, 3, 1):
+            if value[start : start + size]:
+                groups.append(value[start : start + size])
+            start += size
+        return "-".join(groups)
+    if entry.kind == "date":
+        return "-".join(part for part in (value[0:2], value[2:4], value[4:8]) if part)
+    return value
+
+
+def escape(value: str) -> str:
+    """Kivy markup escaping, so that a citizen's `[b]` stays text."""
+    return value.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")
+
+
+class QrCode(Widget):
+    """A QR code drawn from rectangles (no image library needed)."""
+
+    data = StringProperty("")
+
+    def on_data(self, *_args) -> None:
+        self.redraw()
+
+    def on_size(self, *_args) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        if self.canvas is None:  # `data` given to the constructor arrives before the canvas
+            return
+        self.canvas.clear()
+        if not self.data:
+            return
+        code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        code.add_data(self.data)
+        code.make(fit=True)
+        matrix = code.get_matrix()
+        modules = len(matrix)
+        cell = min(self.width, self.height) / modules
+        left = self.x + (self.width - cell * modules) / 2
+        top = self.y + (self.height + cell * modules) / 2
+        with self.canvas:
+            Color(1, 1, 1, 1)
+            Rectangle(pos=(left, top - cell * modules), size=(cell * modules, cell * modules))
+            Color(0, 0, 0, 1)
+            for row, cells in enumerate(matrix):
+                for column, dark in enumerate(cells):
+                    if dark:
+                        Rectangle(
+                            pos=(left + column * cell, top - (row + 1) * cell), size=(cell, cell)
+                        )
+
+
+class StatusLabel(Label):
+    """The status line; holding it for `hold_s` seconds asks for the technician PIN."""
+
+    hold_s = NumericProperty(3.0)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._hold = None
+
+    def on_touch_down(self, touch) -> bool:
+        if not self.collide_point(*touch.pos):
+            return super().on_touch_down(touch)
+        self._hold = Clock.schedule_once(lambda _dt: App.get_running_app().ask_pin(), self.hold_s)
+        return True
+
+    def on_touch_up(self, touch) -> bool:
+        if self._hold is not None:
+            self._hold.cancel()
+            self._hold = None
+        return super().on_touch_up(touch)
+
+
+class InfoOverlay(ModalView):
+    """A message with one button (help, time-out warning)."""
+
+    def present(self, message: str, button: str, name: str, on_press: Callable[[], None]) -> None:
+        self.ids.message.text = message
+        self.ids.button.text = button
+        self.ids.button.name = name
+        self.ids.button.unbind(on_release=self._pressed)
+        self._on_press = on_press
+        self.ids.button.bind(on_release=self._pressed)
+        if not self._window:
+            self.open(animation=False)
+
+    def _pressed(self, *_args) -> None:
+        self.dismiss(animation=False)
+        self._on_press()

@@ -1,0 +1,229 @@
+"""Scenarios for the touch kiosk, each run in its own process (one Kivy window a process).
+
+    python tests/touch_scenarios.py SCENARIO --config kiosk.toml --shots DIR --result out.json
+
+The result file records what the scenario saw on screen, for the test to assert on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kiosk.config import load_config
+from kiosk.touch.run import run_touch_kiosk
+
+REPORT = {
+    "title": "Lampu jalan mati",
+    "content": "Lampu jalan di Gang Mawar mati sejak seminggu, gelap sekali.",
+    "location": "Gang Mawar, Tebet",
+    "name": "Siti Aminah",
+    "phone": "081234567890",
+}
+
+
+def file_report(driver, shots: Path, seen: dict):
+    def shot(name: str):
+        driver.screenshot(shots / f"file-{len(seen['screens']):02d}-{name}.png")
+        seen["screens"].append(driver.app.view.screen)
+
+    shot("welcome")
+    driver.tap("choice:id")
+    yield 0.1
+    shot("menu")
+    driver.tap("choice:file")
+    yield 0.1
+    shot("classification")
+    driver.tap("choice:pengaduan")
+    yield 0.1
+    shot("category")
+    driver.tap("choice:4")
+    yield 0.1
+    shot("agency")
+    driver.tap("choice:104")
+    yield 0.1
+    driver.tap("nav:next")  # an empty title: the error is shown, nothing is lost
+    yield 0.1
+    shot("title-error")
+    seen["title_error"] = driver.app.view.error
+    driver.type_text(REPORT["title"])
+    yield 0.1
+    shot("title")
+    driver.tap("nav:next")
+    yield 0.1
+    driver.type_text(REPORT["content"])
+    yield 0.1
+    shot("content")
+    driver.tap("nav:next")
+    yield 0.1
+    shot("date")
+    driver.tap("choice:other_date")
+    yield 0.1
+    driver.type_text("20112026")
+    yield 0.1
+    shot("date-entry")
+    driver.tap("nav:next")
+    yield 0.1
+    driver.type_text(REPORT["location"])
+    yield 0.1
+    shot("location")
+    driver.tap("nav:next")
+    yield 0.1
+    shot("identity")
+    driver.tap("choice:named")
+    yield 0.1
+    driver.type_text(REPORT["name"])
+    driver.tap("nav:next")
+    yield 0.1
+    driver.type_text(REPORT["phone"])
+    yield 0.1
+    shot("phone")
+    driver.tap("nav:next")
+    yield 0.1
+    shot("privacy")
+    driver.tap("choice:public")
+    yield 0.1
+    shot("review")
+    seen["next_label"] = driver.find("nav:next").text
+    driver.tap("nav:next")
+    yield 0.3
+    shot("receipt")
+    seen["code"] = driver.app.view.code
+    driver.tap("choice:finish")
+    yield 0.1
+    shot("after")
+    seen["after"] = driver.app.view.screen
+    seen["draft_after"] = driver.app.dialog.draft.name
+
+
+def follow_up(driver, shots: Path, seen: dict):
+    """Needs `KIOSK_TEST_CODE` (a delivered report) and `KIOSK_TEST_SIM` (the simulator URL)."""
+    code = os.environ["KIOSK_TEST_CODE"]
+    driver.tap("choice:id")
+    yield 0.1
+    driver.tap("choice:track")
+    yield 0.1
+    typo = code[:-1] + str((int(code[-1]) + 1) % 10)
+    driver.type_text(typo.replace("-", ""))
+    driver.tap("nav:next")
+    yield 0.1
+    driver.screenshot(shots / "track-00-invalid-code.png")
+    seen["typo_error"] = driver.app.view.error
+    driver.tap("key:clear")
+    driver.type_text(code.replace("-", ""))
+    yield 0.1
+    driver.screenshot(shots / "track-01-code.png")
+    driver.tap("nav:next")
+    yield 0.2
+    driver.screenshot(shots / "track-02-status.png")
+    seen["first"] = list(driver.app.view.lines)
+    complaint_id = os.environ["KIOSK_TEST_COMPLAINT"]
+    sim = os.environ["KIOSK_TEST_SIM"]
+    for _ in range(2):
+        request = urllib.request.Request(
+            f"{sim}/_sim/complaints/{complaint_id}/advance", data=b"", method="POST"
+        )
+        urllib.request.urlopen(request, timeout=5).close()
+    driver.tap("choice:track_again")
+    yield 0.1
+    driver.type_text(code.replace("-", ""))
+    driver.tap("nav:next")
+    yield 0.2
+    driver.screenshot(shots / "track-03-status-advanced.png")
+    seen["second"] = list(driver.app.view.lines)
+    seen["shown_code"] = driver.app.view.code
+    driver.tap("choice:finish")
+    yield 0.1
+    seen["after"] = driver.app.view.screen
+
+
+def time_out(driver, shots: Path, seen: dict):
+    """Needs a configuration with a short idle time-out (the test writes one)."""
+    driver.tap("choice:id")
+    yield 0.1
+    driver.tap("choice:file")
+    yield 0.1
+    driver.tap("choice:pengaduan")
+    yield 0.1
+    while not driver.app.view.timeout_warning:
+        yield 0.2
+    yield 0.2
+    driver.screenshot(shots / "timeout-00-warning.png")
+    seen["warning"] = driver.app.view.timeout_warning
+    driver.tap("timeout:more")
+    yield 0.2
+    seen["after_more_time"] = driver.app.view.screen
+    seen["warning_after_more_time"] = driver.app.view.timeout_warning
+    while driver.app.view.screen != "welcome":
+        yield 0.2
+    yield 0.2
+    driver.screenshot(shots / "timeout-01-ended.png")
+    seen["notice"] = driver.app.view.notice
+    seen["draft_after"] = driver.app.dialog.draft.classification
+
+
+def look(driver, shots: Path, seen: dict):
+    """English, larger text, the dark theme and the help overlay; settings reset after."""
+    driver.tap("choice:en")
+    yield 0.1
+    driver.tap("choice:file")
+    yield 0.1
+    driver.tap("setting:larger_text")
+    yield 0.1
+    driver.screenshot(shots / "look-00-english-larger.png")
+    driver.tap("setting:contrast")
+    yield 0.1
+    driver.tap("choice:pengaduan")
+    yield 0.1
+    driver.screenshot(shots / "look-01-dark-category.png")
+    driver.tap("nav:help")
+    yield 0.1
+    driver.screenshot(shots / "look-02-help.png")
+    seen["help_open"] = driver.find("help:close") is not None
+    driver.tap("help:close")
+    yield 0.1
+    seen["title"] = driver.app.view.title
+    driver.tap("nav:cancel")
+    yield 0.1
+    seen["after"] = (driver.app.view.screen, driver.app.larger_text, driver.app.dark)
+
+
+SCENARIOS = {
+    "file_report": file_report,
+    "follow_up": follow_up,
+    "time_out": time_out,
+    "look": look,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=SCENARIOS)
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--shots", type=Path, required=True)
+    parser.add_argument("--result", type=Path, required=True)
+    args = parser.parse_args()
+    seen: dict = {"screens": []}
+    failures: list = []
+
+    def start(app):
+        from kiosk.touch.driver import run_script
+
+        script = SCENARIOS[args.scenario]
+        failures.append(run_script(app, lambda driver: script(driver, args.shots, seen)))
+
+    run_touch_kiosk(load_config(args.config), on_start=start, windowed=True)
+    errors = failures[0] if failures else [RuntimeError("the app never started")]
+    seen["failure"] = repr(errors[0]) if errors else None
+    args.result.write_text(json.dumps(seen, ensure_ascii=False, indent=1))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
