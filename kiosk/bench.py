@@ -8,8 +8,12 @@ that speed the forwarder keeps while saving every step durably.
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -131,9 +135,47 @@ def bench_queue(
     }
 
 
+def bench_ui(transitions: int = 60) -> dict[str, float]:
+    """Cold start, screen-change latency and memory of the touch kiosk, in its own process.
+
+    The window opens on the current DISPLAY or, without one, on a private Xvfb.
+    """
+    from kiosk.touch.display import some_display
+
+    with (
+        tempfile.TemporaryDirectory(prefix="kiosk-bench-ui-") as workdir,
+        some_display() as display,
+    ):
+        config = Path(workdir) / "kiosk.toml"
+        config.write_text('[data]\ndir = "data"\n')
+        command = [sys.executable, "-m", "kiosk.touch.bench", "--config", str(config)]
+        command += ["--transitions", str(transitions)]
+        environment = {**os.environ, "DISPLAY": display, "KIVY_HOME": f"{workdir}/kivy"}
+        started = time.monotonic()
+        completed = subprocess.run(
+            command, env=environment, capture_output=True, text=True, timeout=300, check=False
+        )
+    if completed.returncode != 0 or not completed.stdout.strip():
+        raise RuntimeError(f"the UI benchmark failed:\n{completed.stderr[-2000:]}")
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    if result["failures"]:
+        raise RuntimeError(f"the UI benchmark's script failed: {result['failures']}")
+    timings = result["transition_ms"]
+    return {
+        "cold_start_s": round(result["first_screen_at"] - started, 3),
+        "transitions": len(timings),
+        "transition_ms_p50": round(statistics.median(timings), 1),
+        "transition_ms_p95": round(_percentile(timings, 0.95), 1),
+        "rss_mb": round(result["rss_mb"], 1),
+        "rss_mb_first_screen": round(result["rss_mb_first_screen"], 1),
+    }
+
+
 def run_bench(
     target: str, reports: int, workers: int | None = None, latency_ms: int = 0
 ) -> dict[str, float]:
     if target == "queue":
         return bench_queue(reports, workers, latency_ms)
+    if target == "ui":
+        return bench_ui()
     raise ValueError(f"unknown benchmark {target}")

@@ -222,6 +222,15 @@ def cmd_bench(args: argparse.Namespace, config: KioskConfig | None) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.touch.session import run_kiosk_with_forwarder
+
+    if not args.no_forwarder and config.source is None:
+        raise CommandError("`kiosk run` needs --config FILE to start its forwarder", EXIT_BAD_INPUT)
+    run_kiosk_with_forwarder(config, with_forwarder=not args.no_forwarder, windowed=args.windowed)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from kiosk.demo import run_demo
 
@@ -279,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(sim)
 
     bench = command("bench", cmd_bench, "measure performance", needs_config=False)
-    bench.add_argument("target", choices=("queue",))
+    bench.add_argument("target", choices=("queue", "ui"))
     bench.add_argument("--json", action="store_true", help="one line of JSON")
     bench.add_argument("--reports", type=int, default=300, help="reports per run")
     bench.add_argument("--workers", type=int, help="forwarder workers (default: configured, 2)")
@@ -287,7 +296,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--latency-ms", type=int, default=0, help="simulated network delay of each answer"
     )
 
-    demo = command("demo", cmd_demo, "the whole pipeline against a local simulator", False)
+    run_cmd = command("run", cmd_run, "run the touch kiosk (and its forwarder)")
+    run_cmd.add_argument(
+        "--no-forwarder", action="store_true", help="systemd runs the forwarder separately"
+    )
+    run_cmd.add_argument("--windowed", action="store_true", help="a window, not full screen")
+
+    demo = command("demo", cmd_demo, "the whole product against a local simulator", False)
     demo.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     return parser
 

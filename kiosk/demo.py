@@ -1,13 +1,15 @@
-"""`kiosk demo`: the whole pipeline against a local LAPOR! simulator, in a temporary directory.
+"""`kiosk demo`: the whole product against a local LAPOR! simulator, in a temporary directory.
 
-Until the touch screen exists this is a narrated text run: reports are filed
-while LAPOR! is out of reach, queued, delivered when it comes back, then
-followed up by receipt code as a citizen would.
+With a screen it starts the simulator, the forwarder and the touch kiosk in a
+window. Without one (a server, CI) it is a narrated text run of the pipeline:
+reports are filed, queued, delivered, then followed up by receipt code.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import tempfile
 from contextlib import closing
@@ -38,7 +40,52 @@ def _queue_line(conn) -> str:
     return text("queue.waiting", "id", count=waiting) if waiting else text("queue.all_sent", "id")
 
 
+DEMO_PIN = "1234"
+
+
+def has_screen() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run_demo(keep: bool = False) -> int:
+    if not has_screen():
+        _say("No screen here (DISPLAY is not set): the text run of the pipeline follows.")
+        _say()
+        return run_text_demo(keep)
+    return run_touch_demo(keep)
+
+
+def run_touch_demo(keep: bool) -> int:
+    from kiosk.touch.session import run_kiosk_with_forwarder
+
+    workdir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    config_path = workdir / "kiosk.toml"
+    try:
+        with SimulatorProcess(
+            "--seed", "7", "--advance-every-s", "60", config_path=config_path
+        ) as simulator:
+            pin_hash = hashlib.sha256(DEMO_PIN.encode()).hexdigest()
+            with config_path.open("a") as config_file:
+                config_file.write(
+                    f'\n[touch]\nfullscreen = false\ntechnician_pin_sha256 = "{pin_hash}"\n'
+                )
+            config = load_config(config_path, env={})
+            _say(f"LAPOR! simulator: {simulator.url}   data: {config.data.dir}")
+            _say("Reports move one status on every minute in the simulator.")
+            _say(
+                f"To leave the kiosk: hold the status line for 3 seconds, PIN {DEMO_PIN}"
+                " (or press Ctrl+C here)."
+            )
+            run_kiosk_with_forwarder(config, windowed=True)
+    finally:
+        if keep:
+            _say(f"Data directory kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def run_text_demo(keep: bool = False) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     try:
         with SimulatorProcess("--seed", "7", config_path=workdir / "kiosk.toml") as simulator:

@@ -263,7 +263,7 @@ def test_bench_queue_prints_the_figures():
 
 
 def test_demo_runs_the_whole_pipeline():
-    result = run("demo")
+    result = run("demo", env={"DISPLAY": "", "WAYLAND_DISPLAY": ""})  # the text run
     assert result.returncode == 0, result.stderr
     assert "3 laporan menunggu jaringan" in result.stdout
     assert "Semua laporan sudah terkirim" in result.stdout

@@ -3,7 +3,7 @@ in `artifacts/screens/` for people to look at."""
 
 import json
 import os
-import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
+from kiosk.touch.display import virtual_display
 
 SHOTS = REPO_ROOT / "artifacts" / "screens"
 
@@ -19,26 +20,8 @@ SHOTS = REPO_ROOT / "artifacts" / "screens"
 @pytest.fixture(scope="module")
 def display():
     """A private X server for this module's windows."""
-    xvfb = shutil.which("Xvfb")
-    assert xvfb, "Xvfb is missing: `make test` installs it (package xvfb)"
-    for number in range(91, 120):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            break
-    server = subprocess.Popen(
-        [xvfb, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        assert time.monotonic() < deadline and server.poll() is None, "Xvfb did not start"
-        time.sleep(0.05)
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+    with virtual_display() as number:
+        yield number
 
 
 def run_scenario(name: str, config: Path, display: str, tmp_path: Path, **env) -> dict:
@@ -133,3 +116,62 @@ def test_english_larger_text_dark_theme_and_help(display, tmp_path):
     assert seen["help_open"] is True
     assert seen["title"] == "Category"
     assert seen["after"] == ["welcome", False, False]  # the next citizen gets the defaults
+
+
+def test_only_the_technician_pin_leaves_kiosk_mode(display, tmp_path):
+    import hashlib
+
+    config = tmp_path / "kiosk.toml"
+    pin_hash = hashlib.sha256(b"2468").hexdigest()
+    config.write_text(f'[data]\ndir = "data"\n\n[touch]\ntechnician_pin_sha256 = "{pin_hash}"\n')
+    seen = run_scenario("technician_exit", config, display, tmp_path)
+    assert seen["closing_refused"] is True  # the window manager's close is refused
+    assert seen["stopping"] is True  # the right PIN stopped the app before the 5 s wait ended
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes of `pid`, whichever of its threads started them."""
+    return sorted(
+        int(child)
+        for tasks in Path(f"/proc/{pid}/task").glob("*/children")
+        for child in tasks.read_text().split()
+    )
+
+
+def _wait_for(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_kiosk_run_keeps_its_forwarder_alive(display, tmp_path):
+    with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
+        environment = {**os.environ, "DISPLAY": display, "KIVY_HOME": str(tmp_path / "kivy")}
+        kiosk_run = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "run", "--windowed"],
+            cwd=REPO_ROOT, env=environment,
+        )  # fmt: skip
+        try:
+            assert _wait_for(lambda: _children(kiosk_run.pid)), "no forwarder was started"
+            [forwarder] = _children(kiosk_run.pid)
+            os.kill(forwarder, signal.SIGKILL)  # the forwarder crashes ...
+            assert _wait_for(lambda: _children(kiosk_run.pid) not in ([], [forwarder]))
+            report = {
+                "classification": "aspirasi", "title": "Taman kota butuh lampu",
+                "content": "Taman kota gelap di malam hari, mohon dipasang lampu taman.",
+                "date_of_incident": "2026-11-20", "location": "Taman Kota", "category": "6",
+            }  # fmt: skip
+            subprocess.run(
+                [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "submit", "-"],
+                cwd=REPO_ROOT, input=json.dumps(report), text=True, check=True,
+                capture_output=True,
+            )  # fmt: skip
+            # ... and the restarted one delivers what the kiosk stored.
+            assert _wait_for(lambda: len(sim.complaints()) == 1)
+        finally:
+            kiosk_run.send_signal(signal.SIGINT)
+            kiosk_run.wait(timeout=30)
+        assert _wait_for(lambda: not Path(f"/proc/{forwarder}").exists(), 10)

@@ -79,6 +79,8 @@ def file_report(driver, shots: Path, seen: dict):
     driver.tap("choice:named")
     yield 0.1
     driver.type_text(REPORT["name"])
+    yield 0.1
+    shot("name")
     driver.tap("nav:next")
     yield 0.1
     driver.type_text(REPORT["phone"])
@@ -194,7 +196,24 @@ def look(driver, shots: Path, seen: dict):
     seen["after"] = (driver.app.view.screen, driver.app.larger_text, driver.app.dark)
 
 
+def technician_exit(driver, shots: Path, seen: dict):
+    """Needs `[touch] technician_pin_sha256` of 2468 (the test writes it)."""
+    seen["closing_refused"] = driver.app.root_window.dispatch("on_request_close")
+    yield from driver.hold("status", 3.5)
+    yield 0.2
+    driver.type_text("1111")
+    driver.tap("pin:ok")
+    yield 0.1
+    driver.screenshot(shots / "technician-00-wrong-pin.png")
+    driver.type_text("2468")
+    seen["stopping"] = True
+    driver.tap("pin:ok")
+    yield 5.0
+    seen["stopping"] = "still running"
+
+
 SCENARIOS = {
+    "technician_exit": technician_exit,
     "file_report": file_report,
     "follow_up": follow_up,
     "time_out": time_out,

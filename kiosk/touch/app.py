@@ -28,7 +28,7 @@ from kiosk.i18n import text
 from kiosk.terminal import TerminalServices
 from kiosk.touch.keyboard import Keyboard, apply_key
 from kiosk.touch.theme import PALETTES, text_sizes
-from kiosk.touch.widgets import ChoiceList, EntryBox, InfoOverlay, KioskRoot, QrCode
+from kiosk.touch.widgets import ChoiceList, EntryBox, InfoOverlay, KioskRoot, PinOverlay, QrCode
 
 TICK_S = 1.0
 STATUS_REFRESH_S = 5.0
@@ -123,18 +123,16 @@ class KioskApp(App):
 
     def ask_pin(self) -> None:
         """Leaving kiosk mode needs the technician PIN; without one configured it is impossible."""
-        if not self.kiosk_config.touch.technician_pin_sha256:
-            return
-        self.pin_typed = ""
-        self.root.ids.status.text = "PIN: "
+        if self.kiosk_config.touch.technician_pin_sha256:
+            PinOverlay(self.check_pin, text("ui.pin_wrong", self.language)).open(animation=False)
 
     def check_pin(self, typed: str) -> bool:
         expected = self.kiosk_config.touch.technician_pin_sha256
-        if expected and hashlib.sha256(typed.encode()).hexdigest() == expected:
-            self.unlocked = True
-            self.stop()
-            return True
-        return False
+        if not expected or hashlib.sha256(typed.encode()).hexdigest() != expected:
+            return False
+        self.unlocked = True
+        self.stop()
+        return True
 
     # -- rendering --------------------------------------------------------------------------
 

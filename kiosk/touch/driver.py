@@ -36,11 +36,26 @@ class TouchDriver:
                     return widget
         raise LookupError(f"no enabled widget named {name!r} on screen {self.app.view.screen}")
 
+    def _has(self, name: str) -> bool:
+        try:
+            self.find(name)
+        except LookupError:
+            return False
+        return True
+
     def tap(self, name: str) -> None:
         widget = self.find(name)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
+        touch.touch_up()
+
+    def hold(self, name: str, seconds: float) -> Script:
+        """Press `name`, keep the finger on it for `seconds`, then lift it."""
+        widget = self.find(name)
+        touch = UnitTestTouch(*widget.to_window(*widget.center))
+        touch.touch_down()
+        yield seconds
         touch.touch_up()
 
     def type_text(self, value: str) -> None:
@@ -54,7 +69,7 @@ class TouchDriver:
                 if char.isupper():
                     self.tap("key:shift")
                 self.tap(f"key:{char.lower()}")
-            elif self.app.view.entry.numeric:
+            elif char.isdigit() and self._has(f"key:{char}"):  # a numeric pad is showing
                 self.tap(f"key:{char}")
             else:
                 self.tap("key:symbols")

@@ -17,6 +17,9 @@ def configure_kivy(fullscreen: bool, kivy_home: Path | None = None) -> None:
     """Settings Kivy reads when first imported: window, no escape key, no stray input."""
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    # SDL2 does windows, text and images; loading PIL and the others only costs memory.
+    for provider in ("KIVY_WINDOW", "KIVY_TEXT", "KIVY_IMAGE"):
+        os.environ.setdefault(provider, "sdl2")
     if kivy_home is not None:
         os.environ["KIVY_HOME"] = str(kivy_home)
     from kivy.config import Config

@@ -137,6 +137,7 @@ class StatusLabel(Label):
     """The status line; holding it for `hold_s` seconds asks for the technician PIN."""
 
     hold_s = NumericProperty(3.0)
+    name = StringProperty("")
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -153,6 +154,39 @@ class StatusLabel(Label):
             self._hold.cancel()
             self._hold = None
         return super().on_touch_up(touch)
+
+
+class PinOverlay(ModalView):
+    """The technician's PIN: digits shown as dots, checked by `on_pin`; wrong PINs are said so."""
+
+    def __init__(self, on_pin: Callable[[str], bool], wrong_text: str, **kwargs) -> None:
+        from kiosk.touch.keyboard import BACKSPACE, CLEAR, Keyboard
+
+        super().__init__(auto_dismiss=False, size_hint=(0.6, 0.8), **kwargs)
+        self.typed = ""
+        self.on_pin = on_pin
+        self.wrong_text = wrong_text
+        box = BoxLayout(orientation="vertical", spacing=12, padding=24)
+        self.dots = Label(text="PIN", font_size=App.get_running_app().sizes["title"])
+        box.add_widget(self.dots)
+        self._edits = {BACKSPACE: lambda typed: typed[:-1], CLEAR: lambda typed: ""}
+        box.add_widget(Keyboard(True, self._key))
+        row = BoxLayout(spacing=12, size_hint_y=None, height=96)
+        for name, label, action in (("pin:cancel", "X", self.dismiss), ("pin:ok", "OK", self._ok)):
+            button = KioskButton(text=label, name=name)
+            button.bind(on_release=lambda _button, act=action: act())
+            row.add_widget(button)
+        box.add_widget(row)
+        self.add_widget(box)
+
+    def _key(self, key: str) -> None:
+        self.typed = self._edits.get(key, lambda typed: typed + key)(self.typed)
+        self.dots.text = "•" * len(self.typed) or "PIN"
+
+    def _ok(self) -> None:
+        if not self.on_pin(self.typed):
+            self.typed = ""
+            self.dots.text = self.wrong_text
 
 
 class InfoOverlay(ModalView):

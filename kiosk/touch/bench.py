@@ -1,0 +1,80 @@
+"""The touch kiosk measuring itself (`kiosk bench ui` runs this in a process of its own).
+
+    python -m kiosk.touch.bench --config FILE --transitions N
+
+Prints JSON: when the first screen was drawn (`time.monotonic()`, comparable with
+the parent's clock), the time from each tap to the next frame drawn, and the RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from kiosk.config import load_config
+from kiosk.touch.run import run_touch_kiosk
+
+LOOP = ("choice:id", "choice:file", "choice:pengaduan", "nav:back", "nav:back", "nav:cancel")
+"""Welcome, menu, kinds of report, categories (a 10-item grid), and back to the start."""
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(app, transitions: int, result: dict) -> None:
+    from kivy.core.window import Window
+
+    from kiosk.touch.driver import TouchDriver, run_script
+
+    def first_flip(*_args) -> None:
+        result["first_screen_at"] = time.monotonic()
+        result["rss_mb_first_screen"] = rss_mb()
+        Window.unbind(on_flip=first_flip)
+
+    Window.bind(on_flip=first_flip)
+
+    def script(driver: TouchDriver):
+        timings = result["transition_ms"]
+        for number in range(transitions):
+            name = LOOP[number % len(LOOP)]
+            drawn: list[float] = []
+
+            def flipped(*_args, drawn=drawn) -> None:
+                drawn.append(time.perf_counter())
+
+            started = time.perf_counter()
+            driver.tap(name)
+            Window.bind(on_flip=flipped)
+            while not drawn:
+                yield 0
+            Window.unbind(on_flip=flipped)
+            timings.append((drawn[0] - started) * 1000)
+            yield 0.05
+        result["rss_mb"] = rss_mb()
+
+    result["failures"] = run_script(app, script)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--transitions", type=int, default=60)
+    args = parser.parse_args()
+    result: dict = {"transition_ms": []}
+    run_touch_kiosk(
+        load_config(args.config, env={}),
+        on_start=lambda app: measure(app, args.transitions, result),
+        windowed=True,
+    )
+    result["failures"] = [repr(error) for error in result["failures"]]
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""A screen for the touch face where there is none (CI, benchmarks): a private Xvfb server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kiosk.touch.run import PANEL_SIZE
+
+START_TIMEOUT_S = 10.0
+
+
+def _free_display_number() -> int:
+    for number in range(91, 200):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            return number
+    raise RuntimeError("no free X display number between :91 and :199")
+
+
+@contextmanager
+def virtual_display() -> Iterator[str]:
+    """Start Xvfb at the panel's size; yields its DISPLAY (`:N`) and stops it afterwards."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        raise RuntimeError("Xvfb is missing: install the Debian package xvfb (`make test` does)")
+    number = _free_display_number()
+    width, height = PANEL_SIZE
+    server = subprocess.Popen(
+        [xvfb, f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not Path(f"/tmp/.X11-unix/X{number}").exists():
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Xvfb did not start on :{number}")
+            time.sleep(0.02)
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextmanager
+def some_display() -> Iterator[str]:
+    """The current DISPLAY when there is one, else a virtual one."""
+    if os.environ.get("DISPLAY"):
+        yield os.environ["DISPLAY"]
+        return
+    with virtual_display() as display:
+        yield display
