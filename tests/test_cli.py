@@ -266,7 +266,7 @@ def test_demo_runs_the_whole_pipeline():
     result = run("demo", env={"DISPLAY": "", "WAYLAND_DISPLAY": ""})  # the text run
     assert result.returncode == 0, result.stderr
     assert "3 laporan menunggu jaringan" in result.stdout
-    assert "Semua laporan sudah terkirim" in result.stdout
+    assert "Semua laporan terkirim" in result.stdout
     assert "Laporan Anda sudah selesai ditindaklanjuti." in result.stdout
     assert "(salah ketik): Kode laporan tidak valid" in result.stdout
     assert "LAPOR! simulator menyimpan 3 laporan." in result.stdout
