@@ -3,6 +3,7 @@ in `artifacts/screens/` for people to look at."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +20,8 @@ SHOTS = REPO_ROOT / "artifacts" / "screens"
 
 @pytest.fixture(scope="module")
 def display():
-    """A private X server for this module's windows."""
+    """A private X server for this module's windows; screenshots start afresh."""
+    shutil.rmtree(SHOTS, ignore_errors=True)
     with virtual_display() as number:
         yield number
 

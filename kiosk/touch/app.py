@@ -154,7 +154,9 @@ class KioskApp(App):
         previous, self.view = self.view, view
         if view.screen == "welcome" and previous is not None and previous.screen != "welcome":
             self._new_citizen()
-        self.language = view.language
+        if view.language != self.language:
+            self.language = view.language
+            self.refresh_status()
         root = self.root
         root.ids.title.text = view.title
         root.ids.progress.text = view.progress
