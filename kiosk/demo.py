@@ -12,7 +12,8 @@ import json
 import os
 import shutil
 import tempfile
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -55,12 +56,24 @@ def run_demo(keep: bool = False) -> int:
     return run_touch_demo(keep)
 
 
+@contextmanager
+def _workdir(keep: bool) -> Iterator[Path]:
+    """A temporary directory for one demo, removed afterwards unless `keep`."""
+    workdir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    try:
+        yield workdir
+    finally:
+        if keep:
+            _say(f"Data directory kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def run_touch_demo(keep: bool) -> int:
     from kiosk.touch.session import run_kiosk_with_forwarder
 
-    workdir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
-    config_path = workdir / "kiosk.toml"
-    try:
+    with _workdir(keep) as workdir:
+        config_path = workdir / "kiosk.toml"
         with SimulatorProcess(
             "--seed", "7", "--advance-every-s", "60", config_path=config_path
         ) as simulator:
@@ -77,64 +90,56 @@ def run_touch_demo(keep: bool) -> int:
                 " (or press Ctrl+C here)."
             )
             run_kiosk_with_forwarder(config, windowed=True)
-    finally:
-        if keep:
-            _say(f"Data directory kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
 def run_text_demo(keep: bool = False) -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
-    try:
-        with SimulatorProcess("--seed", "7", config_path=workdir / "kiosk.toml") as simulator:
-            config = load_config(simulator.config_path, env={})  # never the real queue
-            _say(f"LAPOR! simulator: {simulator.url}   data: {config.data.dir}")
-            _say()
-            raw_reports = json.loads(
-                resources.files("kiosk.data").joinpath("demo_reports.json").read_text("utf-8")
-            )
-            with closing(connect(config.db_path)) as conn:
-                _say("1. Tiga warga membuat laporan (jaringan belum dipakai):")
-                codes = []
-                for raw in raw_reports:
-                    report = report_from_json(raw, workdir, date.today())
-                    stored = save_report(conn, report, config.terminal.number)
-                    codes.append(stored.code)
-                    _say(f"   {format_code(stored.code)}  {report.classification}: {report.title}")
-                _say(f"   Status: {_queue_line(conn)}")
-                _say()
-                _say("2. Forwarder mengirim antrean ke LAPOR!:")
-                run_workers(
-                    config.forwarder.workers,
-                    lambda shard: open_forwarder(config, shard),
-                    lambda forwarder: forwarder.run(until_empty=True),
-                )
-                for item in outbox.listing(conn):
-                    _say(
-                        f"   {format_code(item.code)}  {item.state}, complaint {item.complaint_id}"
-                    )
-                _say(f"   Status: {_queue_line(conn)}")
-                _say()
-                _say("3. Warga menindaklanjuti laporan dengan kode tanda terima:")
-                api = open_api(config)
-                first = outbox.by_code(conn, codes[0])
-                for _ in range(2):
-                    simulator.advance(first.complaint_id)
-                for code in codes:
-                    result = track(conn, api, format_code(code))
-                    _say(f"   {format_code(code)}: {result.sentence}")
-                    for followup in result.status.followups if result.status else []:
-                        _say(f"      - {followup.institution}: {followup.content}")
-                typo = codes[0][:5] + str((int(codes[0][5]) + 1) % 10) + codes[0][6:]
-                _say(f"   {format_code(typo)} (salah ketik): {track(conn, api, typo).sentence}")
-                api.close()
-            _say()
-            _say(f"LAPOR! simulator menyimpan {len(simulator.complaints())} laporan.")
-    finally:
-        if keep:
-            _say(f"Data directory kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    with _workdir(keep) as workdir:
+        _narrate(workdir)
     return 0
+
+
+def _narrate(workdir: Path) -> None:
+    """Reports filed, queued, delivered and followed up, told step by step."""
+    with SimulatorProcess("--seed", "7", config_path=workdir / "kiosk.toml") as simulator:
+        config = load_config(simulator.config_path, env={})  # never the real queue
+        _say(f"LAPOR! simulator: {simulator.url}   data: {config.data.dir}")
+        _say()
+        raw_reports = json.loads(
+            resources.files("kiosk.data").joinpath("demo_reports.json").read_text("utf-8")
+        )
+        with closing(connect(config.db_path)) as conn:
+            _say("1. Tiga warga membuat laporan (jaringan belum dipakai):")
+            codes = []
+            for raw in raw_reports:
+                report = report_from_json(raw, workdir, date.today())
+                stored = save_report(conn, report, config.terminal.number)
+                codes.append(stored.code)
+                _say(f"   {format_code(stored.code)}  {report.classification}: {report.title}")
+            _say(f"   Status: {_queue_line(conn)}")
+            _say()
+            _say("2. Forwarder mengirim antrean ke LAPOR!:")
+            run_workers(
+                config.forwarder.workers,
+                lambda shard: open_forwarder(config, shard),
+                lambda forwarder: forwarder.run(until_empty=True),
+            )
+            for item in outbox.listing(conn):
+                _say(f"   {format_code(item.code)}  {item.state}, complaint {item.complaint_id}")
+            _say(f"   Status: {_queue_line(conn)}")
+            _say()
+            _say("3. Warga menindaklanjuti laporan dengan kode tanda terima:")
+            api = open_api(config)
+            first = outbox.by_code(conn, codes[0])
+            for _ in range(2):
+                simulator.advance(first.complaint_id)
+            for code in codes:
+                result = track(conn, api, format_code(code))
+                _say(f"   {format_code(code)}: {result.sentence}")
+                for followup in result.status.followups if result.status else []:
+                    _say(f"      - {followup.institution}: {followup.content}")
+            typo = codes[0][:5] + str((int(codes[0][5]) + 1) % 10) + codes[0][6:]
+            _say(f"   {format_code(typo)} (salah ketik): {track(conn, api, typo).sentence}")
+            api.close()
+        _say()
+        _say(f"LAPOR! simulator menyimpan {len(simulator.complaints())} laporan.")

@@ -28,79 +28,49 @@ REPORT = {
 }
 
 
-def file_report(driver, shots: Path, seen: dict):
-    def shot(name: str):
-        driver.screenshot(shots / f"file-{len(seen['screens']):02d}-{name}.png")
-        seen["screens"].append(driver.app.view.screen)
+FILING = (
+    ("shot", "welcome"), ("tap", "choice:id"),
+    ("shot", "menu"), ("tap", "choice:file"),
+    ("shot", "classification"), ("tap", "choice:pengaduan"),
+    ("shot", "category"), ("tap", "choice:4"),
+    ("shot", "agency"), ("tap", "choice:104"),
+    ("tap", "nav:next"),  # an empty title: the error is shown, nothing is lost
+    ("shot", "title-error"), ("type", REPORT["title"]),
+    ("shot", "title"), ("tap", "nav:next"), ("type", REPORT["content"]),
+    ("shot", "content"), ("tap", "nav:next"),
+    ("shot", "date"), ("tap", "choice:other_date"), ("type", "20112026"),
+    ("shot", "date-entry"), ("tap", "nav:next"), ("type", REPORT["location"]),
+    ("shot", "location"), ("tap", "nav:next"),
+    ("shot", "identity"), ("tap", "choice:named"), ("type", REPORT["name"]),
+    ("shot", "name"), ("tap", "nav:next"), ("type", REPORT["phone"]),
+    ("shot", "phone"), ("tap", "nav:next"),
+    ("shot", "privacy"), ("tap", "choice:public"),
+    ("shot", "review"),
+)  # fmt: skip
+"""The filing flow as steps: take a screenshot, tap a widget, or type on the keyboard."""
 
-    shot("welcome")
-    driver.tap("choice:id")
-    yield 0.1
-    shot("menu")
-    driver.tap("choice:file")
-    yield 0.1
-    shot("classification")
-    driver.tap("choice:pengaduan")
-    yield 0.1
-    shot("category")
-    driver.tap("choice:4")
-    yield 0.1
-    shot("agency")
-    driver.tap("choice:104")
-    yield 0.1
-    driver.tap("nav:next")  # an empty title: the error is shown, nothing is lost
-    yield 0.1
-    shot("title-error")
-    seen["title_error"] = driver.app.view.error
-    driver.type_text(REPORT["title"])
-    yield 0.1
-    shot("title")
-    driver.tap("nav:next")
-    yield 0.1
-    driver.type_text(REPORT["content"])
-    yield 0.1
-    shot("content")
-    driver.tap("nav:next")
-    yield 0.1
-    shot("date")
-    driver.tap("choice:other_date")
-    yield 0.1
-    driver.type_text("20112026")
-    yield 0.1
-    shot("date-entry")
-    driver.tap("nav:next")
-    yield 0.1
-    driver.type_text(REPORT["location"])
-    yield 0.1
-    shot("location")
-    driver.tap("nav:next")
-    yield 0.1
-    shot("identity")
-    driver.tap("choice:named")
-    yield 0.1
-    driver.type_text(REPORT["name"])
-    yield 0.1
-    shot("name")
-    driver.tap("nav:next")
-    yield 0.1
-    driver.type_text(REPORT["phone"])
-    yield 0.1
-    shot("phone")
-    driver.tap("nav:next")
-    yield 0.1
-    shot("privacy")
-    driver.tap("choice:public")
-    yield 0.1
-    shot("review")
+
+def file_report(driver, shots: Path, seen: dict):
+    for action, argument in FILING:
+        if action == "shot":
+            driver.screenshot(shots / f"file-{len(seen['screens']):02d}-{argument}.png")
+            seen["screens"].append(driver.app.view.screen)
+            if argument == "title-error":
+                seen["title_error"] = driver.app.view.error
+        elif action == "tap":
+            driver.tap(argument)
+        else:
+            driver.type_text(argument)
+        yield 0.1
     seen["next_label"] = driver.find("nav:next").text
     driver.tap("nav:next")
     yield 0.3
-    shot("receipt")
+    driver.screenshot(shots / "file-99-receipt.png")
+    seen["screens"].append(driver.app.view.screen)
     seen["code"] = driver.app.view.code
     driver.tap("choice:finish")
     yield 0.1
-    shot("after")
-    seen["after"] = driver.app.view.screen
+    seen["screens"].append(driver.app.view.screen)
     seen["draft_after"] = driver.app.dialog.draft.name
 
 

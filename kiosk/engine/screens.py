@@ -39,6 +39,11 @@ class ScreenSpec:
 
 FILING_STEPS = 6
 
+
+def _named(draft: Draft) -> bool:
+    return not draft.is_anonymous
+
+
 SCREENS: dict[str, ScreenSpec] = {
     spec.id: spec
     for spec in (
@@ -64,14 +69,14 @@ SCREENS: dict[str, ScreenSpec] = {
             "entry",
             step=5,
             entry=EntrySpec("text", NAME_LIMITS[1]),
-            applies=lambda draft: not draft.is_anonymous,
+            applies=_named,
         ),
         ScreenSpec(
             "phone",
             "entry",
             step=5,
             entry=EntrySpec("phone", 16, True),
-            applies=lambda draft: not draft.is_anonymous,
+            applies=_named,
         ),
         ScreenSpec("privacy", "choice", step=5, choices="privacy"),
         ScreenSpec("review", "review", step=6),
