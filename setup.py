@@ -10,8 +10,21 @@ setup(
     packages=find_packages(
         include=["kiosk", "kiosk.*", "voice", "voice.*", "hardware", "hardware.*", "layouts"]
     ),
-    package_data={"kiosk.data": ["*.json"], "kiosk.locale": ["*.toml"], "layouts": ["*.kv"]},
-    install_requires=["requests>=2.31", "kivy[base]==2.3.1", "qrcode>=7.4"],
+    package_data={
+        "kiosk.data": ["*.json"],
+        "kiosk.locale": ["*.toml"],
+        "layouts": ["*.kv"],
+        "voice": ["*.toml", "*.pa"],
+    },
+    install_requires=[
+        "requests>=2.31",
+        "kivy[base]==2.3.1",
+        "qrcode>=7.4",
+        "pyttsx3>=2.90",
+        "sounddevice>=0.4.6",
+        "soundfile>=0.12",
+        "numpy>=1.26",
+    ],
     extras_require={"test": ["pytest>=8", "ruff==0.17.6"]},
     entry_points={"console_scripts": ["kiosk=kiosk.cli:main"]},
 )

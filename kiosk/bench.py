@@ -8,6 +8,7 @@ that speed the forwarder keeps while saving every step durably.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -171,6 +172,47 @@ def bench_ui(transitions: int = 60) -> dict[str, float]:
     }
 
 
+def _sound_device() -> contextlib.AbstractContextManager:
+    """The machine's sound card, or a PulseAudio null sink where it has none."""
+    from voice.virtual_sound import with_sound_environment
+
+    if Path("/dev/snd").exists() or os.environ.get("PULSE_SERVER"):
+        return contextlib.nullcontext()
+    return with_sound_environment()
+
+
+def bench_voice(trials: int = 40) -> dict[str, float]:
+    """Speech latency: request to first sample on the device, and key press to silence."""
+    with _sound_device():
+        from voice.speaker import Speaker
+        from voice.tts import Renderer
+
+        speaker = Speaker(Renderer())
+        first_audio_ms, cached_ms, interrupt_ms = [], [], []
+        for trial in range(trials):
+            prompt = f"Langkah {trial % 6 + 1} dari enam: pilih jenis laporan nomor {trial}."
+            for timings in (first_audio_ms, cached_ms):  # the second time it comes from the cache
+                started = time.perf_counter()
+                speaker.say(prompt)
+                utterance = speaker.last_utterance
+                if utterance is None:
+                    raise RuntimeError(f"no audio output: {speaker.unavailable}")
+                while utterance.first_sample_at is None:
+                    time.sleep(0.0005)
+                timings.append((utterance.first_sample_at - started) * 1000)
+                time.sleep(0.3)  # speech is playing when the key comes
+                pressed = time.perf_counter()
+                speaker.stop()
+                interrupt_ms.append((time.perf_counter() - pressed) * 1000)
+    return {
+        "trials": trials,
+        "tts_first_audio_ms_p50": round(statistics.median(first_audio_ms), 1),
+        "tts_first_audio_ms_p95": round(_percentile(first_audio_ms, 0.95), 1),
+        "tts_cached_first_audio_ms_p95": round(_percentile(cached_ms, 0.95), 1),
+        "interrupt_ms_p95": round(_percentile(interrupt_ms, 0.95), 2),
+    }
+
+
 def run_bench(
     target: str, reports: int, workers: int | None = None, latency_ms: int = 0
 ) -> dict[str, float]:
@@ -178,4 +220,6 @@ def run_bench(
         return bench_queue(reports, workers, latency_ms)
     if target == "ui":
         return bench_ui()
+    if target == "voice":
+        return bench_voice()
     raise ValueError(f"unknown benchmark {target}")

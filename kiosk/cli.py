@@ -231,6 +231,31 @@ def cmd_run(args: argparse.Namespace, config: KioskConfig) -> int:
     return EXIT_OK
 
 
+def cmd_say(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    import numpy
+    import soundfile
+
+    from voice.speaker import Speaker
+    from voice.tts import Renderer, SpeechUnavailable, sentences
+
+    try:
+        renderer = Renderer()
+    except SpeechUnavailable as error:
+        raise CommandError(f"{error}; install the Debian package espeak-ng") from None
+    if args.out:
+        parts = [renderer.render(sentence, args.lang, 165) for sentence in sentences(args.text)]
+        samples = numpy.concatenate([part.samples for part in parts])
+        soundfile.write(args.out, samples, parts[0].sample_rate)
+        print(f"{args.out}: {len(samples) / parts[0].sample_rate:.1f} s")
+        return EXIT_OK
+    speaker = Speaker(renderer)
+    speaker.say(args.text, args.lang)
+    speaker.wait()
+    if speaker.unavailable:
+        raise CommandError(f"nothing was heard: {speaker.unavailable}")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from kiosk.demo import run_demo
 
@@ -288,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(sim)
 
     bench = command("bench", cmd_bench, "measure performance", needs_config=False)
-    bench.add_argument("target", choices=("queue", "ui"))
+    bench.add_argument("target", choices=("queue", "ui", "voice"))
     bench.add_argument("--json", action="store_true", help="one line of JSON")
     bench.add_argument("--reports", type=int, default=300, help="reports per run")
     bench.add_argument("--workers", type=int, help="forwarder workers (default: configured, 2)")
@@ -301,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-forwarder", action="store_true", help="systemd runs the forwarder separately"
     )
     run_cmd.add_argument("--windowed", action="store_true", help="a window, not full screen")
+
+    say = command("say", cmd_say, "speak (or render) a text with the kiosk's voice", False)
+    say.add_argument("text")
+    say.add_argument("--out", type=Path, help="write a WAV file instead of playing")
+    say.add_argument("--lang", choices=("id", "en"), default="id")
 
     demo = command("demo", cmd_demo, "the whole product against a local simulator", False)
     demo.add_argument("--keep", action="store_true", help="keep the temporary data directory")

@@ -1,0 +1,138 @@
+"""Speech out: say a text sentence by sentence, stop at once on any key, keep a transcript.
+
+The first sentence is rendered and starts playing while the rest render in a
+thread. Rate and volume belong to the citizen and go back to the defaults
+for the next one (`reset`). Without an audio device the speaker still renders
+and writes the transcript, and says why it is silent (`unavailable`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TextIO
+
+from voice.playback import AudioUnavailable, Utterance
+from voice.settings import PlaybackSettings, SpeechSettings
+from voice.tts import Audio, Renderer, sentences
+
+log = logging.getLogger("voice.speaker")
+
+VOICES = {"id": "id", "en": "en"}
+
+
+class Speaker:
+    def __init__(
+        self,
+        renderer: Renderer,
+        settings: SpeechSettings | None = None,
+        playback: PlaybackSettings | None = None,
+        transcript: TextIO | None = None,
+        play_audio: bool = True,
+    ) -> None:
+        self.renderer = renderer
+        self.settings = settings or SpeechSettings()
+        self.playback = playback or PlaybackSettings()
+        self.transcript = transcript
+        self.play_audio = play_audio
+        self.unavailable = ""
+        """Why the speaker is silent (no device, device gone); empty when it is heard."""
+        self.spoken_seconds = 0.0
+        """Length of everything said so far, as if each utterance was heard to the end."""
+        self.last_utterance: Utterance | None = None
+        self._generation = 0
+        self._started = time.monotonic()
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """A new citizen: default rate and volume."""
+        self.rate_wpm = self.settings.rate_wpm
+        self.volume = self.settings.volume
+
+    def change_rate(self, steps: int) -> None:
+        low, high = self.settings.rate_range_wpm
+        self.rate_wpm = min(high, max(low, self.rate_wpm + steps * self.settings.rate_step_wpm))
+
+    def change_volume(self, steps: int) -> None:
+        self.volume = min(1.0, max(0.1, self.volume + steps * self.settings.volume_step))
+
+    def say(self, text: str, language: str = "id") -> None:
+        """Interrupt whatever is being said and start saying `text`."""
+        self.stop()
+        parts = sentences(text)
+        if not parts:
+            return
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        voice = VOICES.get(language, "id")
+        first = self.renderer.render(parts[0], voice, self.rate_wpm)
+        utterance = self._open(first)
+        self.last_utterance = utterance
+        if len(parts) == 1:
+            self._finish(utterance, text, [first])
+            return
+        threading.Thread(
+            target=self._render_rest,
+            args=(generation, utterance, text, parts[1:], voice, first),
+            daemon=True,
+        ).start()
+
+    def _open(self, first: Audio) -> Utterance | None:
+        if not self.play_audio:
+            return None
+        try:
+            utterance = Utterance(first.sample_rate, self.volume, self.playback)
+        except AudioUnavailable as error:
+            if not self.unavailable:
+                log.warning("speech is silent: %s", error)
+            self.unavailable = str(error)
+            return None
+        self.unavailable = ""
+        utterance.add(first)
+        return utterance
+
+    def _render_rest(
+        self,
+        generation: int,
+        utterance: Utterance | None,
+        text: str,
+        rest: list[str],
+        voice: str,
+        first: Audio,
+    ) -> None:
+        rendered = [first]
+        for sentence in rest:
+            if generation != self._generation:  # interrupted: what is left is never heard
+                break
+            audio = self.renderer.render(sentence, voice, self.rate_wpm)
+            rendered.append(audio)
+            if utterance is not None:
+                utterance.add(audio)
+        self._finish(utterance, text, rendered)
+
+    def _finish(self, utterance: Utterance | None, text: str, rendered: list[Audio]) -> None:
+        if utterance is not None:
+            utterance.finish()
+        seconds = sum(audio.seconds for audio in rendered)
+        with self._lock:
+            self.spoken_seconds += seconds
+            if self.transcript is not None:
+                elapsed = time.monotonic() - self._started
+                self.transcript.write(f"{elapsed:8.2f}s {seconds:5.1f}s  {text}\n")
+                self.transcript.flush()
+
+    def stop(self) -> None:
+        """Silence, now (a key was pressed)."""
+        with self._lock:
+            self._generation += 1
+        if self.last_utterance is not None:
+            self.last_utterance.stop()
+            self.last_utterance = None
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Until the current utterance has been played to its end."""
+        if self.last_utterance is not None:
+            self.last_utterance.done.wait(timeout)
