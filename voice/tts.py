@@ -59,6 +59,7 @@ class Renderer:
         self._cache: OrderedDict[tuple[str, str, int], Audio] = OrderedDict()
         self._cache_entries = cache_entries
         self._file = Path(tempfile.mkdtemp(prefix="kiosk-tts-")) / "sentence.wav"
+        self._applied: tuple[str, int] | None = None
 
     def render(self, sentence: str, voice: str, rate_wpm: int) -> Audio:
         key = (sentence, voice, rate_wpm)
@@ -68,8 +69,13 @@ class Renderer:
                 self._cache.move_to_end(key)
                 return cached
             text = speakable(sentence) if voice == "id" else sentence
-            self._engine.setProperty("voice", voice)
-            self._engine.setProperty("rate", rate_wpm)
+            if (voice, rate_wpm) != self._applied:
+                # pyttsx3 queues property changes; on their own loop they are in effect
+                # before the next synthesis (queued with it, the rate was sometimes late).
+                self._engine.setProperty("voice", voice)
+                self._engine.setProperty("rate", rate_wpm)
+                self._engine.runAndWait()
+                self._applied = (voice, rate_wpm)
             self._engine.save_to_file(text, str(self._file))
             with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to"
                 self._engine.runAndWait()
