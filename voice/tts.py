@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import queue
 import re
 import tempfile
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import soundfile
 from voice.pronounce import speakable
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+RENDER_TIMEOUT_S = 10.0
 
 
 class SpeechUnavailable(Exception):
@@ -46,42 +49,64 @@ def sentences(text: str) -> list[str]:
 
 
 class Renderer:
-    """Owns the one pyttsx3 engine of the process (it is not thread-safe: calls are locked)."""
+    """Renders on one thread of its own, which owns the process's pyttsx3 engine.
+
+    pyttsx3 is not thread-safe: driven from a second thread it returned the previous
+    sentence's audio. Callers on any thread queue a request and wait for its result.
+    """
 
     def __init__(self, cache_entries: int = 256) -> None:
-        try:
-            import pyttsx3
-
-            self._engine = pyttsx3.init("espeak")
-        except Exception as error:  # pyttsx3 raises bare errors when libespeak-ng is absent
-            raise SpeechUnavailable(f"espeak-ng is not usable: {error}") from error
-        self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, str, int], Audio] = OrderedDict()
         self._cache_entries = cache_entries
-        self._file = Path(tempfile.mkdtemp(prefix="kiosk-tts-")) / "sentence.wav"
-        self._applied: tuple[str, int] | None = None
+        self._cache_lock = threading.Lock()
+        self._requests: queue.Queue[tuple[str, str, int, Future]] = queue.Queue()
+        ready: Future = Future()
+        threading.Thread(target=self._work, args=(ready,), name="tts", daemon=True).start()
+        ready.result(timeout=RENDER_TIMEOUT_S)  # raises SpeechUnavailable from the thread
 
     def render(self, sentence: str, voice: str, rate_wpm: int) -> Audio:
         key = (sentence, voice, rate_wpm)
-        with self._lock:
+        with self._cache_lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-            text = speakable(sentence) if voice == "id" else sentence
-            if (voice, rate_wpm) != self._applied:
-                # pyttsx3 queues property changes; on their own loop they are in effect
-                # before the next synthesis (queued with it, the rate was sometimes late).
-                self._engine.setProperty("voice", voice)
-                self._engine.setProperty("rate", rate_wpm)
-                self._engine.runAndWait()
-                self._applied = (voice, rate_wpm)
-            self._engine.save_to_file(text, str(self._file))
-            with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to"
-                self._engine.runAndWait()
-            samples, sample_rate = soundfile.read(self._file, dtype="int16")
-            audio = Audio(np.ascontiguousarray(samples), sample_rate)
+        result: Future = Future()
+        self._requests.put((sentence, voice, rate_wpm, result))
+        audio = result.result(timeout=RENDER_TIMEOUT_S)
+        with self._cache_lock:
             self._cache[key] = audio
             if len(self._cache) > self._cache_entries:
                 self._cache.popitem(last=False)
-            return audio
+        return audio
+
+    def _work(self, ready: Future) -> None:
+        try:
+            import pyttsx3
+
+            engine = pyttsx3.init("espeak")
+        except Exception as error:  # pyttsx3 raises bare errors when libespeak-ng is absent
+            ready.set_exception(SpeechUnavailable(f"espeak-ng is not usable: {error}"))
+            return
+        ready.set_result(None)
+        wav = Path(tempfile.mkdtemp(prefix="kiosk-tts-")) / "sentence.wav"
+        applied: tuple[str, int] | None = None
+        while True:
+            sentence, voice, rate_wpm, result = self._requests.get()
+            try:
+                if (voice, rate_wpm) != applied:
+                    # Set on the espeak driver at once: through pyttsx3's command queue the
+                    # change sometimes reached espeak only after the next synthesis.
+                    driver = engine.proxy._driver
+                    driver.setProperty("voice", voice)
+                    driver.setProperty("rate", rate_wpm)
+                    applied = (voice, rate_wpm)
+                wav.unlink(missing_ok=True)
+                text = speakable(sentence) if voice == "id" else sentence
+                engine.save_to_file(text, str(wav))
+                with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to"
+                    engine.runAndWait()
+                samples, sample_rate = soundfile.read(wav, dtype="int16")
+                result.set_result(Audio(np.ascontiguousarray(samples), sample_rate))
+            except Exception as error:
+                result.set_exception(SpeechUnavailable(f"speech could not be rendered: {error}"))
