@@ -269,3 +269,39 @@ def test_store_failure_keeps_the_draft(dialog, services):
     assert view.screen == "review"
     assert "belum dapat disimpan" in view.error
     assert dialog.draft.name == "Siti Aminah"
+
+
+def test_audio_session_records_instead_of_typing(dialog, services):
+    from kiosk.engine.events import Recorded, UseAudio
+    from kiosk.report import Attachment
+
+    dialog.handle(UseAudio())
+    start_filing(dialog)
+    for choice in ("pengaduan", "1", "skip"):
+        dialog.handle(Choose(choice))
+    view = dialog.view()
+    assert view.screen == "recording" and view.audio
+    assert [choice.id for choice in view.choices] == ["record"]
+    assert dialog.handle(Next()).error == "Rekam laporan Anda dulu: pilih Rekam."
+    assert dialog.handle(Choose("record")).action == "record"
+    clip = Attachment("laporan.flac", "audio/flac", b"fLaC" + bytes(2000))
+    view = dialog.handle(Recorded(clip, 4.2, "recording.too_quiet"))
+    assert view.error.startswith("Suara Anda terlalu pelan")
+    assert [choice.id for choice in view.choices] == ["listen", "record"]
+    assert dialog.handle(Choose("listen")).action == "listen"
+    assert dialog.handle(Next()).screen == "date"
+    dialog.handle(Choose("today"))
+    assert dialog.view().screen == "identity"  # no typed place in an audio session
+    dialog.handle(Choose("named"))
+    assert dialog.view().screen == "phone"  # a name cannot be typed on a keypad
+    type_and_next(dialog, "081299998888")
+    review = dialog.handle(Choose("secret"))
+    assert {c.id: c.hint for c in review.choices}["recording"] == "Rekaman suara, 4 detik"
+    assert "title" not in {c.id for c in review.choices}
+    code = dialog.handle(Next()).code
+    report = find_by_code(services.conn, normalize_code(code)).report
+    assert report.title == "Laporan suara: Kesehatan"
+    assert report.attachments[0].data == clip.data and report.attachments[0].mime == "audio/flac"
+    assert report.reporter.phone == "081299998888" and report.reporter.name == ""
+    dialog.handle(Choose("finish"))
+    assert not dialog.view().audio  # the next citizen starts on the touch screen

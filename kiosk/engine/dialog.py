@@ -14,7 +14,18 @@ from datetime import timedelta
 
 from kiosk.db import StoreError
 from kiosk.engine.draft import Draft
-from kiosk.engine.events import Back, Cancel, Choose, Event, MoreTime, Next, Tick, Type
+from kiosk.engine.events import (
+    Back,
+    Cancel,
+    Choose,
+    Event,
+    MoreTime,
+    Next,
+    Recorded,
+    Tick,
+    Type,
+    UseAudio,
+)
 from kiosk.engine.screens import (
     FILING_STEPS,
     REVIEW_ITEMS,
@@ -78,6 +89,8 @@ class Dialog:
         self.receipt_code = ""
         self.track_result: TrackResult | None = None
         self.return_to_review = False
+        self.audio = False
+        self.action = ""
         self.timer.stop()
 
     def _go(self, screen: str, remember: bool = True) -> None:
@@ -106,7 +119,12 @@ class Dialog:
             seconds = self.timer.settings.receipt_timeout_s if self.screen == "receipt" else None
             self.timer.start(now, seconds)
         self.notice = ""
+        self.action = ""
         match event:
+            case UseAudio():
+                self.audio = self.draft.audio = True
+            case Recorded():
+                self._recorded(event)
             case Cancel():
                 self._reset()
             case Back():
@@ -149,7 +167,7 @@ class Dialog:
         self._go("menu", remember=False)
 
     def _choose_menu(self, choice_id: str) -> None:
-        self.draft = Draft()
+        self.draft = Draft(audio=self.audio)
         self.return_to_review = False
         self._go("classification" if choice_id == "file" else "track_code")
 
@@ -164,6 +182,16 @@ class Dialog:
     def _choose_review(self, choice_id: str) -> None:
         self.return_to_review = True
         self._go(choice_id)
+
+    def _choose_recording(self, choice_id: str) -> None:
+        self.action = choice_id  # `record` or `listen`: the face has the microphone
+
+    def _recorded(self, event: Recorded) -> None:
+        if self.screen != "recording":
+            return
+        self.draft.attachments = [event.attachment]
+        self.draft.recording_seconds = event.seconds
+        self.error = text(event.problem, self.language) if event.problem else ""
 
     def _choose_receipt(self, choice_id: str) -> None:
         self._reset()
@@ -193,6 +221,11 @@ class Dialog:
             self._advance()
         elif spec.kind == "review":
             self._save()
+        elif spec.kind == "recording":
+            if self.draft.attachments:
+                self._advance()
+            else:
+                self.error = text("recording.required", self.language)
         elif spec.kind == "entry" and self.screen == "track_code":
             self._look_up()
         elif spec.kind == "entry":
@@ -236,6 +269,11 @@ class Dialog:
 
     def _save(self) -> None:
         today = self.services.today()
+        if self.draft.audio:  # what a touch session types, an audio session says
+            category = self._choice_label("category", str(self.draft.category_id))
+            self.draft.title = text("recording.title", self.language, category=category)
+            self.draft.content = text("recording.content", self.language)
+            self.draft.location = text("recording.location", self.language)
         report = self.draft.to_report(self.language, today)
         problems = validate(report, today)
         if problems:
@@ -288,9 +326,12 @@ class Dialog:
             notice=self.notice,
             can_go_back=bool(self.history) and self.screen not in ("receipt", "track_result"),
             can_cancel=self.screen not in ("welcome", "receipt", "track_result"),
-            can_go_next=spec.kind in ("entry", "review") or self.screen in self.draft.answered,
+            can_go_next=spec.kind in ("entry", "review", "recording")
+            or self.screen in self.draft.answered,
             next_label=text("choice.confirm" if spec.kind == "review" else "ui.next", language),
             timeout_warning=self.timer.warning(self.clock()),
+            action=self.action,
+            audio=self.audio,
         )
 
     def _choices(self, screen: str = "") -> tuple[Choice, ...]:
@@ -325,6 +366,11 @@ class Dialog:
                 return tuple(
                     Choice(item, text(f"review.{item}", language), self._review_value(item))
                     for item in REVIEW_ITEMS
+                    if SCREENS[item].applies(self.draft)
+                )
+            case "recording":
+                return self._labelled(
+                    ("listen", "record") if self.draft.attachments else ("record",)
                 )
             case "receipt":
                 return self._labelled(("finish",))
@@ -369,6 +415,9 @@ class Dialog:
             case "date":
                 incident = draft.incident_date(self.services.today())
                 return incident.strftime("%d-%m-%Y") if incident else empty
+            case "recording":
+                seconds = round(draft.recording_seconds)
+                return text("recording.summary", self.language, seconds=seconds)
             case "identity":
                 label = self._choice_label("identity", draft.identity)
                 details = ", ".join(part for part in (draft.name, draft.phone) if part)

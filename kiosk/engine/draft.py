@@ -31,6 +31,8 @@ ENTRY_FIELDS = {
 
 @dataclass
 class Draft:
+    audio: bool = False
+    """An audio session (keypad and speech): the complaint is recorded, not typed."""
     classification: str = ""
     category_id: int | None = None
     institution_id: int | None = None
@@ -48,6 +50,8 @@ class Draft:
     privacy: str = ""
     """`public` or `secret`."""
     attachments: list[Attachment] = field(default_factory=list)
+    recording_seconds: float = 0.0
+    """Length of the spoken complaint, when there is one."""
     answered: set[str] = field(default_factory=set)
     """Screens the citizen has answered (a skipped agency is answered too)."""
 

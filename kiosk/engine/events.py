@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.report import Attachment
+
 
 @dataclass(frozen=True)
 class Choose:
@@ -40,8 +42,23 @@ class MoreTime:
 
 
 @dataclass(frozen=True)
+class UseAudio:
+    """The session is an audio session (a keypad key or headphones started it)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The citizen's spoken complaint, recorded and encoded by the face."""
+
+    attachment: Attachment
+    seconds: float
+    problem: str = ""
+    """Catalog key of what is wrong with it (`recording.too_quiet`), empty when it is fine."""
+
+
+@dataclass(frozen=True)
 class Tick:
     """Time passed; the engine checks its time-outs (not activity)."""
 
 
-Event = Choose | Type | Next | Back | Cancel | MoreTime | Tick
+Event = Choose | Type | Next | Back | Cancel | MoreTime | Tick | UseAudio | Recorded

@@ -15,7 +15,7 @@ from kiosk.engine.draft import Draft
 from kiosk.engine.view import EntryKind
 from kiosk.report import CONTENT_LIMITS, LOCATION_LIMITS, NAME_LIMITS, TITLE_LIMITS
 
-ScreenKind = Literal["choice", "entry", "review", "receipt", "status"]
+ScreenKind = Literal["choice", "entry", "review", "receipt", "status", "recording"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,15 @@ def _named(draft: Draft) -> bool:
     return not draft.is_anonymous
 
 
+def _typed(draft: Draft) -> bool:
+    """Text is typed on the touch screen; an audio session records it instead."""
+    return not draft.audio
+
+
+def _named_and_typed(draft: Draft) -> bool:
+    return _named(draft) and _typed(draft)
+
+
 SCREENS: dict[str, ScreenSpec] = {
     spec.id: spec
     for spec in (
@@ -52,8 +61,17 @@ SCREENS: dict[str, ScreenSpec] = {
         ScreenSpec("classification", "choice", step=1, choices="classifications"),
         ScreenSpec("category", "choice", step=2, choices="categories"),
         ScreenSpec("agency", "choice", step=2, choices="institutions"),
-        ScreenSpec("title", "entry", step=3, entry=EntrySpec("text", TITLE_LIMITS[1])),
-        ScreenSpec("content", "entry", step=3, entry=EntrySpec("multiline", CONTENT_LIMITS[1])),
+        ScreenSpec(
+            "title", "entry", step=3, entry=EntrySpec("text", TITLE_LIMITS[1]), applies=_typed
+        ),
+        ScreenSpec(
+            "content",
+            "entry",
+            step=3,
+            entry=EntrySpec("multiline", CONTENT_LIMITS[1]),
+            applies=_typed,
+        ),
+        ScreenSpec("recording", "recording", step=3, applies=lambda draft: draft.audio),
         ScreenSpec("date", "choice", step=4, choices="dates"),
         ScreenSpec(
             "date_entry",
@@ -62,14 +80,20 @@ SCREENS: dict[str, ScreenSpec] = {
             entry=EntrySpec("date", 8),
             applies=lambda draft: draft.date_choice == "other_date",
         ),
-        ScreenSpec("location", "entry", step=4, entry=EntrySpec("text", LOCATION_LIMITS[1])),
+        ScreenSpec(
+            "location",
+            "entry",
+            step=4,
+            entry=EntrySpec("text", LOCATION_LIMITS[1]),
+            applies=_typed,
+        ),
         ScreenSpec("identity", "choice", step=5, choices="identities"),
         ScreenSpec(
             "name",
             "entry",
             step=5,
             entry=EntrySpec("text", NAME_LIMITS[1]),
-            applies=_named,
+            applies=_named_and_typed,
         ),
         ScreenSpec(
             "phone",
@@ -92,6 +116,7 @@ FILING_FLOW = (
     "agency",
     "title",
     "content",
+    "recording",
     "date",
     "date_entry",
     "location",
@@ -108,12 +133,13 @@ REVIEW_ITEMS = (
     "agency",
     "title",
     "content",
+    "recording",
     "date",
     "location",
     "identity",
     "privacy",
 )
-"""What the review lists, each a choice that opens its screen."""
+"""What the review lists (those that apply), each a choice that opens its screen."""
 
 
 def next_in_flow(current: str, draft: Draft) -> str:

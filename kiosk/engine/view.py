@@ -59,6 +59,10 @@ class View:
     can_go_next: bool = False
     next_label: str = ""
     """What going on means here: `Lanjut`, or `Kirim laporan` on the review."""
+    action: str = ""
+    """What the face must do now that the engine cannot: `record` or `listen` (audio)."""
+    audio: bool = False
+    """An audio session: the face speaks everything."""
     timeout_warning: int = 0
     """Seconds left before the session is wiped; 0 when no warning is due."""
     actions: tuple[str, ...] = field(default=())
