@@ -223,6 +223,8 @@ def cmd_bench(args: argparse.Namespace, config: KioskConfig | None) -> int:
 
 
 def cmd_run(args: argparse.Namespace, config: KioskConfig) -> int:
+    if args.face == "audio":
+        return _run_audio(args, config)
     from kiosk.touch.session import run_kiosk_with_forwarder
 
     if not args.no_forwarder and config.source is None:
@@ -253,6 +255,30 @@ def cmd_say(args: argparse.Namespace, config: KioskConfig | None) -> int:
     speaker.wait()
     if speaker.unavailable:
         raise CommandError(f"nothing was heard: {speaker.unavailable}")
+    return EXIT_OK
+
+
+def _run_audio(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.audio.script import ScriptError
+    from kiosk.audio.session import run_audio_session
+    from voice.tts import SpeechUnavailable
+
+    if not args.no_window:
+        raise CommandError(
+            "the audio face runs without a window for now: add --no-window", EXIT_BAD_INPUT
+        )
+    try:
+        if args.keys_from:
+            lines = args.keys_from.read_text("utf-8").splitlines()
+            base = args.keys_from.parent
+        else:
+            lines, base = sys.stdin, Path.cwd()
+        summary = run_audio_session(config, lines, args.transcript, base)
+    except (OSError, ScriptError) as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    except SpeechUnavailable as error:
+        raise CommandError(f"{error}; the touch screen keeps working") from None
+    print(json.dumps(summary))
     return EXIT_OK
 
 
@@ -326,6 +352,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-forwarder", action="store_true", help="systemd runs the forwarder separately"
     )
     run_cmd.add_argument("--windowed", action="store_true", help="a window, not full screen")
+    run_cmd.add_argument("--face", choices=("touch", "audio"), default="touch")
+    run_cmd.add_argument("--keys-from", type=Path, help="audio face: a key script (else stdin)")
+    run_cmd.add_argument("--transcript", type=Path, help="audio face: write every utterance")
+    run_cmd.add_argument("--no-window", action="store_true", help="audio face without a screen")
 
     say = command("say", cmd_say, "speak (or render) a text with the kiosk's voice", False)
     say.add_argument("text")

@@ -347,7 +347,8 @@ class Dialog:
             case "category":
                 return self._reference_choices("categories")
             case "agency":
-                return (*self._reference_choices("institutions"), self._labelled(("skip",))[0])
+                # "Skip" first: most citizens do not know the agency, and it needs no scrolling.
+                return (self._labelled(("skip",))[0], *self._reference_choices("institutions"))
             case "date":
                 today = self.services.today()
                 return tuple(

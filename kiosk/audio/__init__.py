@@ -1,0 +1,1 @@
+"""The audio face: everything spoken, answered with a tactile keypad (EZ Access keys)."""

@@ -1,0 +1,241 @@
+"""The audio face: turns keypad keys into engine events and speaks every view.
+
+Keys are EZ Access names (`hardware/keymaps/*.toml` maps a physical keypad to
+them): digits, UP, DOWN, LEFT, RIGHT, ENTER, BACK, CLEAR, CANCEL, HELP, HOME,
+REPEAT, VOL_UP, VOL_DOWN, RATE_UP, RATE_DOWN. Any key first silences the speech.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import numpy as np
+import soundfile
+
+from kiosk.audio import wording
+from kiosk.engine.dialog import Dialog
+from kiosk.engine.events import (
+    Back,
+    Cancel,
+    Choose,
+    Event,
+    MoreTime,
+    Next,
+    Recorded,
+    Tick,
+    Type,
+    UseAudio,
+)
+from kiosk.engine.view import View
+from kiosk.i18n import text
+from kiosk.report import Attachment
+from voice.playback import AudioUnavailable, Utterance
+from voice.recorder import Recorder
+from voice.speaker import Speaker
+from voice.tts import Audio
+
+log = logging.getLogger("kiosk.audio")
+
+KEYS = frozenset(
+    [*"0123456789", "UP", "DOWN", "LEFT", "RIGHT", "ENTER", "BACK", "CLEAR", "CANCEL",
+     "HELP", "HOME", "REPEAT", "VOL_UP", "VOL_DOWN", "RATE_UP", "RATE_DOWN"]
+)  # fmt: skip
+
+
+class AudioFace:
+    def __init__(self, dialog: Dialog, speaker: Speaker, recorder: Recorder) -> None:
+        self.dialog = dialog
+        self.speaker = speaker
+        self.recorder = recorder
+        self.view = dialog.view()
+        self.focus = -1
+        """The choice UP/DOWN stepped to; -1 before any."""
+        self.help_presses = 0
+        self.recording = False
+        self.presses = 0
+        """Keys pressed so far (for measuring the shortest path)."""
+        self.playback: Utterance | None = None
+
+    # -- output -----------------------------------------------------------------------------
+
+    def say(self, words: str) -> None:
+        self.speaker.say(words, self.view.language)
+
+    def start(self) -> None:
+        self.say(wording.screen(self.view))
+
+    def _show(self, view: View) -> None:
+        changed = view.screen != self.view.screen or view.choices != self.view.choices
+        self.view = view
+        if changed:
+            self.focus = -1
+        if view.action == "record":
+            self._start_recording()
+        elif view.action == "listen":
+            self._listen()
+        else:
+            self.say(wording.screen(view))
+
+    def _send(self, event: Event) -> None:
+        self._show(self.dialog.handle(event))
+
+    # -- input ------------------------------------------------------------------------------
+
+    def press(self, key: str) -> None:
+        """One key of the keypad."""
+        if key not in KEYS:
+            raise ValueError(f"unknown key {key!r}")
+        self.presses += 1
+        self.speaker.stop()
+        if self.playback is not None:
+            self.playback.stop()
+            self.playback = None
+        if self.recording:  # any key ends the recording
+            self._stop_recording()
+            return
+        if not self.view.audio:
+            self.view = self.dialog.handle(UseAudio())
+        self.help_presses = self.help_presses + 1 if key == "HELP" else 0
+        handler = getattr(self, f"_key_{key.lower()}", None)
+        if key.isdigit():
+            self._digit(key)
+        elif handler is not None:
+            handler()
+
+    def _digit(self, key: str) -> None:
+        view = self.view
+        if view.entry is not None:
+            self._send(Type(view.entry.value + key))
+            self.say(key)
+            return
+        index = wording.DIGIT_KEYS.index(key)
+        if index < len(view.choices):
+            self._send(Choose(view.choices[index].id))
+
+    def _step(self, delta: int) -> None:
+        choices = self.view.choices
+        if not choices:
+            self.say(wording.screen(self.view))
+            return
+        self.focus = (self.focus + delta) % len(choices)
+        choice = choices[self.focus]
+        self.say(wording.item(choice, self.focus, self.view.language, detailed=True))
+
+    def _key_up(self) -> None:
+        self._step(-1)
+
+    def _key_down(self) -> None:
+        self._step(1)
+
+    def _key_enter(self) -> None:
+        view = self.view
+        if view.timeout_warning:
+            self._send(MoreTime())
+        elif (self.focus >= 0 and view.choices and view.screen != "review") or (
+            self.focus >= 0 and view.screen == "review"
+        ):
+            self._send(Choose(view.choices[self.focus].id))
+        elif view.can_go_next:
+            self._send(Next())
+        else:
+            self.say(wording.screen(view))
+
+    def _key_right(self) -> None:
+        if self.view.can_go_next:
+            self._send(Next())
+
+    def _key_back(self) -> None:
+        self._send(Back())
+
+    _key_left = _key_back
+
+    def _key_clear(self) -> None:
+        entry = self.view.entry
+        if entry is None or not entry.value:
+            self.say(text("audio.empty", self.view.language))
+            return
+        self._send(Type(entry.value[:-1]))
+        self.say(text("audio.deleted", self.view.language))
+
+    def _key_cancel(self) -> None:
+        self._send(Cancel())
+
+    _key_home = _key_cancel
+
+    def _key_help(self) -> None:
+        self.say(wording.help_text(self.view, detailed=self.help_presses > 1))
+
+    def _key_repeat(self) -> None:
+        self.say(wording.screen(self.view))
+
+    def _key_vol_up(self) -> None:
+        self._volume(1)
+
+    def _key_vol_down(self) -> None:
+        self._volume(-1)
+
+    def _volume(self, steps: int) -> None:
+        self.speaker.change_volume(steps)
+        percent = round(self.speaker.volume * 100)
+        self.say(text("audio.volume", self.view.language, percent=percent))
+
+    def _key_rate_up(self) -> None:
+        self._rate(1)
+
+    def _key_rate_down(self) -> None:
+        self._rate(-1)
+
+    def _rate(self, steps: int) -> None:
+        self.speaker.change_rate(steps)
+        self.say(text("audio.rate", self.view.language, wpm=self.speaker.rate_wpm))
+
+    # -- time and the microphone ------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Time passes: speak a time-out warning or the end of the session once."""
+        before = self.view
+        view = self.dialog.handle(Tick())
+        if self.recording and self.recorder.full.is_set():
+            self._stop_recording()
+            return
+        warned = view.timeout_warning and not before.timeout_warning
+        if warned:
+            self.view = view
+            self.say(text("ui.timeout_warning", view.language, seconds=view.timeout_warning))
+        elif view.screen != before.screen:
+            self.speaker.reset()  # the session ended: the next citizen gets the defaults
+            self._show(view)
+
+    def _start_recording(self) -> None:
+        self.say(text("recording.start", self.view.language))
+        self.speaker.wait()
+        try:
+            self.recorder.start()
+        except AudioUnavailable as error:
+            log.warning("cannot record: %s", error)
+            self.say(text("audio.silent", self.view.language))
+            return
+        self.recording = True
+
+    def _stop_recording(self) -> None:
+        self.recording = False
+        recording = self.recorder.stop()
+        attachment = Attachment("laporan-suara.flac", "audio/flac", recording.flac)
+        view = self.dialog.handle(Recorded(attachment, recording.seconds, recording.problem))
+        self.view = view
+        seconds = round(recording.seconds)
+        self.say(f"{text('audio.recorded', view.language, seconds=seconds)} {wording.screen(view)}")
+
+    def _listen(self) -> None:
+        attachments = self.dialog.draft.attachments
+        if not attachments:
+            return
+        samples, rate = soundfile.read(io.BytesIO(attachments[0].data), dtype="int16")
+        try:
+            self.playback = Utterance(rate, self.speaker.volume, self.speaker.playback)
+        except AudioUnavailable:
+            self.say(text("audio.silent", self.view.language))
+            return
+        self.playback.add(Audio(np.ascontiguousarray(samples), rate))
+        self.playback.finish()

@@ -1,0 +1,72 @@
+"""Key scripts: a keypad session from a file, for technicians and tests.
+
+One instruction a line: a key name (`1`, `DOWN`, `ENTER` ...), `wait SECONDS`, or
+`speak FILE.wav`, which plays the file through the sound output as if the citizen
+spoke it (on a test machine the microphone hears the output). `#` starts a comment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import soundfile
+
+from kiosk.audio.face import KEYS, AudioFace
+
+TICK_S = 0.2
+KEY_GAP_S = 0.05
+"""Pause after each key, so that speech starts before the next key interrupts it."""
+
+
+class ScriptError(ValueError):
+    """A line the script runner does not understand; the message names the line."""
+
+
+def parse(lines: Iterable[str]) -> list[tuple[str, str]]:
+    steps = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        word, _, rest = line.partition(" ")
+        if word == "wait":
+            try:
+                steps.append(("wait", str(float(rest))))
+            except ValueError:
+                raise ScriptError(f"line {number}: wait needs seconds, got {rest!r}") from None
+        elif word == "speak":
+            steps.append(("speak", rest.strip()))
+        elif line.upper() in KEYS:
+            steps.append(("key", line.upper()))
+        else:
+            raise ScriptError(f"line {number}: unknown key or command {line!r}")
+    return steps
+
+
+def _pause(face: AudioFace, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(TICK_S, left))
+        face.tick()
+
+
+def _speak_into_microphone(path: Path) -> None:
+    from voice.playback import _sounddevice
+
+    samples, rate = soundfile.read(path, dtype="int16")
+    sounddevice = _sounddevice()
+    sounddevice.play(samples, rate, blocking=True)
+
+
+def run(face: AudioFace, steps: list[tuple[str, str]], base: Path) -> None:
+    face.start()
+    for kind, value in steps:
+        if kind == "key":
+            face.press(value)
+            _pause(face, KEY_GAP_S)
+        elif kind == "wait":
+            _pause(face, float(value))
+        else:
+            _speak_into_microphone(base / value)

@@ -1,0 +1,39 @@
+"""An audio session without a window: keys from a script or the console, speech to the device."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from kiosk.audio import script
+from kiosk.audio.face import AudioFace
+from kiosk.config import KioskConfig
+from kiosk.engine.dialog import Dialog
+from kiosk.terminal import TerminalServices
+from voice.recorder import Recorder
+from voice.speaker import Speaker
+from voice.tts import Renderer
+
+
+def run_audio_session(
+    config: KioskConfig, lines: Iterable[str], transcript: Path | None, base: Path
+) -> dict:
+    """Run the key script in `lines`; returns what a technician wants to know of it."""
+    steps = script.parse(lines)
+    services = TerminalServices(config)
+    transcript_file = transcript.open("w", encoding="utf-8") if transcript else None
+    try:
+        speaker = Speaker(Renderer(), transcript=transcript_file)
+        face = AudioFace(Dialog(services, config.session, "id"), speaker, Recorder())
+        script.run(face, steps, base)
+        speaker.wait()
+        return {
+            "key_presses": face.presses,
+            "speech_seconds": round(speaker.spoken_seconds, 1),
+            "screen": face.view.screen,
+            "silent": speaker.unavailable,
+        }
+    finally:
+        if transcript_file:
+            transcript_file.close()
+        services.close()

@@ -1,0 +1,81 @@
+"""What the audio face says for a view: short prompts, the details one HELP press away.
+
+Numbers, dates and codes are written as digits here; `voice.pronounce` says them
+the Indonesian way (codes digit by digit, in groups).
+"""
+
+from __future__ import annotations
+
+from kiosk.engine.view import Choice, View
+from kiosk.i18n import text
+
+DIGIT_KEYS = "1234567890"
+"""The choice a digit key picks: 1 is the first, 0 the tenth."""
+
+
+def choice_key(index: int) -> str:
+    return DIGIT_KEYS[index] if index < len(DIGIT_KEYS) else ""
+
+
+def item(choice: Choice, index: int, language: str, detailed: bool = False) -> str:
+    """`Tekan 1: Pengaduan.` for the first choice, `2: Aspirasi.` after it (shorter to hear)."""
+    key = choice_key(index)
+    label = f"{choice.label}: {choice.hint}" if detailed and choice.hint else choice.label
+    if not key:
+        return _sentence(label)
+    if index == 0 or detailed:
+        return text("audio.press", language, digit=key, label=label)
+    return _sentence(f"{key}: {label}")
+
+
+def _sentence(words: str) -> str:
+    return words if words.endswith((".", "?", "!")) else f"{words}."
+
+
+def screen(view: View) -> str:
+    """Orientation, title, what is wrong, what to do, and the choices.
+
+    On a plain choice screen the numbered choices are the prompt; its sentence is
+    one HELP press away, with the details of every choice on a second press.
+    """
+    language = view.language
+    if view.screen == "recording" and len(view.choices) > 1:  # just recorded: what next
+        return " ".join(filter(None, (view.error, text("audio.recorded_next", language))))
+    parts = [view.notice] if view.notice else []
+    if view.progress:
+        parts.append(_sentence(view.progress))
+    parts.append(_sentence(view.title))
+    if view.error:
+        parts.append(view.error)
+    if view.screen == "receipt":
+        parts.append(text("audio.receipt", language, code=view.code))
+    elif view.entry is not None or view.screen in ("recording", "track_result"):
+        parts.append(view.prompt)
+    parts += list(view.lines)
+    if view.screen == "review":
+        parts += [f"{choice.label}: {choice.hint}." for choice in view.choices]
+        parts.append(text("audio.review", language))
+    elif view.screen == "recording":
+        pass  # the prompt says which key records
+    elif view.choices and view.choices[0].id == "skip":
+        # An optional list (the agency): offer the skip, read the rest only on request.
+        parts.append(item(view.choices[0], 0, language))
+        parts.append(text("audio.more_choices", language, count=len(view.choices) - 1))
+    else:
+        parts += [item(choice, index, language) for index, choice in enumerate(view.choices)]
+    if view.entry is not None:
+        parts.append(text("audio.entry", language))
+        if view.entry.value:
+            parts.append(text("audio.entered", language, value=" ".join(view.entry.value)))
+    return " ".join(parts)
+
+
+def help_text(view: View, detailed: bool) -> str:
+    """HELP once: the help text; twice: every choice with its details too."""
+    parts = [view.help]
+    if detailed:
+        parts += [
+            item(choice, index, view.language, True) for index, choice in enumerate(view.choices)
+        ]
+        parts.append(text("audio.keys", view.language))
+    return " ".join(parts)
