@@ -1,0 +1,125 @@
+"""The audio face as a blind citizen uses it: keypad only, no screen, real speech on a
+virtual sound device (PulseAudio null sink), the complaint spoken into the microphone."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import soundfile
+
+from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
+from voice.numbers import code_words
+from voice.virtual_sound import virtual_sound
+
+FILING = """\
+# Keypad only: a spoken pengaduan.
+1          # Bahasa Indonesia
+1          # Buat laporan
+1          # Pengaduan
+4          # Infrastruktur dan Jalan
+1          # Lewati: the agency is not known
+1          # Rekam
+speak complaint.wav
+ENTER      # stop recording
+ENTER      # go on
+1          # Hari ini
+2          # Anonim
+1          # Boleh dilihat publik
+ENTER      # Kirim laporan
+REPEAT     # the code once more
+wait 0.5
+"""
+
+
+@pytest.fixture(scope="module")
+def sound():
+    with virtual_sound() as environment:
+        yield environment
+
+
+def run_keys(config: Path, script: str, folder: Path, sound: dict, name: str) -> tuple[dict, str]:
+    keys = folder / f"{name}.keys"
+    keys.write_text(script)
+    transcript = folder / f"{name}.transcript.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "run", "--face", "audio",
+         "--no-window", "--keys-from", str(keys), "--transcript", str(transcript)],
+        cwd=REPO_ROOT, env={**os.environ, **sound}, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1]), transcript.read_text()
+
+
+def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "kiosk", "say", "--out", str(tmp_path / "complaint.wav"),
+         "Jalan di depan pasar berlubang besar sejak dua minggu. Mohon segera diperbaiki."],
+        cwd=REPO_ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
+        summary, transcript = run_keys(sim.config_path, FILING, tmp_path, sound, "filing")
+        assert summary["silent"] == "" and summary["screen"] == "receipt"
+        assert summary["key_presses"] == 13
+        lines = transcript.splitlines()
+        assert lines[0].endswith("Selamat datang di LAPOR! Tekan 1: Bahasa Indonesia. 2: English.")
+        assert any("Langkah 1 dari 6. Jenis laporan." in line for line in lines)
+        assert any("Silakan bicara setelah nada." in line for line in lines)
+        receipts = [line for line in lines if "Kode tanda terima Anda:" in line]
+        assert len(receipts) == 2  # spoken, then repeated on REPEAT
+        code = receipts[0].split("Kode tanda terima Anda: ")[1].split(".")[0]
+
+        forwarded = subprocess.run(
+            [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "forward",
+             "--until-empty"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert forwarded.returncode == 0, forwarded.stderr
+        [complaint] = sim.complaints()
+        assert complaint["title"] == "Laporan suara: Infrastruktur dan Jalan"
+        assert complaint["is_anonymous"] is True
+        [recording] = complaint["attachment_files"]
+        assert recording["content_type"] == "audio/flac" and recording["size"] > 20_000
+
+        sim.advance(complaint["complaint_id"])
+        follow_up = "HOME\n1\n2\n" + "\n".join(code.replace("-", "")) + "\nENTER\nwait 0.5\n"
+        summary, transcript = run_keys(sim.config_path, follow_up, tmp_path, sound, "follow-up")
+    assert summary["screen"] == "track_result"
+    assert "Laporan Anda sedang ditindaklanjuti oleh" in transcript
+    assert f"Kode {code}" in transcript
+
+
+def test_the_recording_is_the_spoken_complaint(sound, tmp_path):
+    """What reaches LAPOR! is what the microphone heard, stored as FLAC at 16 kHz."""
+    from kiosk.store import load_report
+    from kiosk.wiring import open_store
+
+    subprocess.run(
+        [sys.executable, "-m", "kiosk", "say", "--out", str(tmp_path / "complaint.wav"),
+         "Lampu jalan mati. Gelap sekali di malam hari."],
+        cwd=REPO_ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[data]\ndir = "data"\n')
+    run_keys(config, FILING, tmp_path, sound, "recording")
+    from kiosk.config import load_config
+
+    conn = open_store(load_config(config))
+    uuid = conn.execute("SELECT uuid FROM reports").fetchone()[0]
+    attachment = load_report(conn, uuid).report.attachments[0]
+    conn.close()
+    import io
+
+    samples, rate = soundfile.read(io.BytesIO(attachment.data), dtype="int16")
+    spoken, _ = soundfile.read(tmp_path / "complaint.wav", dtype="int16")
+    assert rate == 16000
+    assert len(samples) / rate > len(spoken) / 22050 - 0.5  # the whole complaint was heard
+    assert abs(samples).max() > 3000  # and it is not silence
+
+
+def test_code_words_for_the_receipt():
+    assert (
+        code_words("0005-297-338-2")
+        == "nol nol nol lima, dua sembilan tujuh, tiga tiga delapan, dua"
+    )
