@@ -83,6 +83,7 @@ class Renderer:
     def _work(self, ready: Future) -> None:
         try:
             import pyttsx3
+            from pyttsx3.drivers import _espeak as espeak
 
             engine = pyttsx3.init("espeak")
         except Exception as error:  # pyttsx3 raises bare errors when libespeak-ng is absent
@@ -94,18 +95,23 @@ class Renderer:
         while True:
             sentence, voice, rate_wpm, result = self._requests.get()
             try:
+                # Straight to pyttsx3's espeak driver, not through the engine's command queue:
+                # queued, a rate change reached espeak late now and then.
+                driver = engine.proxy._driver
                 if (voice, rate_wpm) != applied:
-                    # Set on the espeak driver at once: through pyttsx3's command queue the
-                    # change sometimes reached espeak only after the next synthesis.
-                    driver = engine.proxy._driver
                     driver.setProperty("voice", voice)
                     driver.setProperty("rate", rate_wpm)
+                    espeak.Synchronize()  # a parameter is queued in espeak like a sentence
                     applied = (voice, rate_wpm)
                 wav.unlink(missing_ok=True)
                 text = speakable(sentence) if voice == "id" else sentence
-                engine.save_to_file(text, str(wav))
+                driver.save_to_file(text, str(wav))
                 with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to"
                     engine.runAndWait()
+                    # espeak synthesises on its own thread (AUDIO_OUTPUT_RETRIEVAL) and the
+                    # loop above can end on the previous sentence's events: wait until all
+                    # synthesis is done and the file holds this sentence.
+                    espeak.Synchronize()
                 samples, sample_rate = soundfile.read(wav, dtype="int16")
                 result.set_result(Audio(np.ascontiguousarray(samples), sample_rate))
             except Exception as error:
