@@ -15,6 +15,7 @@ setup(
         "kiosk.locale": ["*.toml"],
         "layouts": ["*.kv"],
         "voice": ["*.toml", "*.pa"],
+        "hardware.keymaps": ["*.toml"],
     },
     install_requires=[
         "requests>=2.31",

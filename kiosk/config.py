@@ -120,6 +120,14 @@ class TouchConfig:
 
 
 @dataclass(frozen=True)
+class AudioConfig:
+    keymap: str = "usb-numpad"
+    """Key map of the tactile keypad: a name in hardware/keymaps/ or a TOML file's path."""
+    blank_screen: bool = True
+    """Black out the screen while an audio session runs (privacy for blind citizens)."""
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     terminal: TerminalConfig = field(default_factory=TerminalConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -127,6 +135,7 @@ class KioskConfig:
     forwarder: ForwarderConfig = field(default_factory=ForwarderConfig)
     session: SessionSettings = field(default_factory=SessionSettings)
     touch: TouchConfig = field(default_factory=TouchConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
     source: Path | None = None
     """The file this configuration was read from, if any."""
 
@@ -202,7 +211,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             " `kiosk lapor-sim --write-config k.toml`"
         )
     raw: dict[str, Any] = _read_toml(path, "Configuration file") if path else {}
-    sections = {"terminal", "data", "lapor", "forwarder", "session", "touch"}
+    sections = {"terminal", "data", "lapor", "forwarder", "session", "touch", "audio"}
     unknown = set(raw) - sections
     if unknown:
         raise ConfigError(f"unknown section(s) [{'], ['.join(sorted(unknown))}]")
@@ -231,5 +240,6 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         forwarder=_section(ForwarderConfig, raw.get("forwarder", {}), "forwarder"),
         session=_section(SessionSettings, raw.get("session", {}), "session"),
         touch=_section(TouchConfig, raw.get("touch", {}), "touch"),
+        audio=_section(AudioConfig, raw.get("audio", {}), "audio"),
         source=path,
     )

@@ -177,3 +177,16 @@ def test_kiosk_run_keeps_its_forwarder_alive(display, tmp_path):
             kiosk_run.send_signal(signal.SIGINT)
             kiosk_run.wait(timeout=30)
         assert _wait_for(lambda: not Path(f"/proc/{forwarder}").exists(), 10)
+
+
+def test_a_keypad_key_starts_speech_and_touches_need_confirming(display, tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[data]\ndir = "data"\n')
+    seen = run_scenario("keypad", config, display, tmp_path)
+    assert seen["audio"] is True
+    assert seen["after_first_key"] == "menu"  # 1: Bahasa Indonesia
+    assert seen["after_second_key"] == "classification"  # 1: Buat laporan
+    assert seen["blanked"] is True  # private: nothing of it on the screen
+    assert seen["after_one_touch"] == "classification"  # the first touch is only spoken
+    assert seen["after_two_touches"] == "category"
+    assert seen["after_home"] == ["welcome", False, False]

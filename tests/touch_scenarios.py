@@ -182,7 +182,35 @@ def technician_exit(driver, shots: Path, seen: dict):
     seen["stopping"] = "still running"
 
 
+def keypad(driver, shots: Path, seen: dict):
+    """Any keypad key starts the audio session; touches then need a confirming second tap."""
+    from kivy.core.window import Window
+
+    def key(code: int) -> None:
+        Window.dispatch("on_key_down", code, 0, None, [])
+
+    key(263)  # the keypad's top-left key: "1" in the phone layout
+    yield 0.3
+    seen["audio"] = driver.app.view.audio
+    seen["after_first_key"] = driver.app.view.screen
+    key(263)  # 1: Buat laporan
+    yield 0.3
+    seen["after_second_key"] = driver.app.view.screen
+    seen["blanked"] = driver.app.root.blanked
+    driver.screenshot(shots / "keypad-00-blanked.png")
+    driver.tap("choice:pengaduan")
+    yield 0.2
+    seen["after_one_touch"] = driver.app.view.screen
+    driver.tap("choice:pengaduan")
+    yield 0.2
+    seen["after_two_touches"] = driver.app.view.screen
+    key(27)  # HOME
+    yield 0.3
+    seen["after_home"] = (driver.app.view.screen, driver.app.view.audio, driver.app.root.blanked)
+
+
 SCENARIOS = {
+    "keypad": keypad,
     "technician_exit": technician_exit,
     "file_report": file_report,
     "follow_up": follow_up,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 
 import numpy as np
 import soundfile
@@ -56,6 +57,8 @@ class AudioFace:
         self.presses = 0
         """Keys pressed so far (for measuring the shortest path)."""
         self.playback: Utterance | None = None
+        self.on_view: Callable[[View], None] | None = None
+        """Told of every new view, so that a screen can follow the keypad."""
 
     # -- output -----------------------------------------------------------------------------
 
@@ -65,9 +68,23 @@ class AudioFace:
     def start(self) -> None:
         self.say(wording.screen(self.view))
 
+    def _update(self, view: View) -> None:
+        self.view = view
+        if self.on_view is not None:
+            self.on_view(view)
+
+    def follow(self, view: View) -> None:
+        """The touch screen moved the dialog on: say where it is now."""
+        self.speaker.stop()
+        self._show(view)
+
+    def say_touched(self, label: str) -> None:
+        """Touch-and-confirm: a first touch only says what is under the finger."""
+        self.speaker.say(label, self.view.language)
+
     def _show(self, view: View) -> None:
         changed = view.screen != self.view.screen or view.choices != self.view.choices
-        self.view = view
+        self._update(view)
         if changed:
             self.focus = -1
         if view.action == "record":
@@ -95,7 +112,7 @@ class AudioFace:
             self._stop_recording()
             return
         if not self.view.audio:
-            self.view = self.dialog.handle(UseAudio())
+            self._update(self.dialog.handle(UseAudio()))
         self.help_presses = self.help_presses + 1 if key == "HELP" else 0
         handler = getattr(self, f"_key_{key.lower()}", None)
         if key.isdigit():
@@ -201,7 +218,7 @@ class AudioFace:
             return
         warned = view.timeout_warning and not before.timeout_warning
         if warned:
-            self.view = view
+            self._update(view)
             self.say(text("ui.timeout_warning", view.language, seconds=view.timeout_warning))
         elif view.screen != before.screen:
             self.speaker.reset()  # the session ended: the next citizen gets the defaults
@@ -223,7 +240,7 @@ class AudioFace:
         recording = self.recorder.stop()
         attachment = Attachment("laporan-suara.flac", "audio/flac", recording.flac)
         view = self.dialog.handle(Recorded(attachment, recording.seconds, recording.problem))
-        self.view = view
+        self._update(view)
         seconds = round(recording.seconds)
         self.say(f"{text('audio.recorded', view.language, seconds=seconds)} {wording.screen(view)}")
 

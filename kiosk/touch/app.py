@@ -8,6 +8,7 @@ must run before the import; `kiosk.touch.run` does that.
 from __future__ import annotations
 
 import hashlib
+import logging
 from importlib import resources
 
 from kivy.app import App
@@ -20,6 +21,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
+from kiosk.audio.face import AudioFace
+from kiosk.audio.keymap import load_keymap
 from kiosk.config import KioskConfig
 from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import Back, Cancel, Choose, Event, MoreTime, Next, Tick, Type
@@ -28,7 +31,20 @@ from kiosk.i18n import text
 from kiosk.terminal import TerminalServices
 from kiosk.touch.keyboard import Keyboard, apply_key
 from kiosk.touch.theme import PALETTES, text_sizes
-from kiosk.touch.widgets import ChoiceList, EntryBox, InfoOverlay, KioskRoot, PinOverlay, QrCode
+from kiosk.touch.widgets import (
+    ChoiceList,
+    EntryBox,
+    InfoOverlay,
+    KioskRoot,
+    PinOverlay,
+    QrCode,
+    plain_text,
+)
+from voice.recorder import Recorder
+from voice.speaker import Speaker
+from voice.tts import Renderer, SpeechUnavailable
+
+log = logging.getLogger("kiosk.touch")
 
 TICK_S = 1.0
 STATUS_REFRESH_S = 5.0
@@ -56,6 +72,12 @@ class KioskApp(App):
         self.rendered_count = 0
         """Views drawn so far (benchmarks and tests wait on it)."""
         self._keyboards: dict[bool, Keyboard] = {}
+        self.keymap = load_keymap(config.audio.keymap)
+        self.audio_face: AudioFace | None = None
+        self.speech_error = ""
+        """Why the audio face cannot speak (espeak-ng missing); shown on the status line."""
+        self.pending_touch = None
+        """Touch-and-confirm: the button a first touch announced."""
         self._timeout_overlay: InfoOverlay | None = None
         self.title = "LAPOR!"
         self._apply_theme()
@@ -65,12 +87,13 @@ class KioskApp(App):
     def build(self) -> KioskRoot:
         _load_layouts()
         Window.bind(on_request_close=lambda *_args: not self.unlocked)
+        Window.bind(on_key_down=self._on_key_down)
         self.status_text = ""
         return KioskRoot()
 
     def on_start(self) -> None:
         self.render(self.dialog.view())
-        Clock.schedule_interval(lambda _dt: self.send(Tick()), TICK_S)
+        Clock.schedule_interval(lambda _dt: self._tick(), TICK_S)
         Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_REFRESH_S)
         self.refresh_status()
 
@@ -81,6 +104,50 @@ class KioskApp(App):
         if isinstance(event, Tick) and view == self.view:
             return  # nothing changed: do not redraw every second
         self.render(view)
+        if self.audio_active() and not isinstance(event, Tick):
+            self.audio_face.follow(view)
+
+    def _tick(self) -> None:
+        if self.audio_active():
+            self.audio_face.tick()  # speaks warnings; its views come back through render
+        else:
+            self.send(Tick())
+
+    # -- the tactile keypad and the audio face ----------------------------------------------
+
+    def audio_active(self) -> bool:
+        return self.audio_face is not None and self.view is not None and self.view.audio
+
+    def _on_key_down(self, _window, keycode: int, *_args) -> bool:
+        key = self.keymap.get(keycode)
+        if key is None:
+            return False
+        face = self._audio_face()
+        if face is not None:
+            face.press(key)  # any key starts the audio session
+        return True
+
+    def _audio_face(self) -> AudioFace | None:
+        if self.audio_face is None and not self.speech_error:
+            try:
+                speaker = Speaker(Renderer())
+            except SpeechUnavailable as error:
+                log.warning("audio face unavailable: %s", error)
+                self.speech_error = str(error)
+                self.root.ids.status.text = text("audio.silent", self.language)
+                return None
+            self.audio_face = AudioFace(self.dialog, speaker, Recorder())
+            self.audio_face.on_view = self.render
+        return self.audio_face
+
+    def touched(self, button) -> bool:
+        """Touch-and-confirm in an audio session: True when this touch may activate."""
+        if not self.audio_active() or self.pending_touch is button:
+            self.pending_touch = None
+            return True
+        self.pending_touch = button
+        self.audio_face.say_touched(plain_text(button.text))
+        return False
 
     def choose(self, choice_id: str) -> None:
         self.send(Choose(choice_id))
@@ -152,6 +219,8 @@ class KioskApp(App):
 
     def render(self, view: View, force: bool = False) -> None:
         previous, self.view = self.view, view
+        self.pending_touch = None
+        self.root.blanked = view.audio and self.kiosk_config.audio.blank_screen
         if view.screen == "welcome" and previous is not None and previous.screen != "welcome":
             self._new_citizen()
         if view.language != self.language:
@@ -181,7 +250,9 @@ class KioskApp(App):
         self.rendered_count += 1
 
     def _new_citizen(self) -> None:
-        """Settings a citizen changed (text size, contrast) do not carry over to the next."""
+        """Settings a citizen changed (text size, contrast, voice) do not carry over."""
+        if self.audio_face is not None:
+            self.audio_face.speaker.reset()
         if self.larger_text or self.dark:
             self.larger_text = self.dark = False
             self._apply_theme()

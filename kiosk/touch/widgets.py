@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import qrcode
@@ -23,6 +24,12 @@ class KioskButton(Button):
     name = StringProperty("")
     """A stable name (`choice:pengaduan`, `nav:next`, `key:a`) for tests and the audio face."""
 
+    def on_touch_down(self, touch) -> bool:
+        app = App.get_running_app()
+        if self.collide_point(*touch.pos) and not self.disabled and not app.touched(self):
+            return True  # the first touch in an audio session only says the label
+        return super().on_touch_down(touch)
+
 
 class AccentButton(KioskButton):
     pass
@@ -30,6 +37,8 @@ class AccentButton(KioskButton):
 
 class KioskRoot(BoxLayout):
     has_error = BooleanProperty(False)
+    blanked = BooleanProperty(False)
+    """Privacy in an audio session: the screen is black (touches still reach the buttons)."""
 
 
 class ChoiceList(ScrollView):
@@ -89,6 +98,12 @@ def display_value(entry: Entry) -> str:
     if entry.kind == "date":
         return "-".join(part for part in (value[0:2], value[2:4], value[4:8]) if part)
     return value
+
+
+def plain_text(markup: str) -> str:
+    """A button's text without Kivy markup, for speech."""
+    text = re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", markup)
+    return text.replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&").replace("\n", ". ")
 
 
 def escape(value: str) -> str:
