@@ -131,13 +131,22 @@ def test_only_the_technician_pin_leaves_kiosk_mode(display, tmp_path):
     assert seen["stopping"] is True  # the right PIN stopped the app before the 5 s wait ended
 
 
-def _children(pid: int) -> list[int]:
-    """Child processes of `pid`, whichever of its threads started them."""
-    return sorted(
+def _forwarders(pid: int) -> list[int]:
+    """`kiosk forward` processes started by `pid` (by any of its threads)."""
+    children = [
         int(child)
         for tasks in Path(f"/proc/{pid}/task").glob("*/children")
         for child in tasks.read_text().split()
-    )
+    ]
+    found = []
+    for child in children:
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # it ended meanwhile
+            continue
+        if b"forward" in command:
+            found.append(child)
+    return sorted(found)
 
 
 def _wait_for(condition, seconds: float = 20.0) -> bool:
@@ -157,10 +166,10 @@ def test_kiosk_run_keeps_its_forwarder_alive(display, tmp_path):
             cwd=REPO_ROOT, env=environment,
         )  # fmt: skip
         try:
-            assert _wait_for(lambda: _children(kiosk_run.pid)), "no forwarder was started"
-            [forwarder] = _children(kiosk_run.pid)
+            assert _wait_for(lambda: _forwarders(kiosk_run.pid)), "no forwarder was started"
+            [forwarder] = _forwarders(kiosk_run.pid)
             os.kill(forwarder, signal.SIGKILL)  # the forwarder crashes ...
-            assert _wait_for(lambda: _children(kiosk_run.pid) not in ([], [forwarder]))
+            assert _wait_for(lambda: _forwarders(kiosk_run.pid) not in ([], [forwarder]))
             report = {
                 "classification": "aspirasi", "title": "Taman kota butuh lampu",
                 "content": "Taman kota gelap di malam hari, mohon dipasang lampu taman.",
