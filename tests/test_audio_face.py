@@ -12,6 +12,7 @@ import soundfile
 
 from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
 from voice.numbers import code_words
+from voice.pronounce import speakable
 from voice.virtual_sound import virtual_sound
 
 FILING = """\
@@ -70,6 +71,8 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
         receipts = [line for line in lines if "Kode tanda terima Anda:" in line]
         assert len(receipts) == 2  # spoken, then repeated on REPEAT
         code = receipts[0].split("Kode tanda terima Anda: ")[1].split(".")[0]
+        # What espeak-ng is given for that line: the code digit by digit, in groups.
+        assert code_words(code) in speakable(receipts[0])
 
         forwarded = subprocess.run(
             [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "forward",

@@ -41,6 +41,7 @@ class Speaker:
         self.spoken_seconds = 0.0
         """Length of everything said so far, as if each utterance was heard to the end."""
         self.last_utterance: Utterance | None = None
+        self._rendering: threading.Thread | None = None
         self._generation = 0
         self._started = time.monotonic()
         self._lock = threading.Lock()
@@ -74,11 +75,12 @@ class Speaker:
         if len(parts) == 1:
             self._finish(utterance, text, [first])
             return
-        threading.Thread(
+        self._rendering = threading.Thread(
             target=self._render_rest,
             args=(generation, utterance, text, parts[1:], voice, first),
             daemon=True,
-        ).start()
+        )
+        self._rendering.start()
 
     def _open(self, first: Audio) -> Utterance | None:
         if not self.play_audio:
@@ -133,6 +135,8 @@ class Speaker:
             self.last_utterance = None
 
     def wait(self, timeout: float = 60.0) -> None:
-        """Until the current utterance has been played to its end."""
+        """Until the current utterance is rendered (and transcribed) and played to its end."""
+        if self._rendering is not None:
+            self._rendering.join(timeout)
         if self.last_utterance is not None:
             self.last_utterance.done.wait(timeout)

@@ -69,6 +69,8 @@ class AudioFace:
         self.say(wording.screen(self.view))
 
     def _update(self, view: View) -> None:
+        if view.screen == "welcome" and self.view.screen != "welcome":
+            self.speaker.reset()  # the session ended: the next citizen gets the defaults
         self.view = view
         if self.on_view is not None:
             self.on_view(view)
@@ -111,8 +113,8 @@ class AudioFace:
         if self.recording:  # any key ends the recording
             self._stop_recording()
             return
-        if not self.view.audio:
-            self._update(self.dialog.handle(UseAudio()))
+        # Every key is activity (the idle time-out starts again), even one that only speaks.
+        self._update(self.dialog.handle(UseAudio() if not self.view.audio else MoreTime()))
         self.help_presses = self.help_presses + 1 if key == "HELP" else 0
         handler = getattr(self, f"_key_{key.lower()}", None)
         if key.isdigit():
@@ -124,7 +126,8 @@ class AudioFace:
         view = self.view
         if view.entry is not None:
             self._send(Type(view.entry.value + key))
-            self.say(key)
+            # A secret is never spoken: a neutral word instead of the digit.
+            self.say(text("audio.masked", view.language) if view.entry.masked else key)
             return
         index = wording.DIGIT_KEYS.index(key)
         if index < len(view.choices):
@@ -221,7 +224,6 @@ class AudioFace:
             self._update(view)
             self.say(text("ui.timeout_warning", view.language, seconds=view.timeout_warning))
         elif view.screen != before.screen:
-            self.speaker.reset()  # the session ended: the next citizen gets the defaults
             self._show(view)
 
     def _start_recording(self) -> None:

@@ -1,0 +1,106 @@
+"""The audio face's keys, without a sound device: what is said (the transcript) for each key."""
+
+import io
+
+import pytest
+
+from kiosk.audio.face import AudioFace
+from kiosk.config import DataConfig, KioskConfig
+from kiosk.engine.dialog import Dialog
+from kiosk.engine.timer import SessionSettings
+from kiosk.terminal import TerminalServices
+from voice.recorder import Recorder
+from voice.speaker import Speaker
+from voice.tts import Renderer
+
+
+class Clock:
+    now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return Renderer()
+
+
+@pytest.fixture
+def face(tmp_path, renderer):
+    services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path)))
+    clock = Clock()
+    dialog = Dialog(services, SessionSettings(idle_timeout_s=60, warning_s=20), clock=clock)
+    transcript = io.StringIO()
+    speaker = Speaker(renderer, transcript=transcript, play_audio=False)
+    audio = AudioFace(dialog, speaker, Recorder())
+    audio.clock, audio.transcript = clock, transcript
+    audio.start()
+    yield audio
+    services.close()
+
+
+def said(face: AudioFace) -> list[str]:
+    """Each utterance's text (a transcript line is `elapsed length  text`)."""
+    face.speaker.wait()
+    return [line.split(maxsplit=2)[2] for line in face.transcript.getvalue().splitlines()]
+
+
+def test_digits_choose_and_up_down_read_each_choice(face):
+    face.press("1")
+    assert face.view.screen == "menu" and face.view.audio
+    face.press("DOWN")
+    assert said(face)[-1] == "Tekan 1: Buat laporan."
+    face.press("DOWN")
+    assert said(face)[-1] == "Tekan 2: Cek status laporan."
+    face.press("ENTER")
+    assert face.view.screen == "track_code"
+
+
+def test_help_twice_gives_more_detail(face):
+    face.press("1")
+    face.press("1")  # Buat laporan: the kinds of report
+    face.press("HELP")
+    assert said(face)[-1].startswith("Pengaduan: layanan publik yang bermasalah.")
+    face.press("HELP")
+    assert "Tekan 1: Pengaduan: Ada layanan publik yang bermasalah." in said(face)[-1]
+    assert "Tombol panah atas dan bawah" in said(face)[-1]
+
+
+def test_typed_digits_are_echoed_and_cleared(face):
+    face.press("1")
+    face.press("2")  # Cek status laporan
+    for digit in "12":
+        face.press(digit)
+    assert said(face)[-1] == "2" and face.view.entry.value == "12"
+    face.press("CLEAR")
+    assert said(face)[-1] == "Dihapus." and face.view.entry.value == "1"
+    face.press("ENTER")
+    assert face.view.error.startswith("Kode laporan tidak valid")
+    assert said(face)[-1].count("Kode laporan tidak valid") == 1
+
+
+def test_volume_and_rate_keys_then_reset_for_the_next_citizen(face):
+    face.press("1")
+    face.press("VOL_DOWN")
+    assert said(face)[-1] == "Volume 70 persen."
+    face.press("RATE_UP")
+    assert said(face)[-1] == "Kecepatan 190."
+    face.press("HOME")
+    assert face.view.screen == "welcome"
+    assert face.speaker.volume == pytest.approx(0.8) and face.speaker.rate_wpm == 165
+
+
+def test_time_out_is_spoken_and_any_key_gives_more_time(face):
+    face.press("1")
+    face.clock.now += 45
+    face.tick()
+    assert said(face)[-1].startswith("Sesi akan berakhir dalam 15 detik.")
+    face.press("REPEAT")  # any key is activity
+    face.clock.now += 45
+    face.tick()
+    assert face.view.screen == "menu"
+    face.clock.now += 60
+    face.tick()
+    assert face.view.screen == "welcome"
+    assert said(face)[-1].startswith("Sesi telah berakhir.")
