@@ -41,6 +41,14 @@ def sound():
         yield environment
 
 
+def say_into_file(words: str, path: Path) -> None:
+    """A citizen's spoken complaint, to be played to the microphone (`speak` in a key script)."""
+    subprocess.run(
+        [sys.executable, "-m", "kiosk", "say", "--out", str(path), words],
+        cwd=REPO_ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+
+
 def run_keys(config: Path, script: str, folder: Path, sound: dict, name: str) -> tuple[dict, str]:
     keys = folder / f"{name}.keys"
     keys.write_text(script)
@@ -55,11 +63,10 @@ def run_keys(config: Path, script: str, folder: Path, sound: dict, name: str) ->
 
 
 def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path):
-    subprocess.run(
-        [sys.executable, "-m", "kiosk", "say", "--out", str(tmp_path / "complaint.wav"),
-         "Jalan di depan pasar berlubang besar sejak dua minggu. Mohon segera diperbaiki."],
-        cwd=REPO_ROOT, check=True, capture_output=True,
-    )  # fmt: skip
+    say_into_file(
+        "Jalan di depan pasar berlubang besar sejak dua minggu. Mohon segera diperbaiki.",
+        tmp_path / "complaint.wav",
+    )
     with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
         summary, transcript = run_keys(sim.config_path, FILING, tmp_path, sound, "filing")
         assert summary["silent"] == "" and summary["screen"] == "receipt"
@@ -98,11 +105,7 @@ def test_the_recording_is_the_spoken_complaint(sound, tmp_path):
     from kiosk.store import load_report
     from kiosk.wiring import open_store
 
-    subprocess.run(
-        [sys.executable, "-m", "kiosk", "say", "--out", str(tmp_path / "complaint.wav"),
-         "Lampu jalan mati. Gelap sekali di malam hari."],
-        cwd=REPO_ROOT, check=True, capture_output=True,
-    )  # fmt: skip
+    say_into_file("Lampu jalan mati. Gelap sekali di malam hari.", tmp_path / "complaint.wav")
     config = tmp_path / "kiosk.toml"
     config.write_text('[data]\ndir = "data"\n')
     run_keys(config, FILING, tmp_path, sound, "recording")

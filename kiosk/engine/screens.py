@@ -127,17 +127,8 @@ FILING_FLOW = (
     "review",
 )
 
-REVIEW_ITEMS = (
-    "classification",
-    "category",
-    "agency",
-    "title",
-    "content",
-    "recording",
-    "date",
-    "location",
-    "identity",
-    "privacy",
+REVIEW_ITEMS = tuple(
+    screen for screen in FILING_FLOW if screen not in ("date_entry", "name", "phone", "review")
 )
 """What the review lists (those that apply), each a choice that opens its screen."""
 
