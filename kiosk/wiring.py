@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
-from kiosk.adapters.lapor_v3 import LaporV3Client
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.db import connect
 from kiosk.forwarder import Forwarder
 from kiosk.outbox import WHOLE, Shard
+
+if TYPE_CHECKING:
+    from kiosk.adapters.lapor_v3 import LaporV3Client
 
 
 def open_store(config: KioskConfig) -> sqlite3.Connection:
@@ -20,6 +23,8 @@ def has_credentials(config: KioskConfig) -> bool:
 
 
 def open_api(config: KioskConfig) -> LaporV3Client:
+    from kiosk.adapters.lapor_v3 import LaporV3Client  # HTTP only where the API is used
+
     if not has_credentials(config):
         raise ConfigError(
             "LAPOR! credentials are not configured: set [lapor] credentials_file (run"

@@ -15,6 +15,7 @@ import numpy as np
 import soundfile
 
 from kiosk.audio import wording
+from kiosk.audio.keys import KEYS
 from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import (
     Back,
@@ -37,11 +38,6 @@ from voice.speaker import Speaker
 from voice.tts import Audio
 
 log = logging.getLogger("kiosk.audio")
-
-KEYS = frozenset(
-    [*"0123456789", "UP", "DOWN", "LEFT", "RIGHT", "ENTER", "BACK", "CLEAR", "CANCEL",
-     "HELP", "HOME", "REPEAT", "VOL_UP", "VOL_DOWN", "RATE_UP", "RATE_DOWN"]
-)  # fmt: skip
 
 
 class AudioFace:

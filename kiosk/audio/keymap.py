@@ -6,7 +6,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from kiosk.audio.face import KEYS
+from kiosk.audio.keys import KEYS
 from kiosk.config import ConfigError
 
 

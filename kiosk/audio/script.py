@@ -13,7 +13,8 @@ from pathlib import Path
 
 import soundfile
 
-from kiosk.audio.face import KEYS, AudioFace
+from kiosk.audio.face import AudioFace
+from kiosk.audio.keys import KEYS
 
 TICK_S = 0.2
 KEY_GAP_S = 0.05

@@ -21,7 +21,6 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
-from kiosk.audio.face import AudioFace
 from kiosk.audio.keymap import load_keymap
 from kiosk.config import KioskConfig
 from kiosk.engine.dialog import Dialog
@@ -40,9 +39,6 @@ from kiosk.touch.widgets import (
     QrCode,
     plain_text,
 )
-from voice.recorder import Recorder
-from voice.speaker import Speaker
-from voice.tts import Renderer, SpeechUnavailable
 
 log = logging.getLogger("kiosk.touch")
 
@@ -73,7 +69,8 @@ class KioskApp(App):
         """Views drawn so far (benchmarks and tests wait on it)."""
         self._keyboards: dict[bool, Keyboard] = {}
         self.keymap = load_keymap(config.audio.keymap)
-        self.audio_face: AudioFace | None = None
+        self.audio_face = None
+        """The audio face (kiosk.audio.face.AudioFace), made when the first keypad key comes."""
         self.speech_error = ""
         """Why the audio face cannot speak (espeak-ng missing); shown on the status line."""
         self.pending_touch = None
@@ -127,8 +124,14 @@ class KioskApp(App):
             face.press(key)  # any key starts the audio session
         return True
 
-    def _audio_face(self) -> AudioFace | None:
+    def _audio_face(self):
+        """The audio face, made on first use: a touch-only session never loads speech."""
         if self.audio_face is None and not self.speech_error:
+            from kiosk.audio.face import AudioFace
+            from voice.recorder import Recorder
+            from voice.speaker import Speaker
+            from voice.tts import Renderer, SpeechUnavailable
+
             try:
                 speaker = Speaker(Renderer())
             except SpeechUnavailable as error:

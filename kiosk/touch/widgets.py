@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import qrcode
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
@@ -128,6 +127,8 @@ class QrCode(Widget):
         self.canvas.clear()
         if not self.data:
             return
+        import qrcode  # only the receipt needs it (it brings PIL and NumPy along)
+
         code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
         code.add_data(self.data)
         code.make(fit=True)

@@ -1,0 +1,6 @@
+"""The keys of the tactile keypad, by EZ Access name (what key maps and key scripts use)."""
+
+KEYS = frozenset(
+    [*"0123456789", "UP", "DOWN", "LEFT", "RIGHT", "ENTER", "BACK", "CLEAR", "CANCEL",
+     "HELP", "HOME", "REPEAT", "VOL_UP", "VOL_DOWN", "RATE_UP", "RATE_DOWN"]
+)  # fmt: skip
