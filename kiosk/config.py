@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hardware.jack import JackError, jack_from_setting
 from kiosk.engine.timer import SessionSettings
 
 SYSTEM_CONFIG = Path("/etc/lapor-kiosk/kiosk.toml")
@@ -125,6 +126,8 @@ class AudioConfig:
     """Key map of the tactile keypad: a name in hardware/keymaps/ or a TOML file's path."""
     blank_screen: bool = True
     """Black out the screen while an audio session runs (privacy for blind citizens)."""
+    jack: str = ""
+    """Headphone-jack detection: "", "gpio:PATH[:active_low]" or "alsa:CARD:CONTROL"."""
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,11 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         auth_key, token = load_credentials(base / credentials_file)
         lapor = replace(lapor, auth_key=auth_key, token=token)
     _check_base_url(lapor.base_url)
+    audio = _section(AudioConfig, raw.get("audio", {}), "audio")
+    try:
+        jack_from_setting(audio.jack)
+    except JackError as error:
+        raise ConfigError(str(error)) from None
     terminal = _section(TerminalConfig, raw.get("terminal", {}), "terminal")
     if not 1 <= terminal.number <= 9999:
         raise ConfigError("[terminal] number must be between 1 and 9999")
@@ -240,6 +248,6 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         forwarder=_section(ForwarderConfig, raw.get("forwarder", {}), "forwarder"),
         session=_section(SessionSettings, raw.get("session", {}), "session"),
         touch=_section(TouchConfig, raw.get("touch", {}), "touch"),
-        audio=_section(AudioConfig, raw.get("audio", {}), "audio"),
+        audio=audio,
         source=path,
     )

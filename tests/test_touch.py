@@ -199,3 +199,13 @@ def test_a_keypad_key_starts_speech_and_touches_need_confirming(display, tmp_pat
     assert seen["after_one_touch"] == "classification"  # the first touch is only spoken
     assert seen["after_two_touches"] == "category"
     assert seen["after_home"] == ["welcome", False, False]
+
+
+def test_plugging_in_headphones_starts_the_audio_mode(display, tmp_path):
+    pin = tmp_path / "gpio17-value"
+    pin.write_text("0\n")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[data]\ndir = "data"\n\n[audio]\njack = "gpio:{pin}"\n')
+    seen = run_scenario("headphones", config, display, tmp_path, KIOSK_TEST_JACK=str(pin))
+    assert seen["before"] is False
+    assert seen["after"] == [True, True]  # speaking, and the screen is private

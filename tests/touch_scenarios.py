@@ -209,7 +209,18 @@ def keypad(driver, shots: Path, seen: dict):
     seen["after_home"] = (driver.app.view.screen, driver.app.view.audio, driver.app.root.blanked)
 
 
+def headphones(driver, shots: Path, seen: dict):
+    """Needs `[audio] jack = "gpio:FILE"` with FILE holding 0 (the test writes both)."""
+    pin = Path(os.environ["KIOSK_TEST_JACK"])
+    yield 0.5
+    seen["before"] = driver.app.view.audio
+    pin.write_text("1\n")  # headphones plugged in
+    yield 1.0
+    seen["after"] = (driver.app.view.audio, driver.app.root.blanked)
+
+
 SCENARIOS = {
+    "headphones": headphones,
     "keypad": keypad,
     "technician_exit": technician_exit,
     "file_report": file_report,

@@ -64,6 +64,12 @@ class AudioFace:
     def start(self) -> None:
         self.say(wording.screen(self.view))
 
+    def begin(self) -> None:
+        """Headphones went in: this session is an audio session from now on; say where it is."""
+        self.speaker.stop()
+        self._update(self.dialog.handle(UseAudio()))
+        self.say(wording.screen(self.view))
+
     def _update(self, view: View) -> None:
         if view.screen == "welcome" and self.view.screen != "welcome":
             self.speaker.reset()  # the session ended: the next citizen gets the defaults

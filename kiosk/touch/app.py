@@ -21,6 +21,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
+from hardware.jack import JackWatcher, jack_from_setting
 from kiosk.audio.keymap import load_keymap
 from kiosk.config import KioskConfig
 from kiosk.engine.dialog import Dialog
@@ -43,6 +44,7 @@ from kiosk.touch.widgets import (
 log = logging.getLogger("kiosk.touch")
 
 TICK_S = 1.0
+JACK_POLL_S = 0.3
 STATUS_REFRESH_S = 5.0
 
 
@@ -91,6 +93,10 @@ class KioskApp(App):
     def on_start(self) -> None:
         self.render(self.dialog.view())
         Clock.schedule_interval(lambda _dt: self._tick(), TICK_S)
+        jack = jack_from_setting(self.kiosk_config.audio.jack)
+        if jack is not None:
+            watcher = JackWatcher(jack)
+            Clock.schedule_interval(lambda _dt: self._check_jack(watcher), JACK_POLL_S)
         Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_REFRESH_S)
         self.refresh_status()
 
@@ -142,6 +148,10 @@ class KioskApp(App):
             self.audio_face = AudioFace(self.dialog, speaker, Recorder())
             self.audio_face.on_view = self.render
         return self.audio_face
+
+    def _check_jack(self, watcher: JackWatcher) -> None:
+        if watcher.check() and (face := self._audio_face()) is not None:
+            face.begin()
 
     def touched(self, button) -> bool:
         """Touch-and-confirm in an audio session: True when this touch may activate."""

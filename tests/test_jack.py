@@ -1,0 +1,40 @@
+"""Headphone-jack detection from a GPIO value file (a real file standing in for sysfs)."""
+
+import pytest
+
+from hardware.jack import AlsaJack, GpioJack, JackError, JackWatcher, jack_from_setting
+
+
+def test_gpio_insertions_are_reported_once(tmp_path):
+    value = tmp_path / "value"
+    value.write_text("0\n")
+    watcher = JackWatcher(jack_from_setting(f"gpio:{value}"))
+    assert watcher.check() is False
+    value.write_text("1\n")
+    assert watcher.check() is True
+    assert watcher.check() is False  # still plugged: not a new insertion
+    value.write_text("0\n")
+    assert watcher.check() is False
+    value.write_text("1\n")
+    assert watcher.check() is True
+
+
+def test_active_low_and_unreadable_pins(tmp_path):
+    jack = jack_from_setting(f"gpio:{tmp_path / 'value'}:active_low")
+    assert jack == GpioJack(tmp_path / "value", active_low=True)
+    assert jack.plugged() is None  # no such file yet
+    (tmp_path / "value").write_text("0")
+    assert jack.plugged() is True
+
+
+def test_settings():
+    assert jack_from_setting("") is None
+    assert jack_from_setting("alsa:0:Headphone Jack") == AlsaJack("0", "Headphone Jack")
+    with pytest.raises(JackError):
+        jack_from_setting("usb:1")
+    with pytest.raises(JackError):
+        jack_from_setting("gpio:/x:inverted")
+
+
+def test_alsa_without_a_card_is_unknown():
+    assert AlsaJack("97", "Headphone Jack").plugged() is None
