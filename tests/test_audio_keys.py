@@ -104,3 +104,15 @@ def test_time_out_is_spoken_and_any_key_gives_more_time(face):
     face.tick()
     assert face.view.screen == "welcome"
     assert said(face)[-1].startswith("Sesi telah berakhir.")
+
+
+def test_nothing_said_for_one_citizen_stays_cached_for_the_next(face):
+    face.press("1")
+    face.press("2")
+    for digit in "0812":
+        face.press(digit)
+    face.speaker.wait()
+    assert any("0 8 1 2" in key[0] or "0812" in key[0] for key in face.speaker.renderer._cache)
+    face.press("HOME")
+    face.speaker.wait()
+    assert not any("0812" in key[0] or "0 8 1 2" in key[0] for key in face.speaker.renderer._cache)

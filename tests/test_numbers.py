@@ -46,3 +46,42 @@ def test_digits_codes_dates_times():
     assert date_words(date(2026, 1, 1)) == "satu Januari dua ribu dua puluh enam"
     assert time_words(time(14, 5)) == "pukul empat belas lewat lima menit"
     assert time_words(time(9, 0)) == "pukul sembilan tepat"
+
+
+@pytest.mark.parametrize(
+    ("spoken", "digits"),
+    [
+        ("nol delapan satu dua", "0812"),
+        ("kosong delapan satu dua", "0812"),
+        ("dua belas", "12"),
+        ("sebelas", "11"),
+        ("seratus dua puluh tiga", "123"),
+        ("dua ribu dua puluh enam", "2026"),
+        ("seribu sebelas", "1011"),
+        ("nol delapan dua belas tiga empat", "081234"),
+        ("dua puluh tiga", "23"),
+        ("dua tiga", "23"),
+        ("sembilan ratus sembilan puluh sembilan", "999"),
+        ("satu juta", "1000000"),
+    ],
+)
+def test_parse_what_was_said(spoken, digits):
+    from voice.numbers import parse_digits
+
+    assert parse_digits(spoken) == digits
+
+
+@pytest.mark.parametrize("value", [0, 7, 11, 12, 19, 20, 99, 100, 101, 999, 1000, 2026, 12345])
+def test_said_and_parsed_back(value):
+    from voice.numbers import parse_digits
+
+    assert parse_digits(number_words(value)) == str(value)
+
+
+def test_not_a_number():
+    from voice.numbers import NotANumber, parse_digits
+
+    with pytest.raises(NotANumber):
+        parse_digits("tiga kucing")
+    with pytest.raises(NotANumber):
+        parse_digits("")

@@ -1,4 +1,4 @@
-"""Indonesian number words for speech: numbers, digit strings, codes, dates and times.
+"""Indonesian number words both ways: said for speech, parsed from what a citizen said.
 
 number_words(123)          -> "seratus dua puluh tiga"
 digit_words("0812")        -> "nol delapan satu dua"
@@ -77,3 +77,62 @@ def time_words(moment: time) -> str:
     if moment.minute == 0:
         return f"{hour} tepat"
     return f"{hour} lewat {number_words(moment.minute)} menit"
+
+
+# -- parsing what was said ------------------------------------------------------------------
+
+_UNIT_VALUES = {word: value for value, word in enumerate(UNITS)} | {"kosong": 0}
+_SE = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000, "sejuta": 10**6}
+_TENS = {"belas": None, "puluh": 10, "ratus": 100}
+_GROUPS = {"ribu": 1000, "juta": 10**6, "miliar": 10**9, "triliun": 10**12}
+
+
+class NotANumber(ValueError):
+    """The words are not (only) Indonesian number words."""
+
+
+def _flush(numbers: list[str], total: int, current: int, started: bool) -> None:
+    if started:
+        numbers.append(str(total + current))
+
+
+def parse_digits(spoken: str) -> str:
+    """What a citizen said, as digits: "nol delapan satu dua" -> "0812", "dua belas" -> "12".
+
+    Digit words one after another are separate digits (phone numbers and codes are said
+    so); a number word with `belas`, `puluh`, `ratus`, `ribu`... makes one number
+    ("nol delapan dua belas" -> "0812"). Raises NotANumber for any other word.
+    """
+    numbers: list[str] = []
+    total = current = 0
+    started = last_was_unit = False
+    for word in spoken.lower().replace("-", " ").split():
+        if word in _UNIT_VALUES:
+            if last_was_unit or (started and current % 10):
+                _flush(numbers, total, current, started)
+                total = current = 0
+            current += _UNIT_VALUES[word]
+            started = last_was_unit = True
+            continue
+        last_was_unit = False
+        if word in _SE:
+            value = _SE[word]
+            if value >= 1000:
+                total += value
+            else:
+                current += value
+        elif word == "belas":
+            current += 10
+        elif word in _TENS:
+            unit = current % 10
+            current = current - unit + unit * _TENS[word]
+        elif word in _GROUPS:
+            total += (current or 1) * _GROUPS[word]
+            current = 0
+        else:
+            raise NotANumber(f"{word!r} is not a number word")
+        started = True
+    _flush(numbers, total, current, started)
+    if not numbers:
+        raise NotANumber("no number was said")
+    return "".join(numbers)

@@ -48,9 +48,10 @@ class Speaker:
         self.reset()
 
     def reset(self) -> None:
-        """A new citizen: default rate and volume."""
+        """A new citizen: default rate and volume, and nothing of the last one in memory."""
         self.rate_wpm = self.settings.rate_wpm
         self.volume = self.settings.volume
+        self.renderer.forget()
 
     def change_rate(self, steps: int) -> None:
         low, high = self.settings.rate_range_wpm

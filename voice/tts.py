@@ -64,6 +64,11 @@ class Renderer:
         threading.Thread(target=self._work, args=(ready,), name="tts", daemon=True).start()
         ready.result(timeout=RENDER_TIMEOUT_S)  # raises SpeechUnavailable from the thread
 
+    def forget(self) -> None:
+        """Drop every rendered sentence: they may hold a citizen's words (the review, digits)."""
+        with self._cache_lock:
+            self._cache.clear()
+
     def render(self, sentence: str, voice: str, rate_wpm: int) -> Audio:
         key = (sentence, voice, rate_wpm)
         with self._cache_lock:
