@@ -128,6 +128,8 @@ class KioskApp(App):
         face = self._audio_face()
         if face is not None:
             face.press(key)  # any key starts the audio session
+            if face.speaker.unavailable:  # no sound device: say so where it can be seen
+                self.root.ids.status.text = text("audio.silent", self.language)
         return True
 
     def _audio_face(self):
