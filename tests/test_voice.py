@@ -125,3 +125,17 @@ def test_kiosk_say_renders_a_file(tmp_path):
     assert result.returncode == 0, result.stderr
     samples, rate = soundfile.read(out)
     assert rate == 22050 and len(samples) / rate > 1.5
+
+
+def test_the_tone_is_heard(sound, renderer):
+    recorded: list[np.ndarray] = []
+    speaker = Speaker(renderer)
+    with sound.InputStream(samplerate=22050, channels=1, dtype="int16",
+                           callback=lambda data, *_: recorded.append(data.copy())):  # fmt: skip
+        time.sleep(0.3)
+        speaker.tone(seconds=0.5)
+        speaker.wait()
+        time.sleep(0.6)  # the null sink's loop-back lags about 0.3 s
+    heard = np.concatenate(recorded)
+    loudest = max(rms_dbfs(heard[start : start + 2205]) for start in range(0, len(heard), 2205))
+    assert loudest > -30

@@ -13,6 +13,8 @@ import threading
 import time
 from typing import TextIO
 
+import numpy as np
+
 from voice.playback import AudioUnavailable, Utterance
 from voice.settings import PlaybackSettings, SpeechSettings
 from voice.tts import Audio, Renderer, sentences
@@ -126,6 +128,18 @@ class Speaker:
                 elapsed = time.monotonic() - self._started
                 self.transcript.write(f"{elapsed:8.2f}s {seconds:5.1f}s  {text}\n")
                 self.transcript.flush()
+
+    def tone(self, hertz: float = 880.0, seconds: float = 0.15) -> None:
+        """A short beep: before recording, and for each digit of a secret (never spoken)."""
+        self.stop()
+        rate = 22050
+        t = np.arange(int(seconds * rate)) / rate
+        fade = np.minimum(1.0, np.minimum(t, seconds - t) / 0.01)  # no clicks at the edges
+        samples = (np.sin(2 * np.pi * hertz * t) * fade * 12000).astype(np.int16)
+        utterance = self._open(Audio(samples, rate))
+        if utterance is not None:
+            utterance.finish()
+            self.last_utterance = utterance
 
     def stop(self) -> None:
         """Silence, now (a key was pressed)."""

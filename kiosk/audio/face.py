@@ -128,8 +128,10 @@ class AudioFace:
         view = self.view
         if view.entry is not None:
             self._send(Type(view.entry.value + key))
-            # A secret is never spoken: a neutral word instead of the digit.
-            self.say(text("audio.masked", view.language) if view.entry.masked else key)
+            if view.entry.masked:  # a secret is never spoken: a tone instead of the digit
+                self.speaker.tone()
+            else:
+                self.say(key)
             return
         index = wording.DIGIT_KEYS.index(key)
         if index < len(view.choices):
@@ -230,6 +232,8 @@ class AudioFace:
 
     def _start_recording(self) -> None:
         self.say(text("recording.start", self.view.language))
+        self.speaker.wait()
+        self.speaker.tone()  # "speak after the tone"
         self.speaker.wait()
         try:
             self.recorder.start()
