@@ -305,3 +305,39 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     assert report.reporter.phone == "081299998888" and report.reporter.name == ""
     dialog.handle(Choose("finish"))
     assert not dialog.view().audio  # the next citizen starts on the touch screen
+
+
+def test_back_skips_screens_an_answer_ruled_out(dialog):
+    file_named_report(dialog)
+    dialog.handle(Choose("identity"))
+    dialog.handle(Choose("anonymous"))  # name and phone no longer apply
+    screens = []
+    for _ in range(4):
+        screens.append(dialog.handle(Back()).screen)
+    assert "name" not in screens and "phone" not in screens
+
+
+def test_a_key_pressed_mid_filing_does_not_change_the_typed_report(dialog):
+    from kiosk.engine.events import UseAudio
+
+    start_filing(dialog)
+    for choice in ("pengaduan", "1", "skip"):
+        dialog.handle(Choose(choice))
+    dialog.handle(UseAudio())
+    assert dialog.view().screen == "title"  # still typed; the next report may be recorded
+
+
+def test_a_receipt_time_out_does_not_claim_data_was_lost(dialog, clock):
+    file_named_report(dialog)
+    dialog.handle(Next())
+    clock.now += 61
+    view = dialog.handle(Tick())
+    assert view.screen == "welcome" and view.notice == ""
+
+
+def test_the_time_out_notice_is_in_the_language_of_the_screen(dialog, clock):
+    start_filing(dialog, "en")
+    clock.now += 121
+    view = dialog.handle(Tick())
+    assert view.language == "id"
+    assert view.notice == "Sesi telah berakhir. Semua data yang Anda isi sudah dihapus."

@@ -77,9 +77,13 @@ class Recorder:
         self.full.clear()
         limit = int(self.settings.max_seconds * self.settings.sample_rate)
 
+        collected = 0
+
         def collect(data: np.ndarray, _frames, _time, _status) -> None:
+            nonlocal collected
             self._blocks.append(data[:, 0].copy())
-            if sum(len(block) for block in self._blocks) >= limit:
+            collected += len(data)
+            if collected >= limit:
                 self.full.set()
                 raise sounddevice.CallbackStop
 
@@ -103,6 +107,7 @@ class Recorder:
             self._stream = None
         limit = int(self.settings.max_seconds * self.settings.sample_rate)
         samples = np.concatenate(self._blocks)[:limit] if self._blocks else np.zeros(0, np.int16)
+        self._blocks = []  # the citizen's voice lives on only in the report
         seconds = len(samples) / self.settings.sample_rate
         problem = level_problem(samples, self.settings)
         return Recording(encode_flac(samples, self.settings.sample_rate), seconds, problem)

@@ -19,8 +19,6 @@ class SpeechSettings:
     """Default volume, 0 to 1; every new citizen starts here."""
     volume_step: float = 0.1
     """How much one VOLUME key changes the volume (0 to 1 scale)."""
-    cache_entries: int = 256
-    """Rendered sentences kept in memory, so a repeated prompt starts at once."""
 
 
 @dataclass(frozen=True)

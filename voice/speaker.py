@@ -21,8 +21,6 @@ from voice.tts import Audio, Renderer, sentences
 
 log = logging.getLogger("voice.speaker")
 
-VOICES = {"id": "id", "en": "en"}
-
 
 class Speaker:
     def __init__(
@@ -71,7 +69,7 @@ class Speaker:
         with self._lock:
             self._generation += 1
             generation = self._generation
-        voice = VOICES.get(language, "id")
+        voice = language if language in ("id", "en") else "id"  # espeak-ng voice names
         first = self.renderer.render(parts[0], voice, self.rate_wpm)
         utterance = self._open(first)
         self.last_utterance = utterance

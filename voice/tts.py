@@ -7,10 +7,10 @@ cached, so a prompt heard before starts without rendering again.
 
 from __future__ import annotations
 
-import contextlib
-import io
+import atexit
 import queue
 import re
+import shutil
 import tempfile
 import threading
 from collections import OrderedDict
@@ -59,15 +59,20 @@ class Renderer:
         self._cache: OrderedDict[tuple[str, str, int], Audio] = OrderedDict()
         self._cache_entries = cache_entries
         self._cache_lock = threading.Lock()
+        self._epoch = 0
         self._requests: queue.Queue[tuple[str, str, int, Future]] = queue.Queue()
         ready: Future = Future()
         threading.Thread(target=self._work, args=(ready,), name="tts", daemon=True).start()
         ready.result(timeout=RENDER_TIMEOUT_S)  # raises SpeechUnavailable from the thread
 
     def forget(self) -> None:
-        """Drop every rendered sentence: they may hold a citizen's words (the review, digits)."""
+        """Drop every rendered sentence: they may hold a citizen's words (the review, digits).
+
+        A rendering still under way when this is called is not cached either (the epoch).
+        """
         with self._cache_lock:
             self._cache.clear()
+            self._epoch += 1
 
     def render(self, sentence: str, voice: str, rate_wpm: int) -> Audio:
         key = (sentence, voice, rate_wpm)
@@ -76,10 +81,14 @@ class Renderer:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
+        with self._cache_lock:
+            epoch = self._epoch
         result: Future = Future()
         self._requests.put((sentence, voice, rate_wpm, result))
         audio = result.result(timeout=RENDER_TIMEOUT_S)
         with self._cache_lock:
+            if epoch != self._epoch:  # forgotten meanwhile: a new citizen is at the kiosk
+                return audio
             self._cache[key] = audio
             if len(self._cache) > self._cache_entries:
                 self._cache.popitem(last=False)
@@ -88,14 +97,18 @@ class Renderer:
     def _work(self, ready: Future) -> None:
         try:
             import pyttsx3
+            import pyttsx3.drivers.espeak as espeak_driver
             from pyttsx3.drivers import _espeak as espeak
 
             engine = pyttsx3.init("espeak")
+            espeak_driver.print = lambda *_args, **_kwargs: None  # it prints "Audio saved to"
         except Exception as error:  # pyttsx3 raises bare errors when libespeak-ng is absent
             ready.set_exception(SpeechUnavailable(f"espeak-ng is not usable: {error}"))
             return
         ready.set_result(None)
-        wav = Path(tempfile.mkdtemp(prefix="kiosk-tts-")) / "sentence.wav"
+        folder = tempfile.mkdtemp(prefix="kiosk-tts-")
+        atexit.register(shutil.rmtree, folder, True)
+        wav = Path(folder) / "sentence.wav"
         applied: tuple[str, int] | None = None
         while True:
             sentence, voice, rate_wpm, result = self._requests.get()
@@ -111,13 +124,13 @@ class Renderer:
                 wav.unlink(missing_ok=True)
                 text = speakable(sentence) if voice == "id" else sentence
                 driver.save_to_file(text, str(wav))
-                with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to"
-                    engine.runAndWait()
-                    # espeak synthesises on its own thread (AUDIO_OUTPUT_RETRIEVAL) and the
-                    # loop above can end on the previous sentence's events: wait until all
-                    # synthesis is done and the file holds this sentence.
-                    espeak.Synchronize()
+                engine.runAndWait()
+                # espeak synthesises on its own thread (AUDIO_OUTPUT_RETRIEVAL) and the loop
+                # above can end on the previous sentence's events: wait until all synthesis
+                # is done and the file holds this sentence.
+                espeak.Synchronize()
                 samples, sample_rate = soundfile.read(wav, dtype="int16")
+                wav.unlink()  # it may hold a citizen's words
                 result.set_result(Audio(np.ascontiguousarray(samples), sample_rate))
             except Exception as error:
                 result.set_exception(SpeechUnavailable(f"speech could not be rendered: {error}"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -53,6 +54,8 @@ class AudioFace:
         self.presses = 0
         """Keys pressed so far (for measuring the shortest path)."""
         self.playback: Utterance | None = None
+        self.recorder_started = threading.Event()
+        """Set once the microphone listens (key scripts wait for it before `speak`)."""
         self.on_view: Callable[[View], None] | None = None
         """Told of every new view, so that a screen can follow the keypad."""
 
@@ -115,8 +118,14 @@ class AudioFace:
         if self.recording:  # any key ends the recording
             self._stop_recording()
             return
+        warned = bool(self.view.timeout_warning)
         # Every key is activity (the idle time-out starts again), even one that only speaks.
-        self._update(self.dialog.handle(UseAudio() if not self.view.audio else MoreTime()))
+        activity = self.dialog.handle(UseAudio() if not self.view.audio else MoreTime())
+        if activity != self.view:
+            self._update(activity)
+        if warned:  # after a time-out warning a key only asks for more time
+            self.say(text("audio.more_time", self.view.language))
+            return
         self.help_presses = self.help_presses + 1 if key == "HELP" else 0
         handler = getattr(self, f"_key_{key.lower()}", None)
         if key.isdigit():
@@ -127,7 +136,7 @@ class AudioFace:
     def _digit(self, key: str) -> None:
         view = self.view
         if view.entry is not None:
-            self._send(Type(view.entry.value + key))
+            self._update(self.dialog.handle(Type(view.entry.value + key)))
             if view.entry.masked:  # a secret is never spoken: a tone instead of the digit
                 self.speaker.tone()
             else:
@@ -154,11 +163,7 @@ class AudioFace:
 
     def _key_enter(self) -> None:
         view = self.view
-        if view.timeout_warning:
-            self._send(MoreTime())
-        elif (self.focus >= 0 and view.choices and view.screen != "review") or (
-            self.focus >= 0 and view.screen == "review"
-        ):
+        if 0 <= self.focus < len(view.choices):
             self._send(Choose(view.choices[self.focus].id))
         elif view.can_go_next:
             self._send(Next())
@@ -179,7 +184,7 @@ class AudioFace:
         if entry is None or not entry.value:
             self.say(text("audio.empty", self.view.language))
             return
-        self._send(Type(entry.value[:-1]))
+        self._update(self.dialog.handle(Type(entry.value[:-1])))
         self.say(text("audio.deleted", self.view.language))
 
     def _key_cancel(self) -> None:
@@ -218,30 +223,42 @@ class AudioFace:
 
     def tick(self) -> None:
         """Time passes: speak a time-out warning or the end of the session once."""
+        if self.recording:  # a citizen who speaks is active: no time-out meanwhile
+            self.dialog.handle(MoreTime())
+            if self.recorder.full.is_set():
+                self._stop_recording()
+            return
         before = self.view
         view = self.dialog.handle(Tick())
-        if self.recording and self.recorder.full.is_set():
-            self._stop_recording()
-            return
         warned = view.timeout_warning and not before.timeout_warning
         if warned:
             self._update(view)
-            self.say(text("ui.timeout_warning", view.language, seconds=view.timeout_warning))
+            self.say(text("audio.timeout_warning", view.language, seconds=view.timeout_warning))
         elif view.screen != before.screen:
             self._show(view)
 
     def _start_recording(self) -> None:
+        """Say the prompt, beep, then listen; on a thread of its own, so no screen freezes."""
+        self.recording = True
+        self.recorder_started.clear()
         self.say(text("recording.start", self.view.language))
+        threading.Thread(target=self._record_after_prompt, name="record", daemon=True).start()
+
+    def _record_after_prompt(self) -> None:
         self.speaker.wait()
+        if not self.recording:
+            return
         self.speaker.tone()  # "speak after the tone"
         self.speaker.wait()
+        if not self.recording:
+            return
         try:
             self.recorder.start()
         except AudioUnavailable as error:
             log.warning("cannot record: %s", error)
+            self.recording = False
             self.say(text("audio.silent", self.view.language))
-            return
-        self.recording = True
+        self.recorder_started.set()
 
     def _stop_recording(self) -> None:
         self.recording = False

@@ -67,6 +67,8 @@ def run(face: AudioFace, steps: list[tuple[str, str]], base: Path) -> None:
         if kind == "key":
             face.press(value)
             _pause(face, KEY_GAP_S)
+            if face.recording:  # the citizen speaks only once the microphone listens
+                face.recorder_started.wait(timeout=30)
         elif kind == "wait":
             _pause(face, float(value))
         else:

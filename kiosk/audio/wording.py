@@ -63,7 +63,9 @@ def screen(view: View) -> str:
         parts.append(text("audio.more_choices", language, count=len(view.choices) - 1))
     else:
         parts += [item(choice, index, language) for index, choice in enumerate(view.choices)]
-    if view.entry is not None:
+    if view.entry is not None and not view.entry.numeric:
+        parts.append(text("audio.touch_only", language))
+    elif view.entry is not None:
         parts.append(text("audio.entry", language))
         if view.entry.value:
             parts.append(text("audio.entered", language, value=" ".join(view.entry.value)))

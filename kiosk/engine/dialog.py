@@ -113,7 +113,9 @@ class Dialog:
         now = self.clock()
         if isinstance(event, Tick):
             if self.timer.expired(now):
-                self._reset(notice=text("ui.timeout_ended", self.language))
+                stored = self.screen == "receipt"  # its report is safe: nothing was lost
+                self._reset()
+                self.notice = "" if stored else text("ui.timeout_ended", self.language)
             return self.view()
         if self.timer.deadline is not None:
             seconds = self.timer.settings.receipt_timeout_s if self.screen == "receipt" else None
@@ -122,7 +124,8 @@ class Dialog:
         self.action = ""
         match event:
             case UseAudio():
-                self.audio = self.draft.audio = True
+                # A report begun by touch goes on as typed: only the next one is recorded.
+                self.audio = True
             case Recorded():
                 self._recorded(event)
             case Cancel():
@@ -140,9 +143,13 @@ class Dialog:
         return self.view()
 
     def _back(self) -> None:
-        if not self.history:
+        """The previous screen that still applies (an answer may have ruled some out)."""
+        while self.history:
+            self.screen = self.history.pop()
+            if SCREENS[self.screen].applies(self.draft):
+                break
+        else:
             return
-        self.screen = self.history.pop()
         self.error = ""
         if self.screen == "review":
             self.return_to_review = True
@@ -303,7 +310,13 @@ class Dialog:
                 if self.screen == "track_code"
                 else self.draft.entry_value(self.screen)
             )
-            entry = Entry(spec.entry.kind, value, spec.entry.max_length, spec.entry.optional)
+            entry = Entry(
+                spec.entry.kind,
+                value,
+                spec.entry.max_length,
+                spec.entry.optional,
+                spec.entry.masked,
+            )
         code = ""
         if self.screen == "receipt":
             code = format_code(self.receipt_code)

@@ -23,6 +23,8 @@ class EntrySpec:
     kind: EntryKind
     max_length: int
     optional: bool = False
+    masked: bool = False
+    """A secret: shown as dots, never spoken (a tone for each digit)."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 EntryKind = Literal["text", "multiline", "digits", "phone", "date", "code"]
@@ -65,5 +65,3 @@ class View:
     """An audio session: the face speaks everything."""
     timeout_warning: int = 0
     """Seconds left before the session is wiped; 0 when no warning is due."""
-    actions: tuple[str, ...] = field(default=())
-    """Extra commands the face offers, by catalog key (`ui.more_time`)."""

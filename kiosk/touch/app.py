@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from importlib import resources
 
 from kivy.app import App
-from kivy.clock import Clock
+from kivy.clock import Clock, mainthread
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
@@ -77,6 +79,8 @@ class KioskApp(App):
         """Why the audio face cannot speak (espeak-ng missing); shown on the status line."""
         self.pending_touch = None
         """Touch-and-confirm: the button a first touch announced."""
+        self.touch_seen = False
+        """A touch came in this session: someone looks at the screen, so it is not blanked."""
         self._timeout_overlay: InfoOverlay | None = None
         self.title = "LAPOR!"
         self._apply_theme()
@@ -94,9 +98,9 @@ class KioskApp(App):
         self.render(self.dialog.view())
         Clock.schedule_interval(lambda _dt: self._tick(), TICK_S)
         jack = jack_from_setting(self.kiosk_config.audio.jack)
-        if jack is not None:
+        if jack is not None:  # polled on a thread: reading an ALSA control may take a while
             watcher = JackWatcher(jack)
-            Clock.schedule_interval(lambda _dt: self._check_jack(watcher), JACK_POLL_S)
+            threading.Thread(target=self._watch_jack, args=(watcher,), daemon=True).start()
         Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_REFRESH_S)
         self.refresh_status()
 
@@ -151,12 +155,22 @@ class KioskApp(App):
             self.audio_face.on_view = self.render
         return self.audio_face
 
-    def _check_jack(self, watcher: JackWatcher) -> None:
-        if watcher.check() and (face := self._audio_face()) is not None:
+    def _watch_jack(self, watcher: JackWatcher) -> None:
+        while True:
+            time.sleep(JACK_POLL_S)
+            if watcher.check():
+                self._headphones_in()
+
+    @mainthread
+    def _headphones_in(self) -> None:
+        if (face := self._audio_face()) is not None:
             face.begin()
 
     def touched(self, button) -> bool:
         """Touch-and-confirm in an audio session: True when this touch may activate."""
+        if not self.touch_seen and self.root.blanked:
+            self.touch_seen = True
+            self.root.blanked = False
         if not self.audio_active() or self.pending_touch is button:
             self.pending_touch = None
             return True
@@ -229,13 +243,13 @@ class KioskApp(App):
 
     def _rerender(self) -> None:
         if self.view is not None:
-            self.view_shown = None
             self.render(self.view, force=True)
 
     def render(self, view: View, force: bool = False) -> None:
         previous, self.view = self.view, view
         self.pending_touch = None
-        self.root.blanked = view.audio and self.kiosk_config.audio.blank_screen
+        blank = view.audio and self.kiosk_config.audio.blank_screen and not self.touch_seen
+        self.root.blanked = blank
         if view.screen == "welcome" and previous is not None and previous.screen != "welcome":
             self._new_citizen()
         if view.language != self.language:
@@ -268,6 +282,9 @@ class KioskApp(App):
         """Settings a citizen changed (text size, contrast, voice) do not carry over."""
         if self.audio_face is not None:
             self.audio_face.speaker.reset()
+        self.touch_seen = False
+        self._entry_box = None  # it still showed the last value typed
+        self._keyboards.clear()  # and the keyboards their shift and symbol pages
         if self.larger_text or self.dark:
             self.larger_text = self.dark = False
             self._apply_theme()

@@ -30,10 +30,6 @@ class KioskButton(Button):
         return super().on_touch_down(touch)
 
 
-class AccentButton(KioskButton):
-    pass
-
-
 class KioskRoot(BoxLayout):
     has_error = BooleanProperty(False)
     blanked = BooleanProperty(False)
@@ -60,9 +56,7 @@ class ChoiceList(ScrollView):
             label = f"[b]{escape(choice.label)}[/b]"
             if choice.hint:
                 label += f"\n[size={small}]{escape(choice.hint)}[/size]"
-            button = (AccentButton if choice.id == "confirm" else KioskButton)(
-                text=label, name=f"choice:{choice.id}"
-            )
+            button = KioskButton(text=label, name=f"choice:{choice.id}")
             button.bind(on_release=lambda _button, choice_id=choice.id: on_choose(choice_id))
             grid.add_widget(button)
         self.scroll_y = 1
