@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,7 @@ def run_touch_kiosk(
 ) -> None:
     """Run until the technician leaves kiosk mode (or `on_start`'s script stops the app)."""
     configure_kivy(config.touch.fullscreen and not windowed)
+    logging.getLogger("kivy").setLevel(logging.WARNING)  # its start-up chatter is not news
     from kiosk.terminal import TerminalServices
     from kiosk.touch.app import KioskApp
 
