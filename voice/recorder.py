@@ -62,6 +62,30 @@ def encode_flac(samples: np.ndarray, sample_rate: int) -> bytes:
     return buffer.getvalue()
 
 
+def microphone_chunks(chunk_ms: int = 30, settings: RecordingSettings | None = None):
+    """Live 16 kHz 16-bit mono PCM from the microphone, chunk by chunk, until closed."""
+    import queue
+
+    settings = settings or RecordingSettings()
+    chunks: queue.Queue[bytes] = queue.Queue()
+    sounddevice = _sounddevice()
+    frames = settings.sample_rate * chunk_ms // 1000
+    try:
+        stream = sounddevice.RawInputStream(
+            samplerate=settings.sample_rate,
+            channels=1,
+            dtype="int16",
+            blocksize=frames,
+            device=settings.device or None,
+            callback=lambda data, *_: chunks.put(bytes(data)),
+        )
+    except Exception as error:
+        raise AudioUnavailable(f"no microphone: {error}") from error
+    with stream:
+        while True:
+            yield chunks.get()
+
+
 class Recorder:
     def __init__(self, settings: RecordingSettings | None = None) -> None:
         self.settings = settings or RecordingSettings()

