@@ -98,8 +98,9 @@ def test_kiosk_listen_from_a_wav_and_from_the_microphone(model_path, tmp_path):
     soundfile.write(wav, np.frombuffer(spoken(tmp_path, "예", 1.0), np.int16), SAMPLE_RATE)
     config = tmp_path / "kiosk.toml"
     config.write_text('[data]\ndir = "data"\n')
+    grammar = json.dumps(PHRASES, ensure_ascii=False)
     base = [sys.executable, "-m", "kiosk", "--config", str(config), "listen",
-            "--model", str(model_path), "--grammar", json.dumps(PHRASES, ensure_ascii=False)]  # fmt: skip
+            "--model", str(model_path), "--grammar", grammar]  # fmt: skip
     from_file = subprocess.run([*base, "--wav", str(wav)], cwd=REPO_ROOT, capture_output=True,
                                text=True, timeout=120)  # fmt: skip
     assert from_file.returncode == 0, from_file.stderr
