@@ -73,6 +73,9 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
         assert summary["key_presses"] == 13
         lines = transcript.splitlines()
         assert lines[0].endswith("Selamat datang di LAPOR! Tekan 1: Bahasa Indonesia. 2: English.")
+        # No Indonesian speech model here: said once, then the keys do everything.
+        assert "Pengenalan suara tidak tersedia. Gunakan tombol." in lines[0]
+        assert transcript.count("Pengenalan suara tidak tersedia") == 1
         assert any("Langkah 1 dari 6. Jenis laporan." in line for line in lines)
         assert any("Silakan bicara setelah nada." in line for line in lines)
         receipts = [line for line in lines if "Kode tanda terima Anda:" in line]

@@ -85,10 +85,10 @@ def test_volume_and_rate_keys_then_reset_for_the_next_citizen(face):
     face.press("VOL_DOWN")
     assert said(face)[-1] == "Volume 70 persen."
     face.press("RATE_UP")
-    assert said(face)[-1] == "Kecepatan 190."
+    assert said(face)[-1] == "Kecepatan 205."
     face.press("HOME")
     assert face.view.screen == "welcome"
-    assert face.speaker.volume == pytest.approx(0.8) and face.speaker.rate_wpm == 165
+    assert face.speaker.volume == pytest.approx(0.8) and face.speaker.rate_wpm == 180
 
 
 def test_time_out_is_spoken_and_any_key_gives_more_time(face):
@@ -132,3 +132,53 @@ def test_after_a_warning_a_key_only_gives_more_time(face):
     assert face.view.screen == "classification"
     assert said(face)[-1] == "Waktu ditambah."
     assert face.view.timeout_warning == 0
+
+
+# Spoken answers. No Indonesian Vosk model is public, so these feed the face what the
+# recogniser returns (its `Heard` results, recorded as data); the decoding itself is
+# tested with the real Korean model in test_asr.py.
+def heard(text: str, phrase: str | None, sure: bool = True):
+    from voice.recognizer import Heard
+
+    return Heard(text, phrase, 0.9 if sure else 0.4, sure)
+
+
+def to_categories(face) -> None:
+    for key in ("1", "1", "1"):  # Indonesian, file a report, pengaduan
+        face.press(key)
+    assert face.view.screen == "category"
+
+
+def test_a_sure_answer_is_acted_on(face):
+    to_categories(face)
+    face.hear(heard("kesehatan", "kesehatan"))
+    assert face.view.screen == "agency" and face.dialog.draft.category_id == 1
+    assert face.presses == 3  # spoken answers are not key presses
+
+
+def test_an_unsure_answer_is_confirmed_first(face):
+    to_categories(face)
+    face.hear(heard("pendidikan", "pendidikan", sure=False))
+    assert face.view.screen == "category"
+    assert said(face)[-1] == "Anda memilih pendidikan, benar? Katakan ya atau tidak."
+    face.hear(heard("tidak", "tidak"))
+    assert face.view.screen == "category"  # not confirmed: the screen again
+    face.hear(heard("pendidikan", "pendidikan", sure=False))
+    face.hear(heard("ya", "ya"))
+    assert face.view.screen == "agency" and face.dialog.draft.category_id == 2
+
+
+def test_unclear_answers_and_commands(face):
+    to_categories(face)
+    face.hear(heard("", None, sure=False))
+    assert said(face)[-1] == "Maaf, jawaban Anda tidak jelas. Ulangi, atau gunakan tombol."
+    face.hear(heard("kembali", "kembali"))
+    assert face.view.screen == "classification"
+
+
+def test_spoken_digits_fill_a_numeric_entry(face):
+    face.press("1")
+    face.press("2")  # follow up: the code
+    face.hear(heard("nol nol nol satu lima", None, sure=False))
+    assert face.view.entry.value == "00015"
+    assert said(face)[-1] == "0 0 0 1 5"

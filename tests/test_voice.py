@@ -101,9 +101,9 @@ def test_rate_and_volume_reset_for_the_next_citizen(renderer):
     speaker = Speaker(renderer, play_audio=False)
     speaker.change_rate(3)
     speaker.change_volume(-2)
-    assert speaker.rate_wpm == 240 and speaker.volume == pytest.approx(0.6)
+    assert speaker.rate_wpm == 255 and speaker.volume == pytest.approx(0.6)
     speaker.reset()
-    assert speaker.rate_wpm == 165 and speaker.volume == pytest.approx(0.8)
+    assert speaker.rate_wpm == 180 and speaker.volume == pytest.approx(0.8)
 
 
 def test_words_espeak_says_badly_and_numbers():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class SpeechSettings:
     voice: str = "id"
     """espeak-ng voice for Bahasa Indonesia (`en` for English sessions)."""
-    rate_wpm: int = 165
+    rate_wpm: int = 180
     """Default speaking rate in words per minute; every new citizen starts here."""
     rate_step_wpm: int = 25
     """How much one RATE key changes the rate, in words per minute."""

@@ -38,8 +38,8 @@ class Speaker:
         self.play_audio = play_audio
         self.unavailable = ""
         """Why the speaker is silent (no device, device gone); empty when it is heard."""
-        self.spoken_seconds = 0.0
-        """Length of everything said so far, as if each utterance was heard to the end."""
+        self.said: list[tuple[str, str]] = []
+        """(text, language) of every utterance, kept only while a transcript is written."""
         self.last_utterance: Utterance | None = None
         self._rendering: threading.Thread | None = None
         self._generation = 0
@@ -66,6 +66,8 @@ class Speaker:
         parts = sentences(text)
         if not parts:
             return
+        if self.transcript is not None:
+            self.said.append((text, language))
         with self._lock:
             self._generation += 1
             generation = self._generation
@@ -121,7 +123,6 @@ class Speaker:
             utterance.finish()
         seconds = sum(audio.seconds for audio in rendered)
         with self._lock:
-            self.spoken_seconds += seconds
             if self.transcript is not None:
                 elapsed = time.monotonic() - self._started
                 self.transcript.write(f"{elapsed:8.2f}s {seconds:5.1f}s  {text}\n")
@@ -146,6 +147,16 @@ class Speaker:
         if self.last_utterance is not None:
             self.last_utterance.stop()
             self.last_utterance = None
+
+    def seconds_in_full(self) -> float:
+        """How long everything said would take to hear to its end (interrupted or not)."""
+        total = 0.0
+        for text, language in self.said:
+            voice = language if language in ("id", "en") else "id"
+            total += sum(
+                self.renderer.render(part, voice, self.rate_wpm).seconds for part in sentences(text)
+            )
+        return total
 
     def wait(self, timeout: float = 60.0) -> None:
         """Until the current utterance is rendered (and transcribed) and played to its end."""

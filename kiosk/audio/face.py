@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import soundfile
 
-from kiosk.audio import wording
+from kiosk.audio import spoken, wording
 from kiosk.audio.keys import KEYS
 from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import (
@@ -33,7 +33,9 @@ from kiosk.engine.events import (
 from kiosk.engine.view import View
 from kiosk.i18n import text
 from kiosk.report import Attachment
+from voice.numbers import NotANumber, parse_digits
 from voice.playback import AudioUnavailable, Utterance
+from voice.recognizer import Heard, Recognizer
 from voice.recorder import Recorder
 from voice.speaker import Speaker
 from voice.tts import Audio
@@ -42,8 +44,21 @@ log = logging.getLogger("kiosk.audio")
 
 
 class AudioFace:
-    def __init__(self, dialog: Dialog, speaker: Speaker, recorder: Recorder) -> None:
+    def __init__(
+        self,
+        dialog: Dialog,
+        speaker: Speaker,
+        recorder: Recorder,
+        recognizer: Recognizer | None = None,
+    ) -> None:
         self.dialog = dialog
+        self.recognizer = recognizer
+        """Spoken answers, where a model for the session's language is installed."""
+        self.pending: str | None = None
+        """The key an unsure spoken answer stands for, until the citizen confirms it."""
+        self._last_progress = ""
+        self.notices: list[str] = []
+        """Said once, before the next screen (e.g. that speech recognition is off)."""
         self.speaker = speaker
         self.recorder = recorder
         self.view = dialog.view()
@@ -65,7 +80,15 @@ class AudioFace:
         self.speaker.say(words, self.view.language)
 
     def start(self) -> None:
-        self.say(wording.screen(self.view))
+        self.say(self._screen_words(self.view))
+
+    def _screen_words(self, view: View) -> str:
+        """The screen, with one-time notices first; the step only when it changed."""
+        new_step = view.progress != self._last_progress
+        self._last_progress = view.progress
+        words = " ".join([*self.notices, wording.screen(view, progress=new_step)])
+        self.notices.clear()
+        return words
 
     def begin(self) -> None:
         """Headphones went in: this session is an audio session from now on; say where it is."""
@@ -99,18 +122,19 @@ class AudioFace:
         elif view.action == "listen":
             self._listen()
         else:
-            self.say(wording.screen(view))
+            self.say(self._screen_words(view))
 
     def _send(self, event: Event) -> None:
         self._show(self.dialog.handle(event))
 
     # -- input ------------------------------------------------------------------------------
 
-    def press(self, key: str) -> None:
-        """One key of the keypad."""
+    def press(self, key: str, by_voice: bool = False) -> None:
+        """One key of the keypad (or a spoken answer that stands for it)."""
         if key not in KEYS:
             raise ValueError(f"unknown key {key!r}")
-        self.presses += 1
+        self.presses += 0 if by_voice else 1
+        self.pending = None
         self.speaker.stop()
         if self.playback is not None:
             self.playback.stop()
@@ -132,6 +156,41 @@ class AudioFace:
             self._digit(key)
         elif handler is not None:
             handler()
+
+    def hear(self, heard: Heard) -> None:
+        """A spoken answer: acted on when sure, confirmed first when not, else the keys."""
+        view = self.view
+        if self.pending is not None:  # the answer to "... benar?"
+            key = self.pending
+            self.pending = None
+            if heard.phrase == text("voice.yes", view.language):
+                self.press(key, by_voice=True)
+            else:
+                self.say(wording.screen(view))
+            return
+        if view.entry is not None and view.entry.numeric and heard.text:
+            try:
+                digits = parse_digits(heard.text)
+            except NotANumber:
+                digits = ""
+            if digits:
+                self._update(self.dialog.handle(Type(view.entry.value + digits)))
+                self.say(" ".join(digits))
+                return
+        key = spoken.accepted(view).get(heard.phrase or "")
+        if key is None:
+            self.say(text("voice.not_understood", view.language))
+        elif heard.sure:
+            self.press(key, by_voice=True)
+        else:
+            self.say(text("voice.confirm", view.language, label=heard.phrase))
+            self.pending = key
+
+    def listen(self, chunks) -> Heard | None:
+        """Decode one spoken answer to the current screen; None without a recogniser."""
+        if self.recognizer is None:
+            return None
+        return self.recognizer.listen(chunks, spoken.grammar(self.view))
 
     def _digit(self, key: str) -> None:
         view = self.view

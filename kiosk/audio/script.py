@@ -7,6 +7,7 @@ spoke it (on a test machine the microphone hears the output). `#` starts a comme
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -61,6 +62,21 @@ def _speak_into_microphone(path: Path) -> None:
     sounddevice.play(samples, rate, blocking=True)
 
 
+def _answer(face: AudioFace, path: Path) -> None:
+    from voice.recorder import microphone_chunks
+
+    face.speaker.wait()  # the citizen answers after the prompt
+    chunks = microphone_chunks()
+    heard: list = []
+    listener = threading.Thread(target=lambda: heard.append(face.listen(chunks)), daemon=True)
+    listener.start()
+    _speak_into_microphone(path)
+    listener.join(timeout=30)
+    chunks.close()
+    if heard and heard[0] is not None:
+        face.hear(heard[0])
+
+
 def run(face: AudioFace, steps: list[tuple[str, str]], base: Path) -> None:
     face.start()
     for kind, value in steps:
@@ -71,5 +87,7 @@ def run(face: AudioFace, steps: list[tuple[str, str]], base: Path) -> None:
                 face.recorder_started.wait(timeout=30)
         elif kind == "wait":
             _pause(face, float(value))
-        else:
+        elif face.recording or face.recognizer is None:
             _speak_into_microphone(base / value)
+        else:  # an answer: the face listens while the citizen speaks
+            _answer(face, base / value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -9,10 +10,27 @@ from kiosk.audio import script
 from kiosk.audio.face import AudioFace
 from kiosk.config import KioskConfig
 from kiosk.engine.dialog import Dialog
+from kiosk.i18n import text
 from kiosk.terminal import TerminalServices
+from models.installer import choose
+from voice.recognizer import RecognitionUnavailable, Recognizer
 from voice.recorder import Recorder
 from voice.speaker import Speaker
 from voice.tts import Renderer
+
+log = logging.getLogger("kiosk.audio")
+
+
+def _recognizer(config: KioskConfig, language: str) -> Recognizer | None:
+    """The installed model for the session's language, if any (a wrong-language one is not)."""
+    model = choose(config.data.dir / "models", language)
+    if model is None:
+        return None
+    try:
+        return Recognizer(Path(model.path))
+    except RecognitionUnavailable as error:
+        log.warning("speech recognition off: %s", error)
+        return None
 
 
 def run_audio_session(
@@ -24,12 +42,15 @@ def run_audio_session(
     transcript_file = transcript.open("w", encoding="utf-8") if transcript else None
     try:
         speaker = Speaker(Renderer(), transcript=transcript_file)
-        face = AudioFace(Dialog(services, config.session, "id"), speaker, Recorder())
+        recognizer = _recognizer(config, "id")
+        face = AudioFace(Dialog(services, config.session, "id"), speaker, Recorder(), recognizer)
+        if recognizer is None:
+            face.notices.append(text("voice.keypad_only", "id"))
         script.run(face, steps, base)
         speaker.wait()
         return {
             "key_presses": face.presses,
-            "speech_seconds": round(speaker.spoken_seconds, 1),
+            "speech_seconds": round(speaker.seconds_in_full(), 1),
             "screen": face.view.screen,
             "silent": speaker.unavailable,
         }

@@ -17,13 +17,15 @@ def choice_key(index: int) -> str:
     return DIGIT_KEYS[index] if index < len(DIGIT_KEYS) else ""
 
 
-def item(choice: Choice, index: int, language: str, detailed: bool = False) -> str:
-    """`Tekan 1: Pengaduan.` for the first choice, `2: Aspirasi.` after it (shorter to hear)."""
+def item(
+    choice: Choice, index: int, language: str, detailed: bool = False, first_contact: bool = False
+) -> str:
+    """`1: Pengaduan.`; `Tekan 1: Pengaduan.` where the citizen learns the keys (or in detail)."""
     key = choice_key(index)
     label = f"{choice.label}: {choice.hint}" if detailed and choice.hint else choice.label
     if not key:
         return _sentence(label)
-    if index == 0 or detailed:
+    if detailed or (first_contact and index == 0):
         return text("audio.press", language, digit=key, label=label)
     return _sentence(f"{key}: {label}")
 
@@ -32,17 +34,18 @@ def _sentence(words: str) -> str:
     return words if words.endswith((".", "?", "!")) else f"{words}."
 
 
-def screen(view: View) -> str:
+def screen(view: View, progress: bool = True) -> str:
     """Orientation, title, what is wrong, what to do, and the choices.
 
     On a plain choice screen the numbered choices are the prompt; its sentence is
-    one HELP press away, with the details of every choice on a second press.
+    one HELP press away, with the details of every choice on a second press. Without
+    `progress` the step is not said (it is the one just said).
     """
     language = view.language
     if view.screen == "recording" and len(view.choices) > 1:  # just recorded: what next
         return " ".join(filter(None, (view.error, text("audio.recorded_next", language))))
     parts = [view.notice] if view.notice else []
-    if view.progress:
+    if view.progress and progress:
         parts.append(_sentence(view.progress))
     parts.append(_sentence(view.title))
     if view.error:
@@ -52,8 +55,8 @@ def screen(view: View) -> str:
     elif view.entry is not None or view.screen in ("recording", "track_result"):
         parts.append(view.prompt)
     parts += list(view.lines)
-    if view.screen == "review":
-        parts += [f"{choice.label}: {choice.hint}." for choice in view.choices]
+    if view.screen == "review":  # the values in order; their names are one HELP away
+        parts += [_sentence(choice.hint) for choice in view.choices]
         parts.append(text("audio.review", language))
     elif view.screen == "recording":
         pass  # the prompt says which key records
@@ -62,7 +65,11 @@ def screen(view: View) -> str:
         parts.append(item(view.choices[0], 0, language))
         parts.append(text("audio.more_choices", language, count=len(view.choices) - 1))
     else:
-        parts += [item(choice, index, language) for index, choice in enumerate(view.choices)]
+        first_contact = view.screen == "welcome"
+        parts += [
+            item(choice, index, language, first_contact=first_contact)
+            for index, choice in enumerate(view.choices)
+        ]
     if view.entry is not None and not view.entry.numeric:
         parts.append(text("audio.touch_only", language))
     elif view.entry is not None:

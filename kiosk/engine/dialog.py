@@ -427,6 +427,8 @@ class Dialog:
             case "content":
                 return draft.content if len(draft.content) <= 120 else draft.content[:117] + "..."
             case "date":
+                if draft.date_choice in ("today", "yesterday"):  # said shortly, read exactly
+                    return text(f"choice.{draft.date_choice}", self.language)
                 incident = draft.incident_date(self.services.today())
                 return incident.strftime("%d-%m-%Y") if incident else empty
             case "recording":
