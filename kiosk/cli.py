@@ -277,7 +277,7 @@ def cmd_listen(args: argparse.Namespace, config: KioskConfig) -> int:
     except json.JSONDecodeError as error:
         raise CommandError(f"--grammar is not a JSON list: {error}", EXIT_BAD_INPUT) from None
     try:
-        recognizer = Recognizer(model)
+        recognizer = Recognizer(model, config.recognition)
     except RecognitionUnavailable as error:
         raise CommandError(f"{error}; the keypad keeps working") from None
     if args.wav:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from hardware.jack import JackError, jack_from_setting
 from kiosk.engine.timer import SessionSettings
+from voice.recognizer import RecognizerSettings
 
 SYSTEM_CONFIG = Path("/etc/lapor-kiosk/kiosk.toml")
 """Where a provisioned terminal keeps its configuration."""
@@ -139,6 +140,7 @@ class KioskConfig:
     session: SessionSettings = field(default_factory=SessionSettings)
     touch: TouchConfig = field(default_factory=TouchConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    recognition: RecognizerSettings = field(default_factory=RecognizerSettings)
     source: Path | None = None
     """The file this configuration was read from, if any."""
 
@@ -155,7 +157,10 @@ def _section(cls: type, raw: dict[str, Any], name: str) -> Any:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         default = getattr(cls(), key)
-        if isinstance(default, Path):
+        if default is None:  # an optional number (e.g. a decoder setting)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"[{name}] {key}: expected a number")
+        elif isinstance(default, Path):
             value = Path(value)
         elif isinstance(default, bool) and not isinstance(value, bool):
             raise ConfigError(f"[{name}] {key}: expected true or false")
@@ -214,7 +219,9 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             " `kiosk lapor-sim --write-config k.toml`"
         )
     raw: dict[str, Any] = _read_toml(path, "Configuration file") if path else {}
-    sections = {"terminal", "data", "lapor", "forwarder", "session", "touch", "audio"}
+    sections = {
+        "terminal", "data", "lapor", "forwarder", "session", "touch", "audio", "recognition"
+    }  # fmt: skip
     unknown = set(raw) - sections
     if unknown:
         raise ConfigError(f"unknown section(s) [{'], ['.join(sorted(unknown))}]")
@@ -249,5 +256,6 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         session=_section(SessionSettings, raw.get("session", {}), "session"),
         touch=_section(TouchConfig, raw.get("touch", {}), "touch"),
         audio=audio,
+        recognition=_section(RecognizerSettings, raw.get("recognition", {}), "recognition"),
         source=path,
     )

@@ -124,3 +124,16 @@ def test_kiosk_listen_from_a_wav_and_from_the_microphone(model_path, tmp_path):
     result = json.loads(out)
     assert result["text"] in ("", *PHRASES)
     assert result["decided_s"] > result["speech_end_s"] > 0  # speech was heard, then its end
+
+
+def test_decoder_speed_settings_leave_the_installed_model_untouched(model_path, tmp_path):
+    from models.installer import installed, verify
+
+    settings = RecognizerSettings(max_active=1000, beam=8.0, lattice_beam=1.5)
+    tuned = Recognizer(model_path, settings)
+    heard, _ = timed_listen(tuned, spoken(tmp_path, "예"), PHRASES)
+    assert heard.text in ("", *PHRASES)
+    conf = (Path(tuned._overlay.name) / "conf" / "model.conf").read_text()
+    assert "--max-active=1000" in conf and "--beam=8.0" in conf and "--max-active=3000" not in conf
+    [model] = installed(model_path.parent)
+    assert verify(model) == ""  # the installed files are as they were

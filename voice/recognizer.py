@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,12 @@ class RecognizerSettings:
     """Shorter bursts (a cough, a click) are not an utterance, in milliseconds."""
     max_utterance_s: float = 8.0
     """An answer longer than this is cut, in seconds."""
+    max_active: int | None = None
+    """Decoder: most active states a frame (3000 suits small models on a Pi); None: the model's."""
+    beam: float | None = None
+    """Decoder beam (e.g. 10.0); None: the model's."""
+    lattice_beam: float | None = None
+    """Decoder lattice beam (e.g. 2.0); None: the model's."""
 
 
 @dataclass(frozen=True)
@@ -112,14 +119,48 @@ class Recognizer:
 
     def __init__(self, model_path: Path, settings: RecognizerSettings | None = None) -> None:
         self.settings = settings or RecognizerSettings()
+        self._overlay: tempfile.TemporaryDirectory | None = None
         try:
             import vosk
 
             vosk.SetLogLevel(-1)
             self._vosk = vosk
-            self.model = vosk.Model(str(model_path))
+            self.model = vosk.Model(str(self._tuned(model_path)))
         except Exception as error:  # vosk raises a bare Exception for a bad model folder
             raise RecognitionUnavailable(f"the speech model cannot be loaded: {error}") from None
+
+    def _tuned(self, model_path: Path) -> Path:
+        """The model, or a view of it whose conf/model.conf carries the decoder settings.
+
+        The installed model is never changed (its checksum stays valid): the view links
+        every other file and writes its own model.conf.
+        """
+        settings = self.settings
+        tuning = {
+            "--max-active": settings.max_active,
+            "--beam": settings.beam,
+            "--lattice-beam": settings.lattice_beam,
+        }
+        tuning = {name: value for name, value in tuning.items() if value is not None}
+        if not tuning:
+            return model_path
+        self._overlay = tempfile.TemporaryDirectory(prefix="kiosk-model-")
+        view = Path(self._overlay.name)
+        for entry in model_path.iterdir():
+            if entry.name != "conf":
+                (view / entry.name).symlink_to(entry.resolve())
+        (view / "conf").mkdir()
+        for entry in (model_path / "conf").iterdir():
+            if entry.name != "model.conf":
+                (view / "conf" / entry.name).symlink_to(entry.resolve())
+        lines = [
+            line
+            for line in (model_path / "conf" / "model.conf").read_text().splitlines()
+            if line.split("=", 1)[0] not in tuning
+        ]
+        lines += [f"{name}={value}" for name, value in tuning.items()]
+        (view / "conf" / "model.conf").write_text("\n".join(lines) + "\n")
+        return view
 
     def _decoder(self, phrases: list[str] | None):
         if phrases is None:  # dictation

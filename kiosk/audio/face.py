@@ -183,7 +183,10 @@ class AudioFace:
         elif heard.sure:
             self.press(key, by_voice=True)
         else:
-            self.say(text("voice.confirm", view.language, label=heard.phrase))
+            label = heard.phrase
+            if key.isdigit() and wording.DIGIT_KEYS.index(key) < len(view.choices):
+                label = view.choices[wording.DIGIT_KEYS.index(key)].label  # as shown
+            self.say(text("voice.confirm", view.language, label=label))
             self.pending = key
 
     def listen(self, chunks) -> Heard | None:

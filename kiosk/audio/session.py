@@ -27,7 +27,7 @@ def _recognizer(config: KioskConfig, language: str) -> Recognizer | None:
     if model is None:
         return None
     try:
-        return Recognizer(Path(model.path))
+        return Recognizer(Path(model.path), config.recognition)
     except RecognitionUnavailable as error:
         log.warning("speech recognition off: %s", error)
         return None
