@@ -137,3 +137,40 @@ def test_decoder_speed_settings_leave_the_installed_model_untouched(model_path, 
     assert "--max-active=1000" in conf and "--beam=8.0" in conf and "--max-active=3000" not in conf
     [model] = installed(model_path.parent)
     assert verify(model) == ""  # the installed files are as they were
+
+
+def test_a_spoken_complaint_is_transcribed_read_back_and_kept_with_its_recording(
+    recognizer, tmp_path
+):
+    """Dictation mechanics with the Korean model (its words for espeak-ng speech are noise)."""
+    import io
+
+    from kiosk.audio.face import AudioFace
+    from kiosk.config import DataConfig, KioskConfig
+    from kiosk.engine.dialog import Dialog
+    from kiosk.store import find_by_code
+    from kiosk.terminal import TerminalServices
+    from voice.recorder import Recorder, Recording, encode_flac
+    from voice.speaker import Speaker
+    from voice.tts import Renderer
+
+    services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path / "data")))
+    transcript = io.StringIO()
+    speaker = Speaker(Renderer(), transcript=transcript, play_audio=False)
+    face = AudioFace(Dialog(services), speaker, Recorder(), recognizer)
+    for key in ("1", "1", "1", "4", "1"):  # to the recording screen
+        face.press(key)
+    assert face.view.screen == "recording"
+    pcm = np.frombuffer(spoken(tmp_path, "안녕하세요 도로에 구멍이 있습니다", 0.5), np.int16)
+    face.recorded(Recording(encode_flac(pcm, SAMPLE_RATE), len(pcm) / SAMPLE_RATE, ""))
+    speaker.wait()
+    heard_text = face.dialog.draft.transcript
+    assert heard_text  # something was transcribed
+    assert f"Yang terdengar: {heard_text}." in transcript.getvalue()  # and read back
+    for key in ("ENTER", "1", "2", "1", "ENTER"):  # go on, today, anonymous, public, send
+        face.press(key)
+    code = face.view.code
+    report = find_by_code(services.conn, code.replace("-", "")).report
+    assert heard_text in report.content
+    assert report.attachments[0].mime == "audio/flac"  # the recording stays attached
+    services.close()

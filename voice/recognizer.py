@@ -172,6 +172,13 @@ class Recognizer:
         decoder.SetWords(True)
         return decoder
 
+    def transcribe(self, pcm: bytes) -> str:
+        """A whole recording as text (dictation, no end-pointing): what the citizen said."""
+        decoder = self._decoder(None)
+        for chunk in wav_chunks(pcm, chunk_ms=500):
+            decoder.AcceptWaveform(chunk)
+        return json.loads(decoder.FinalResult()).get("text", "")
+
     def listen(self, chunks: Iterable[bytes], phrases: list[str] | None) -> Heard:
         """Decode until the end-pointer says the citizen stopped; `phrases` None: dictation."""
         decoder = self._decoder(phrases)

@@ -36,7 +36,7 @@ from kiosk.report import Attachment
 from voice.numbers import NotANumber, parse_digits
 from voice.playback import AudioUnavailable, Utterance
 from voice.recognizer import Heard, Recognizer
-from voice.recorder import Recorder
+from voice.recorder import Recorder, Recording
 from voice.speaker import Speaker
 from voice.tts import Audio
 
@@ -324,12 +324,28 @@ class AudioFace:
 
     def _stop_recording(self) -> None:
         self.recording = False
-        recording = self.recorder.stop()
+        self.recorded(self.recorder.stop())
+
+    def recorded(self, recording: Recording) -> None:
+        """A finished recording: transcribed where a model allows, stored, read back."""
+        transcript = self._transcribe(recording) if not recording.problem else ""
         attachment = Attachment("laporan-suara.flac", "audio/flac", recording.flac)
-        view = self.dialog.handle(Recorded(attachment, recording.seconds, recording.problem))
+        event = Recorded(attachment, recording.seconds, recording.problem, transcript)
+        view = self.dialog.handle(event)
         self._update(view)
-        seconds = round(recording.seconds)
-        self.say(f"{text('audio.recorded', view.language, seconds=seconds)} {wording.screen(view)}")
+        language = view.language
+        words = [text("audio.recorded", language, seconds=round(recording.seconds))]
+        if transcript:
+            words.append(text("audio.transcript", language, transcript=transcript))
+        self.say(" ".join([*words, wording.screen(view)]))
+
+    def _transcribe(self, recording: Recording) -> str:
+        """Dictation of the spoken complaint; empty without a recogniser."""
+        if self.recognizer is None:
+            return ""
+        samples, _rate = soundfile.read(io.BytesIO(recording.flac), dtype="int16")
+        pcm = samples.tobytes()
+        return self.recognizer.transcribe(pcm)
 
     def _listen(self) -> None:
         attachments = self.dialog.draft.attachments

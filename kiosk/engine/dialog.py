@@ -198,6 +198,7 @@ class Dialog:
             return
         self.draft.attachments = [event.attachment]
         self.draft.recording_seconds = event.seconds
+        self.draft.transcript = event.transcript
         self.error = text(event.problem, self.language) if event.problem else ""
 
     def _choose_receipt(self, choice_id: str) -> None:
@@ -280,6 +281,10 @@ class Dialog:
             category = self._choice_label("category", str(self.draft.category_id))
             self.draft.title = text("recording.title", self.language, category=category)
             self.draft.content = text("recording.content", self.language)
+            if self.draft.transcript:  # the recording stays attached either way
+                self.draft.content += "\n\n" + text(
+                    "recording.transcript", self.language, transcript=self.draft.transcript
+                )
             self.draft.location = text("recording.location", self.language)
         report = self.draft.to_report(self.language, today)
         problems = validate(report, today)

@@ -52,6 +52,8 @@ class Draft:
     attachments: list[Attachment] = field(default_factory=list)
     recording_seconds: float = 0.0
     """Length of the spoken complaint, when there is one."""
+    transcript: str = ""
+    """The spoken complaint as text, when a recogniser transcribed it."""
     answered: set[str] = field(default_factory=set)
     """Screens the citizen has answered (a skipped agency is answered too)."""
 

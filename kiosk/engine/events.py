@@ -54,6 +54,8 @@ class Recorded:
     seconds: float
     problem: str = ""
     """Catalog key of what is wrong with it (`recording.too_quiet`), empty when it is fine."""
+    transcript: str = ""
+    """What a recogniser heard in it (read back to the citizen), empty without one."""
 
 
 @dataclass(frozen=True)
