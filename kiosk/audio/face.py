@@ -17,6 +17,7 @@ import soundfile
 
 from kiosk.audio import spoken, wording
 from kiosk.audio.keys import KEYS
+from kiosk.audio.listener import Listener
 from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import (
     Back,
@@ -57,6 +58,10 @@ class AudioFace:
         self.pending: str | None = None
         """The key an unsure spoken answer stands for, until the citizen confirms it."""
         self._last_progress = ""
+        self.listener: Listener | None = None
+        """Listens for spoken answers after each prompt (the touch kiosk, with a model)."""
+        self.dictation = True
+        """Transcribe spoken complaints (off where it would block a screen's thread)."""
         self.notices: list[str] = []
         """Said once, before the next screen (e.g. that speech recognition is off)."""
         self.speaker = speaker
@@ -78,6 +83,8 @@ class AudioFace:
 
     def say(self, words: str) -> None:
         self.speaker.say(words, self.view.language)
+        if self.listener is not None and not self.recording:
+            self.listener.listen_after_prompt(spoken.grammar(self.view))
 
     def start(self) -> None:
         self.say(self._screen_words(self.view))
@@ -134,7 +141,10 @@ class AudioFace:
         if key not in KEYS:
             raise ValueError(f"unknown key {key!r}")
         self.presses += 0 if by_voice else 1
-        self.pending = None
+        if self.listener is not None:
+            self.listener.cancel()
+        if not by_voice:
+            self.pending = None
         self.speaker.stop()
         if self.playback is not None:
             self.playback.stop()
@@ -301,6 +311,8 @@ class AudioFace:
 
     def _start_recording(self) -> None:
         """Say the prompt, beep, then listen; on a thread of its own, so no screen freezes."""
+        if self.listener is not None:
+            self.listener.cancel()  # one microphone: the recording has it
         self.recording = True
         self.recorder_started.clear()
         self.say(text("recording.start", self.view.language))
@@ -341,7 +353,7 @@ class AudioFace:
 
     def _transcribe(self, recording: Recording) -> str:
         """Dictation of the spoken complaint; empty without a recogniser."""
-        if self.recognizer is None:
+        if self.recognizer is None or not self.dictation:
             return ""
         samples, _rate = soundfile.read(io.BytesIO(recording.flac), dtype="int16")
         pcm = samples.tobytes()

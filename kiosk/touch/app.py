@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from importlib import resources
+from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock, mainthread
@@ -153,7 +154,43 @@ class KioskApp(App):
                 return None
             self.audio_face = AudioFace(self.dialog, speaker, Recorder())
             self.audio_face.on_view = self.render
+            self.audio_face.dictation = False  # it would block this thread
+            threading.Thread(target=self._load_recognizer, name="asr-load", daemon=True).start()
         return self.audio_face
+
+    def _load_recognizer(self) -> None:
+        """A model for the session's language, loaded beside the UI (it takes seconds)."""
+        from models.installer import choose
+        from voice.recognizer import RecognitionUnavailable, Recognizer
+
+        model = choose(self.kiosk_config.data.dir / "models", "id")
+        if model is None:
+            self._recognition_off()
+            return
+        try:
+            recognizer = Recognizer(Path(model.path), self.kiosk_config.recognition)
+        except RecognitionUnavailable as error:
+            log.warning("speech recognition off: %s", error)
+            self._recognition_off()
+            return
+        self._recognizer_ready(recognizer)
+
+    @mainthread
+    def _recognition_off(self) -> None:
+        self.audio_face.notices.append(text("voice.keypad_only", "id"))
+
+    @mainthread
+    def _recognizer_ready(self, recognizer) -> None:
+        from kiosk.audio.listener import Listener
+
+        face = self.audio_face
+        face.recognizer = recognizer
+        face.listener = Listener(recognizer, face.speaker, self._heard)
+
+    @mainthread
+    def _heard(self, heard) -> None:
+        if self.audio_active():
+            self.audio_face.hear(heard)
 
     def _watch_jack(self, watcher: JackWatcher) -> None:
         while True:
