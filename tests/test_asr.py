@@ -174,3 +174,34 @@ def test_a_spoken_complaint_is_transcribed_read_back_and_kept_with_its_recording
     assert heard_text in report.content
     assert report.attachments[0].mime == "audio/flac"  # the recording stays attached
     services.close()
+
+
+def test_in_the_touch_kiosk_the_transcript_follows_the_stored_recording(recognizer, tmp_path):
+    """The touch kiosk decodes off its UI thread: the recording is stored at once."""
+    import io
+
+    from kiosk.audio.face import AudioFace
+    from kiosk.config import DataConfig, KioskConfig
+    from kiosk.engine.dialog import Dialog
+    from kiosk.terminal import TerminalServices
+    from voice.recorder import Recorder, Recording, encode_flac
+    from voice.speaker import Speaker
+    from voice.tts import Renderer
+
+    services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path / "data")))
+    transcript = io.StringIO()
+    speaker = Speaker(Renderer(), transcript=transcript, play_audio=False)
+    face = AudioFace(Dialog(services), speaker, Recorder(), recognizer)
+    jobs: list = []
+    face.in_background = lambda work, done: jobs.append((work, done))  # run below, later
+    for key in ("1", "1", "1", "4", "1"):
+        face.press(key)
+    pcm = np.frombuffer(spoken(tmp_path, "도로에 구멍이 있습니다", 0.5), np.int16)
+    face.recorded(Recording(encode_flac(pcm, SAMPLE_RATE), len(pcm) / SAMPLE_RATE, ""))
+    assert face.dialog.draft.attachments and face.dialog.draft.transcript == ""
+    [(work, done)] = jobs
+    done(work())  # what the background thread and the UI thread do
+    speaker.wait()
+    assert face.dialog.draft.transcript
+    assert "Yang terdengar:" in transcript.getvalue()
+    services.close()

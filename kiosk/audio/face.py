@@ -60,8 +60,8 @@ class AudioFace:
         self._last_progress = ""
         self.listener: Listener | None = None
         """Listens for spoken answers after each prompt (the touch kiosk, with a model)."""
-        self.dictation = True
-        """Transcribe spoken complaints (off where it would block a screen's thread)."""
+        self.in_background: Callable | None = None
+        """Runs `work` off the UI thread, then `done(result)` on it (the touch kiosk)."""
         self.notices: list[str] = []
         """Said once, before the next screen (e.g. that speech recognition is off)."""
         self.speaker = speaker
@@ -339,8 +339,26 @@ class AudioFace:
         self.recorded(self.recorder.stop())
 
     def recorded(self, recording: Recording) -> None:
-        """A finished recording: transcribed where a model allows, stored, read back."""
+        """A finished recording: stored and read back, transcribed where a model allows.
+
+        With `in_background` (the touch kiosk) the recording is stored at once and its
+        transcript follows when ready, so no screen waits for the decoder.
+        """
+        if self.in_background is not None and not recording.problem:
+            self._store_recording(recording, "")
+            self.in_background(
+                lambda: self._transcribe(recording),
+                lambda transcript: self._transcribed(recording, transcript),
+            )
+            return
         transcript = self._transcribe(recording) if not recording.problem else ""
+        self._store_recording(recording, transcript)
+
+    def _transcribed(self, recording: Recording, transcript: str) -> None:
+        if transcript and self.view.screen == "recording":  # still there: read it back
+            self._store_recording(recording, transcript)
+
+    def _store_recording(self, recording: Recording, transcript: str) -> None:
         attachment = Attachment("laporan-suara.flac", "audio/flac", recording.flac)
         event = Recorded(attachment, recording.seconds, recording.problem, transcript)
         view = self.dialog.handle(event)
@@ -353,7 +371,7 @@ class AudioFace:
 
     def _transcribe(self, recording: Recording) -> str:
         """Dictation of the spoken complaint; empty without a recogniser."""
-        if self.recognizer is None or not self.dictation:
+        if self.recognizer is None:
             return ""
         samples, _rate = soundfile.read(io.BytesIO(recording.flac), dtype="int16")
         pcm = samples.tobytes()

@@ -154,7 +154,7 @@ class KioskApp(App):
                 return None
             self.audio_face = AudioFace(self.dialog, speaker, Recorder())
             self.audio_face.on_view = self.render
-            self.audio_face.dictation = False  # it would block this thread
+            self.audio_face.in_background = self._in_background
             threading.Thread(target=self._load_recognizer, name="asr-load", daemon=True).start()
         return self.audio_face
 
@@ -174,6 +174,12 @@ class KioskApp(App):
             self._recognition_off()
             return
         self._recognizer_ready(recognizer)
+
+    def _in_background(self, work, done) -> None:
+        """`work()` on a thread of its own, then `done(result)` on the UI thread."""
+        threading.Thread(
+            target=lambda: mainthread(done)(work()), name="background", daemon=True
+        ).start()
 
     @mainthread
     def _recognition_off(self) -> None:
