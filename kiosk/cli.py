@@ -294,6 +294,20 @@ def cmd_listen(args: argparse.Namespace, config: KioskConfig) -> int:
     return EXIT_OK
 
 
+def cmd_selftest(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.selftest import run_checks
+
+    with closing(_open_store(config)) as conn:
+        checks = run_checks(config, conn)
+    if args.json:
+        print(json.dumps([asdict(check) for check in checks], ensure_ascii=False))
+    else:
+        for check in checks:
+            fix = f"  -> {check.fix}" if check.fix and check.status != "ok" else ""
+            print(f"{check.status.upper():4}  {check.name:12}  {check.detail}{fix}")
+    return EXIT_FAILED if any(check.status == "fail" for check in checks) else EXIT_OK
+
+
 def cmd_say(args: argparse.Namespace, config: KioskConfig | None) -> int:
     import numpy
     import soundfile
@@ -432,6 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     listen.add_argument("--grammar", help='accepted phrases as a JSON list, e.g. ["ya", "tidak"]')
     listen.add_argument("--model", type=Path, help="a model folder (default: installed)")
     listen.add_argument("--lang", default="id", help="language of the installed model to use")
+
+    selftest = command("selftest", cmd_selftest, "check that this terminal is ready")
+    selftest.add_argument("--json", action="store_true")
 
     say = command("say", cmd_say, "speak (or render) a text with the kiosk's voice", False)
     say.add_argument("text")

@@ -1,0 +1,179 @@
+"""`kiosk selftest`: is this terminal ready for citizens? Each check says ok, warn or fail,
+and what to do about it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kiosk import outbox
+from kiosk.config import ConfigError, KioskConfig
+
+MIN_FREE_MB = 500
+LOW_FREE_MB = 100
+STALE_QUEUE_S = 86400.0
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str
+    """`ok`, `warn` (works, but not as it should) or `fail` (citizens are affected)."""
+    detail: str
+    fix: str = ""
+
+
+def _display(config: KioskConfig) -> Check:
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return Check("display", "ok", "a graphical display is available")
+    if list(Path("/dev/dri").glob("card*")):
+        return Check("display", "ok", "a KMS display device is available (/dev/dri)")
+    return Check(
+        "display", "fail", "no display found",
+        "check the screen's cable and power; on Raspberry Pi OS enable the KMS driver",
+    )  # fmt: skip
+
+
+def _sound(config: KioskConfig) -> list[Check]:
+    try:
+        import sounddevice
+
+        devices = sounddevice.query_devices()
+    except Exception as error:  # PortAudio missing or broken
+        problem = f"sound system unusable: {error}"
+        fix = "install libportaudio2; the touch screen works without sound"
+        return [Check("audio_out", "fail", problem, fix), Check("audio_in", "fail", problem, fix)]
+    outputs = [device["name"] for device in devices if device["max_output_channels"] > 0]
+    inputs = [device["name"] for device in devices if device["max_input_channels"] > 0]
+    return [
+        Check("audio_out", "ok", f"{len(outputs)} output(s): {', '.join(outputs[:3])}")
+        if outputs
+        else Check("audio_out", "fail", "no sound output", "connect the speaker; see `aplay -l`"),
+        Check("audio_in", "ok", f"{len(inputs)} input(s): {', '.join(inputs[:3])}")
+        if inputs
+        else Check("audio_in", "warn", "no microphone", "spoken complaints need a microphone"),
+    ]
+
+
+def _speech(config: KioskConfig) -> Check:
+    from voice.tts import Renderer, SpeechUnavailable
+
+    try:
+        seconds = Renderer().render("Tes.", "id", 180).seconds
+    except SpeechUnavailable as error:
+        return Check("speech", "fail", str(error), "install the Debian package espeak-ng")
+    return Check("speech", "ok", f"espeak-ng speaks Indonesian ({seconds:.1f} s test phrase)")
+
+
+def _keypad(config: KioskConfig) -> Check:
+    from kiosk.audio.keymap import load_keymap
+
+    try:
+        keys = load_keymap(config.audio.keymap)
+    except ConfigError as error:
+        return Check("keypad", "fail", str(error), "fix [audio] keymap")
+    found = (
+        list(Path("/dev/input/by-id").glob("*kbd*")) if Path("/dev/input/by-id").exists() else []
+    )
+    if not found:
+        return Check(
+            "keypad", "warn", f"key map {config.audio.keymap} ({len(keys)} keys), no keypad seen",
+            "plug in the tactile keypad (USB)",
+        )  # fmt: skip
+    return Check("keypad", "ok", f"key map {config.audio.keymap}, {len(found)} keyboard device(s)")
+
+
+def _speech_model(config: KioskConfig) -> Check:
+    from models.installer import choose, verify
+
+    model = choose(config.data.dir / "models", config.terminal.default_language)
+    if model is None:
+        return Check(
+            "speech_model", "warn", "no speech model for the terminal's language: keypad only",
+            "install one with `kiosk models install ARCHIVE_OR_DIR`",
+        )  # fmt: skip
+    problem = verify(model)
+    if problem:
+        return Check("speech_model", "fail", f"{model.name}: {problem}", "install it again")
+    return Check("speech_model", "ok", f"{model.name} ({model.language}, {model.graph})")
+
+
+def _disk(config: KioskConfig) -> Check:
+    folder = config.data.dir if config.data.dir.exists() else config.data.dir.parent
+    free_mb = shutil.disk_usage(folder).free // 2**20
+    if free_mb < LOW_FREE_MB:
+        return Check(
+            "disk", "fail", f"{free_mb} MB free", "free space: new reports cannot be stored"
+        )
+    if free_mb < MIN_FREE_MB:
+        return Check("disk", "warn", f"{free_mb} MB free", "free space before it runs out")
+    return Check("disk", "ok", f"{free_mb} MB free")
+
+
+def _clock(config: KioskConfig, conn: sqlite3.Connection) -> Check:
+    now = datetime.now(UTC)
+    newest = conn.execute("SELECT MAX(created_at) FROM reports").fetchone()[0]
+    if now.year < 2026 or (newest and now < datetime.fromisoformat(newest)):
+        return Check(
+            "clock", "fail", f"the clock says {now:%Y-%m-%d %H:%M} UTC",
+            "set the time (timedatectl, NTP): report dates and codes depend on it",
+        )  # fmt: skip
+    return Check("clock", "ok", f"{now:%Y-%m-%d %H:%M} UTC")
+
+
+def _api(config: KioskConfig) -> Check:
+    from kiosk.adapters.base import ApiError, Unauthorized
+    from kiosk.wiring import has_credentials, open_api
+
+    if not has_credentials(config):
+        return Check("lapor_api", "fail", "no credentials", "set [lapor] credentials_file")
+    api = open_api(config)
+    try:
+        count = len(api.reference_list("institutions"))
+    except Unauthorized:
+        return Check(
+            "lapor_api", "fail", "credentials refused", "check the channel's key and token"
+        )
+    except ApiError as error:
+        return Check(
+            "lapor_api", "warn", f"not reachable: {error}", "check the network; reports wait"
+        )
+    finally:
+        api.close()
+    return Check("lapor_api", "ok", f"reachable, credentials accepted ({count} agencies)")
+
+
+def _queue(conn: sqlite3.Connection) -> Check:
+    counts = outbox.counts(conn)
+    oldest = conn.execute(
+        "SELECT MIN(r.created_at) FROM outbox o JOIN reports r ON r.uuid = o.report_uuid"
+        " WHERE o.state IN ('queued', 'sending')"
+    ).fetchone()[0]
+    stuck = counts["rejected"] + counts["needs_review"]
+    waiting = counts["queued"] + counts["sending"]
+    detail = ", ".join(f"{count} {state}" for state, count in counts.items())
+    if stuck:
+        return Check(
+            "queue", "warn", detail, "see `kiosk queue list --state rejected|needs_review`"
+        )
+    if oldest and time.time() - datetime.fromisoformat(oldest).timestamp() > STALE_QUEUE_S:
+        return Check(
+            "queue", "warn", detail, f"{waiting} waiting over a day: is the forwarder running?"
+        )
+    return Check("queue", "ok", detail)
+
+
+def run_checks(config: KioskConfig, conn: sqlite3.Connection) -> list[Check]:
+    simple: list[Callable[[KioskConfig], Check]] = [
+        _display, _speech, _keypad, _speech_model, _disk, _api,
+    ]  # fmt: skip
+    checks = [check(config) for check in simple]
+    checks[1:1] = _sound(config)
+    checks += [_clock(config, conn), _queue(conn)]
+    return checks

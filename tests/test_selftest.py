@@ -1,0 +1,55 @@
+"""`kiosk selftest` on this machine: a simulator for LAPOR!, a virtual screen and sound."""
+
+import json
+import os
+import subprocess
+import sys
+
+from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
+from kiosk.touch.display import virtual_display
+from voice.virtual_sound import virtual_sound
+
+
+def selftest(config, env=None) -> tuple[int, dict]:
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "selftest", "--json"],
+        cwd=REPO_ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    return result.returncode, {check["name"]: check for check in json.loads(result.stdout)}
+
+
+def test_a_ready_terminal_passes(tmp_path):
+    with (
+        SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim,
+        virtual_display() as display,
+        virtual_sound() as sound,
+    ):
+        code, checks = selftest(sim.config_path, {"DISPLAY": display, **sound})
+    assert code == 0
+    for name in ("display", "audio_out", "audio_in", "speech", "disk", "clock", "lapor_api"):
+        assert checks[name]["status"] == "ok", checks[name]
+    assert checks["speech_model"]["status"] == "warn"  # no Indonesian model: keypad only
+    assert "kiosk models install" in checks["speech_model"]["fix"]
+
+
+def test_refused_credentials_and_stuck_reports_are_reported(tmp_path):
+    with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
+        bad = {"classification": "aspirasi", "title": "Usul jam layanan",
+               "content": "Mohon jam layanan diperpanjang sampai sore hari.",
+               "date_of_incident": "2026-11-20", "location": "MPP", "category": "999"}  # fmt: skip
+        subprocess.run([sys.executable, "-m", "kiosk", "--config", str(sim.config_path),
+                        "submit", "-"], input=json.dumps(bad), text=True, cwd=REPO_ROOT,
+                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run([sys.executable, "-m", "kiosk", "--config", str(sim.config_path),
+                        "forward", "--until-empty"], cwd=REPO_ROOT, check=True,
+                       capture_output=True)  # fmt: skip
+        sim.config_path.with_name("kiosk.credentials.toml").write_text(
+            'auth_key = "salah"\ntoken = "salah"\n'
+        )
+        code, checks = selftest(sim.config_path, {"DISPLAY": ""})
+    assert code == 1
+    assert checks["lapor_api"]["status"] == "fail"
+    assert checks["lapor_api"]["detail"] == "credentials refused"
+    assert checks["queue"]["status"] == "warn" and "1 rejected" in checks["queue"]["detail"]
+    assert "salah" not in json.dumps(checks)
