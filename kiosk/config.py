@@ -132,6 +132,12 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class PrinterConfig:
+    device: str = ""
+    """Receipt printer: "" (none), "dummy", "file:/dev/usb/lp0" or "usb:VENDOR:PRODUCT" (hex)."""
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     terminal: TerminalConfig = field(default_factory=TerminalConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -141,6 +147,7 @@ class KioskConfig:
     touch: TouchConfig = field(default_factory=TouchConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     recognition: RecognizerSettings = field(default_factory=RecognizerSettings)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
     source: Path | None = None
     """The file this configuration was read from, if any."""
 
@@ -220,7 +227,8 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         )
     raw: dict[str, Any] = _read_toml(path, "Configuration file") if path else {}
     sections = {
-        "terminal", "data", "lapor", "forwarder", "session", "touch", "audio", "recognition"
+        "terminal", "data", "lapor", "forwarder", "session", "touch", "audio", "recognition",
+        "printer",
     }  # fmt: skip
     unknown = set(raw) - sections
     if unknown:
@@ -257,5 +265,6 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         touch=_section(TouchConfig, raw.get("touch", {}), "touch"),
         audio=audio,
         recognition=_section(RecognizerSettings, raw.get("recognition", {}), "recognition"),
+        printer=_section(PrinterConfig, raw.get("printer", {}), "printer"),
         source=path,
     )

@@ -104,6 +104,19 @@ def _speech_model(config: KioskConfig) -> Check:
     return Check("speech_model", "ok", f"{model.name} ({model.language}, {model.graph})")
 
 
+def _printer(config: KioskConfig) -> Check:
+    from hardware.printer import PrinterProblem, open_printer
+
+    device = config.printer.device
+    if not device:
+        return Check("printer", "warn", "no receipt printer configured", "set [printer] device")
+    try:
+        open_printer(device)
+    except PrinterProblem as error:
+        return Check("printer", "fail", str(error), "check the printer's cable, power and paper")
+    return Check("printer", "ok", f"{device} answers")
+
+
 def _disk(config: KioskConfig) -> Check:
     folder = config.data.dir if config.data.dir.exists() else config.data.dir.parent
     free_mb = shutil.disk_usage(folder).free // 2**20
@@ -171,7 +184,7 @@ def _queue(conn: sqlite3.Connection) -> Check:
 
 def run_checks(config: KioskConfig, conn: sqlite3.Connection) -> list[Check]:
     simple: list[Callable[[KioskConfig], Check]] = [
-        _display, _speech, _keypad, _speech_model, _disk, _api,
+        _display, _speech, _keypad, _printer, _speech_model, _disk, _api,
     ]  # fmt: skip
     checks = [check(config) for check in simple]
     checks[1:1] = _sound(config)

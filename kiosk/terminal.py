@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from kiosk import outbox, refdata
 from kiosk.config import KioskConfig
@@ -29,6 +29,8 @@ class TerminalServices:
 
             timeout = min(config.lapor.timeout_s, FOLLOW_UP_TIMEOUT_S)
             self.api = LaporV3Client(replace(config.lapor, timeout_s=timeout), config.terminal.id)
+        self.last_printer = None
+        """The printer of the latest receipt (tests read a dummy printer's bytes from it)."""
 
     def close(self) -> None:
         if self.api:
@@ -43,6 +45,21 @@ class TerminalServices:
 
     def track(self, code: str, language: str) -> TrackResult:
         return track(self.conn, self.api, code, language)
+
+    def print_receipt(self, code: str, kind: str, language: str) -> str:
+        from hardware.printer import PrinterProblem, ReceiptInfo, open_printer, print_receipt
+
+        try:
+            printer = open_printer(self.config.printer.device)
+            if printer is None:
+                return ""
+            self.last_printer = printer
+            created = datetime.now().strftime("%d-%m-%Y %H:%M")
+            receipt = ReceiptInfo(code, created, kind, self.config.terminal.mall, language)
+            print_receipt(printer, receipt)
+        except PrinterProblem as problem:
+            return problem.key
+        return "printer.printed"
 
     def reference(self, kind: str) -> list[dict]:
         return refdata.get(self.conn, kind).items

@@ -30,6 +30,7 @@ def test_a_ready_terminal_passes(tmp_path):
     for name in ("display", "audio_out", "audio_in", "speech", "disk", "clock", "lapor_api"):
         assert checks[name]["status"] == "ok", checks[name]
     assert checks["speech_model"]["status"] == "warn"  # no Indonesian model: keypad only
+    assert checks["printer"]["status"] == "warn"  # none configured
     assert "kiosk models install" in checks["speech_model"]["fix"]
 
 
@@ -47,8 +48,11 @@ def test_refused_credentials_and_stuck_reports_are_reported(tmp_path):
         sim.config_path.with_name("kiosk.credentials.toml").write_text(
             'auth_key = "salah"\ntoken = "salah"\n'
         )
+        with sim.config_path.open("a") as config:
+            config.write('\n[printer]\ndevice = "file:/nonexistent/printer/lp0"\n')
         code, checks = selftest(sim.config_path, {"DISPLAY": ""})
     assert code == 1
+    assert checks["printer"]["status"] == "fail"
     assert checks["lapor_api"]["status"] == "fail"
     assert checks["lapor_api"]["detail"] == "credentials refused"
     assert checks["queue"]["status"] == "warn" and "1 rejected" in checks["queue"]["detail"]

@@ -296,9 +296,12 @@ class Dialog:
         except StoreError:
             self.error = text("ui.saving_failed", self.language)
             return
+        kind = self._choice_label("classification", self.draft.classification)
         self.draft = Draft()  # stored durably: nothing personal stays in memory
         self.history.clear()
         self.receipt_code = code
+        printed = self.services.print_receipt(format_code(code), kind, self.language)
+        self.notice = text(printed, self.language) if printed else ""
         self.timer.start(self.clock(), self.timer.settings.receipt_timeout_s)
         self._go("receipt", remember=False)
 

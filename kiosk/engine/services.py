@@ -22,6 +22,10 @@ class DialogServices(Protocol):
         """`categories` or `institutions`: `[{"id", "name", "name_en"?}]`."""
         ...
 
+    def print_receipt(self, code: str, kind: str, language: str) -> str:
+        """Print the receipt of a stored report; the catalog key of what happened, or ""."""
+        ...
+
     def today(self) -> date:
         """The terminal's date (incident dates may not be later)."""
         ...
