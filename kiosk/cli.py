@@ -101,6 +101,10 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
         else:
             forwarder.run(until_empty=args.until_empty, stop=stop)
 
+    if config.metrics.listen:
+        from kiosk.health import serve_metrics
+
+        serve_metrics(config, lambda: open_store(config), config.metrics.listen)
     with lock:
         forwarders = run_workers(
             config.forwarder.workers, lambda shard: _forwarder(config, shard), action, stop
@@ -308,6 +312,19 @@ def cmd_selftest(args: argparse.Namespace, config: KioskConfig) -> int:
     return EXIT_FAILED if any(check.status == "fail" for check in checks) else EXIT_OK
 
 
+def cmd_status(args: argparse.Namespace, config: KioskConfig) -> int:
+    from kiosk.health import as_dict, health
+
+    with closing(_open_store(config)) as conn:
+        status = as_dict(health(config, conn))
+    if args.json:
+        print(json.dumps(status))
+        return EXIT_OK
+    for name, value in status.items():
+        print(f"{name:22} {value}")
+    return EXIT_OK
+
+
 def cmd_say(args: argparse.Namespace, config: KioskConfig | None) -> int:
     import numpy
     import soundfile
@@ -446,6 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
     listen.add_argument("--grammar", help='accepted phrases as a JSON list, e.g. ["ya", "tidak"]')
     listen.add_argument("--model", type=Path, help="a model folder (default: installed)")
     listen.add_argument("--lang", default="id", help="language of the installed model to use")
+
+    status = command("status", cmd_status, "queue, API state, models, uptime (no personal data)")
+    status.add_argument("--json", action="store_true")
 
     selftest = command("selftest", cmd_selftest, "check that this terminal is ready")
     selftest.add_argument("--json", action="store_true")

@@ -138,6 +138,12 @@ class PrinterConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    listen: str = ""
+    """host:port where the forwarder serves Prometheus metrics; "" for none."""
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     terminal: TerminalConfig = field(default_factory=TerminalConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -148,6 +154,7 @@ class KioskConfig:
     audio: AudioConfig = field(default_factory=AudioConfig)
     recognition: RecognizerSettings = field(default_factory=RecognizerSettings)
     printer: PrinterConfig = field(default_factory=PrinterConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     source: Path | None = None
     """The file this configuration was read from, if any."""
 
@@ -228,7 +235,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     raw: dict[str, Any] = _read_toml(path, "Configuration file") if path else {}
     sections = {
         "terminal", "data", "lapor", "forwarder", "session", "touch", "audio", "recognition",
-        "printer",
+        "printer", "metrics",
     }  # fmt: skip
     unknown = set(raw) - sections
     if unknown:
@@ -266,5 +273,6 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         audio=audio,
         recognition=_section(RecognizerSettings, raw.get("recognition", {}), "recognition"),
         printer=_section(PrinterConfig, raw.get("printer", {}), "printer"),
+        metrics=_section(MetricsConfig, raw.get("metrics", {}), "metrics"),
         source=path,
     )

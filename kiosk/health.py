@@ -1,0 +1,109 @@
+"""Fleet health: `kiosk status` and Prometheus metrics, read from the store at each look.
+
+Nothing personal is ever in here: counts, ages, states and names of models only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from kiosk import outbox
+from kiosk.config import KioskConfig
+
+STARTED = time.time()
+
+
+@dataclass(frozen=True)
+class Health:
+    terminal: str
+    queue: dict[str, int]
+    oldest_undelivered_s: float | None
+    """Age of the oldest report still waiting, in seconds; None when nothing waits."""
+    last_delivery_at: float | None
+    """Unix time of the latest delivery; None before any."""
+    api_state: str
+    speech_models: list[str]
+    uptime_s: float
+    """Seconds since this process started."""
+
+
+def health(config: KioskConfig, conn: sqlite3.Connection) -> Health:
+    from models.installer import installed
+
+    oldest = conn.execute(
+        "SELECT MIN(r.created_at) FROM outbox o JOIN reports r ON r.uuid = o.report_uuid"
+        " WHERE o.state IN ('queued', 'sending')"
+    ).fetchone()[0]
+    last = conn.execute("SELECT MAX(delivered_at) FROM outbox").fetchone()[0]
+    return Health(
+        terminal=config.terminal.id,
+        queue=outbox.counts(conn),
+        oldest_undelivered_s=time.time() - datetime.fromisoformat(oldest).timestamp()
+        if oldest
+        else None,
+        last_delivery_at=last,
+        api_state=outbox.api_state(conn),
+        speech_models=[model.name for model in installed(config.data.dir / "models")],
+        uptime_s=time.time() - STARTED,
+    )
+
+
+def as_dict(status: Health) -> dict:
+    return asdict(status)
+
+
+class HealthCollector:
+    """A prometheus_client collector: every scrape reads the store afresh."""
+
+    def __init__(self, config: KioskConfig, connect) -> None:
+        self.config = config
+        self.connect = connect
+
+    def collect(self):
+        from prometheus_client.core import GaugeMetricFamily
+
+        conn = self.connect()
+        try:
+            status = health(self.config, conn)
+        finally:
+            conn.close()
+        queue = GaugeMetricFamily(
+            "kiosk_queue_reports", "Reports per outbox state", labels=["state"]
+        )
+        for state, count in status.queue.items():
+            queue.add_metric([state], count)
+        yield queue
+        yield GaugeMetricFamily(
+            "kiosk_oldest_undelivered_seconds", "Age of the oldest waiting report",
+            value=status.oldest_undelivered_s or 0.0,
+        )  # fmt: skip
+        yield GaugeMetricFamily(
+            "kiosk_last_delivery_timestamp_seconds", "When a report was last delivered",
+            value=status.last_delivery_at or 0.0,
+        )  # fmt: skip
+        api = GaugeMetricFamily(
+            "kiosk_api_state", "The forwarder's view of LAPOR!", labels=["state"]
+        )
+        for state in ("unknown", "ok", "unreachable", "unauthorized", "misconfigured"):
+            api.add_metric([state], 1.0 if status.api_state == state else 0.0)
+        yield api
+        yield GaugeMetricFamily(
+            "kiosk_speech_models", "Speech models installed", value=len(status.speech_models)
+        )
+        yield GaugeMetricFamily(
+            "kiosk_uptime_seconds", "Seconds since start", value=status.uptime_s
+        )
+
+
+def serve_metrics(config: KioskConfig, connect, address: str) -> None:
+    """Serve /metrics on `address` (host:port) from a thread, for the city's monitoring."""
+    from prometheus_client import start_http_server
+    from prometheus_client.core import CollectorRegistry
+
+    registry = CollectorRegistry()
+    registry.register(HealthCollector(config, connect))
+    host, _, port = address.rpartition(":")
+    start_http_server(int(port), addr=host or "127.0.0.1", registry=registry)
