@@ -312,6 +312,17 @@ def cmd_selftest(args: argparse.Namespace, config: KioskConfig) -> int:
     return EXIT_FAILED if any(check.status == "fail" for check in checks) else EXIT_OK
 
 
+def cmd_provision(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.provision import ask, provision, read_answers
+
+    answers = read_answers(args.from_file) if args.from_file else ask()
+    config_path, done = provision(answers, args.root)
+    for line in done:
+        print(f"- {line}")
+    print(f"Next: `kiosk --config {config_path} selftest`")
+    return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.health import as_dict, health
 
@@ -463,6 +474,12 @@ def build_parser() -> argparse.ArgumentParser:
     listen.add_argument("--grammar", help='accepted phrases as a JSON list, e.g. ["ya", "tidak"]')
     listen.add_argument("--model", type=Path, help="a model folder (default: installed)")
     listen.add_argument("--lang", default="id", help="language of the installed model to use")
+
+    provision_cmd = command(
+        "provision", cmd_provision, "set this terminal up (questions, or --from FILE)", False
+    )
+    provision_cmd.add_argument("--from", dest="from_file", type=Path, help="answers in TOML")
+    provision_cmd.add_argument("--root", type=Path, default=Path("/"), help="for tests: a root")
 
     status = command("status", cmd_status, "queue, API state, models, uptime (no personal data)")
     status.add_argument("--json", action="store_true")

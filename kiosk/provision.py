@@ -1,0 +1,131 @@
+"""`kiosk provision`: turn a technician's answers (or a TOML file) into a terminal's files.
+
+Writes `ROOT/etc/lapor-kiosk/kiosk.toml`, the credentials beside it (mode 0600, owned by
+the `kiosk` user where it exists), makes the data directory, and installs a speech model
+when one is given. Credentials are never printed back.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import pwd
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.config import ConfigError, load_config
+
+KIOSK_USER = "kiosk"
+
+
+@dataclass(frozen=True)
+class Question:
+    section: str
+    key: str
+    prompt: str
+    default: str = ""
+    secret: bool = False
+    kind: type = str
+
+
+QUESTIONS = (
+    Question("terminal", "id", "Terminal id (e.g. MPP-JKT-SEL-01)"),
+    Question("terminal", "number", "Fleet number of this terminal, 1-9999", kind=int),
+    Question("terminal", "mall", "Public service mall"),
+    Question("terminal", "location", "Where in the mall", ""),
+    Question("terminal", "default_language", "Default language (id or en)", "id"),
+    Question("lapor", "base_url", "LAPOR! API base URL", "https://api-splp.layanan.go.id/lapor/3.0.0"),
+    Question("lapor", "channel_id", "LAPOR! channel id", kind=int),
+    Question("lapor", "auth_key", "API key", secret=True),
+    Question("lapor", "token", "API token (GUID)", secret=True),
+    Question("audio", "keymap", "Keypad map (hardware/keymaps)", "usb-numpad"),
+    Question("audio", "jack", "Headphone jack (gpio:PATH or alsa:CARD:CONTROL, empty: none)"),
+    Question("printer", "device", "Receipt printer (usb:VID:PID, file:/dev/usb/lp0, empty)"),
+    Question("speech", "model", "Speech model archive or folder (empty: none)"),
+)  # fmt: skip
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def ask(read: Callable[[str], str] = input, read_secret: Callable[[str], str] = getpass.getpass):
+    """The answers, asked one by one in a terminal (secrets are not echoed)."""
+    answers: dict[str, dict[str, object]] = {}
+    for question in QUESTIONS:
+        default = f" [{question.default}]" if question.default else ""
+        reader = read_secret if question.secret else read
+        while True:
+            raw = reader(f"{question.prompt}{default}: ").strip() or question.default
+            try:
+                value = question.kind(raw) if raw else raw
+            except ValueError:
+                print(f"  {question.prompt}: a number, please")
+                continue
+            break
+        answers.setdefault(question.section, {})[question.key] = value
+    return answers
+
+
+def provision(answers: dict, root: Path) -> tuple[Path, list[str]]:
+    """Write the terminal's files under `root`; returns the config path and what was done."""
+    from models.installer import ModelError, install
+
+    etc = root / "etc" / "lapor-kiosk"
+    data = root / "var" / "lib" / "lapor-kiosk"
+    etc.mkdir(parents=True, exist_ok=True)
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    sections = {name: dict(values) for name, values in answers.items()}
+    lapor = sections.setdefault("lapor", {})
+    secrets = {key: lapor.pop(key, "") for key in ("auth_key", "token")}
+    model = str(sections.pop("speech", {}).get("model") or "")
+    credentials = etc / "credentials.toml"
+    descriptor = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write("".join(f"{key} = {_toml_value(value)}\n" for key, value in secrets.items()))
+    os.chmod(credentials, 0o600)
+    lapor["credentials_file"] = "credentials.toml"
+    sections.setdefault("data", {})["dir"] = str(data)
+    lines = ["# Written by `kiosk provision`.\n"]
+    for name, values in sections.items():
+        lines.append(f"\n[{name}]\n")
+        lines += [f"{key} = {_toml_value(value)}\n" for key, value in values.items() if value != ""]
+    config_path = etc / "kiosk.toml"
+    config_path.write_text("".join(lines))
+    done = [f"configuration {config_path}", f"credentials {credentials} (0600)"]
+    try:
+        config = load_config(config_path, env={})
+    except ConfigError as error:
+        raise ConfigError(f"the answers do not make a valid configuration: {error}") from None
+    done.append(_hand_to_kiosk_user(credentials, data))
+    if model:
+        try:
+            installed = install(Path(model), config.data.dir / "models")
+        except ModelError as error:
+            raise ConfigError(f"speech model: {error}") from None
+        done.append(f"speech model {installed.name} ({installed.language})")
+    return config_path, done
+
+
+def _hand_to_kiosk_user(credentials: Path, data: Path) -> str:
+    try:
+        user = pwd.getpwnam(KIOSK_USER)
+    except KeyError:
+        return f"owner unchanged: there is no user {KIOSK_USER!r} (the installer makes it)"
+    for path in (credentials, data):
+        os.chown(path, user.pw_uid, user.pw_gid)
+    return f"credentials and data owned by {KIOSK_USER}"
+
+
+def read_answers(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None

