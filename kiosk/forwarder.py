@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from hardware import watchdog
 from kiosk import outbox, refdata
 from kiosk.adapters.base import (
     ApiError,
@@ -244,7 +245,9 @@ class Forwarder:
     def run(self, until_empty: bool = False, stop: threading.Event | None = None) -> None:
         """Deliver until stopped (or, with `until_empty`, until nothing is waiting)."""
         stop = stop or threading.Event()
+        watchdog.notify("READY=1")
         while not stop.is_set():
+            watchdog.notify("WATCHDOG=1")  # each pass: a hung forwarder gets restarted
             self.housekeeping()
             self.run_once()
             next_due = outbox.next_due_time(self.conn, self.shard)

@@ -24,6 +24,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
+from hardware import watchdog
 from hardware.jack import JackWatcher, jack_from_setting
 from kiosk.audio.keymap import load_keymap
 from kiosk.config import KioskConfig
@@ -47,6 +48,7 @@ from kiosk.touch.widgets import (
 log = logging.getLogger("kiosk.touch")
 
 TICK_S = 1.0
+WATCHDOG_S = 10.0
 JACK_POLL_S = 0.3
 STATUS_REFRESH_S = 5.0
 
@@ -98,6 +100,9 @@ class KioskApp(App):
     def on_start(self) -> None:
         self.render(self.dialog.view())
         Clock.schedule_interval(lambda _dt: self._tick(), TICK_S)
+        watchdog.notify("READY=1")
+        # From the UI's own clock: if the UI hangs, systemd stops hearing it and restarts it.
+        Clock.schedule_interval(lambda _dt: watchdog.notify("WATCHDOG=1"), WATCHDOG_S)
         jack = jack_from_setting(self.kiosk_config.audio.jack)
         if jack is not None:  # polled on a thread: reading an ALSA control may take a while
             watcher = JackWatcher(jack)
