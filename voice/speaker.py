@@ -17,7 +17,7 @@ import numpy as np
 
 from voice.playback import AudioUnavailable, Utterance
 from voice.settings import PlaybackSettings, SpeechSettings
-from voice.tts import Audio, Renderer, sentences
+from voice.tts import Audio, Renderer, SpeechUnavailable, sentences
 
 log = logging.getLogger("voice.speaker")
 
@@ -72,7 +72,12 @@ class Speaker:
             self._generation += 1
             generation = self._generation
         voice = language if language in ("id", "en") else "id"  # espeak-ng voice names
-        first = self.renderer.render(parts[0], voice, self.rate_wpm)
+        try:
+            first = self.renderer.render(parts[0], voice, self.rate_wpm)
+        except SpeechUnavailable as error:  # say so, never crash the face
+            log.warning("speech failed: %s", error)
+            self.unavailable = str(error)
+            return
         utterance = self._open(first)
         self.last_utterance = utterance
         if len(parts) == 1:
@@ -112,7 +117,11 @@ class Speaker:
         for sentence in rest:
             if generation != self._generation:  # interrupted: what is left is never heard
                 break
-            audio = self.renderer.render(sentence, voice, self.rate_wpm)
+            try:
+                audio = self.renderer.render(sentence, voice, self.rate_wpm)
+            except SpeechUnavailable as error:
+                log.warning("speech failed: %s", error)
+                break
             rendered.append(audio)
             if utterance is not None:
                 utterance.add(audio)

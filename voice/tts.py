@@ -48,11 +48,33 @@ def sentences(text: str) -> list[str]:
     return [part for part in _SENTENCE_END.split(text.strip()) if part]
 
 
-class Renderer:
-    """Renders on one thread of its own, which owns the process's pyttsx3 engine.
+_worker_lock = threading.Lock()
+_worker: tuple[queue.Queue, Future] | None = None
+"""The process's one rendering thread: its request queue, and whether it started."""
 
-    pyttsx3 is not thread-safe: driven from a second thread it returned the previous
-    sentence's audio. Callers on any thread queue a request and wait for its result.
+
+def _shared_worker() -> queue.Queue:
+    """pyttsx3 hands every caller the same espeak engine, so one thread must own it."""
+    global _worker
+    with _worker_lock:
+        if _worker is None:
+            requests: queue.Queue = queue.Queue()
+            ready: Future = Future()
+            threading.Thread(
+                target=Renderer._work, args=(requests, ready), name="tts", daemon=True
+            ).start()
+            _worker = (requests, ready)
+    requests, ready = _worker
+    ready.result(timeout=RENDER_TIMEOUT_S)  # raises SpeechUnavailable from the thread
+    return requests
+
+
+class Renderer:
+    """Renders on the process's one rendering thread, which owns pyttsx3's engine.
+
+    pyttsx3 is not thread-safe, and `pyttsx3.init` returns the same engine to everyone:
+    driven from two threads it returned the previous sentence's audio. Callers on any
+    thread queue a request and wait for its result; each Renderer keeps its own cache.
     """
 
     def __init__(self, cache_entries: int = 256) -> None:
@@ -60,10 +82,7 @@ class Renderer:
         self._cache_entries = cache_entries
         self._cache_lock = threading.Lock()
         self._epoch = 0
-        self._requests: queue.Queue[tuple[str, str, int, Future]] = queue.Queue()
-        ready: Future = Future()
-        threading.Thread(target=self._work, args=(ready,), name="tts", daemon=True).start()
-        ready.result(timeout=RENDER_TIMEOUT_S)  # raises SpeechUnavailable from the thread
+        self._requests = _shared_worker()
 
     def forget(self) -> None:
         """Drop every rendered sentence: they may hold a citizen's words (the review, digits).
@@ -94,7 +113,8 @@ class Renderer:
                 self._cache.popitem(last=False)
         return audio
 
-    def _work(self, ready: Future) -> None:
+    @staticmethod
+    def _work(requests: queue.Queue, ready: Future) -> None:
         try:
             import pyttsx3
             import pyttsx3.drivers.espeak as espeak_driver
@@ -111,7 +131,7 @@ class Renderer:
         wav = Path(folder) / "sentence.wav"
         applied: tuple[str, int] | None = None
         while True:
-            sentence, voice, rate_wpm, result = self._requests.get()
+            sentence, voice, rate_wpm, result = requests.get()
             try:
                 # Straight to pyttsx3's espeak driver, not through the engine's command queue:
                 # queued, a rate change reached espeak late now and then.
