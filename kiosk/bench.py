@@ -33,6 +33,7 @@ from kiosk.forwarder import kiosk_reference, run_workers
 from kiosk.report import Classification, Report, Reporter
 from kiosk.simulator.process import SimulatorProcess
 from kiosk.store import load_report, save_report
+from kiosk.touch.bench import rss_mb
 from kiosk.wiring import open_forwarder
 
 
@@ -246,7 +247,7 @@ def bench_asr(model: Path | None = None) -> dict[str, float]:
                 processing += seconds
                 audio += heard.decided_s
                 decisions.append((heard.decided_s - heard.speech_end_s) * 1000 + heard.final_ms)
-        rss = _rss_mb()
+        rss = rss_mb()
     return {
         "model": model.name,
         "model_load_s": round(load_s, 2),
@@ -256,13 +257,6 @@ def bench_asr(model: Path | None = None) -> dict[str, float]:
         "decision_ms_p95": round(_percentile(decisions, 0.95), 1),
         "rss_mb": round(rss, 1),
     }
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def run_bench(

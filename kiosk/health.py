@@ -30,20 +30,23 @@ class Health:
     """Seconds since this process started."""
 
 
-def health(config: KioskConfig, conn: sqlite3.Connection) -> Health:
-    from models.installer import installed
-
+def oldest_undelivered_s(conn: sqlite3.Connection) -> float | None:
+    """Age of the oldest report still waiting, in seconds; None when nothing waits."""
     oldest = conn.execute(
         "SELECT MIN(r.created_at) FROM outbox o JOIN reports r ON r.uuid = o.report_uuid"
         " WHERE o.state IN ('queued', 'sending')"
     ).fetchone()[0]
+    return time.time() - datetime.fromisoformat(oldest).timestamp() if oldest else None
+
+
+def health(config: KioskConfig, conn: sqlite3.Connection) -> Health:
+    from models.installer import installed
+
     last = conn.execute("SELECT MAX(delivered_at) FROM outbox").fetchone()[0]
     return Health(
         terminal=config.terminal.id,
         queue=outbox.counts(conn),
-        oldest_undelivered_s=time.time() - datetime.fromisoformat(oldest).timestamp()
-        if oldest
-        else None,
+        oldest_undelivered_s=oldest_undelivered_s(conn),
         last_delivery_at=last,
         api_state=outbox.api_state(conn),
         speech_models=[model.name for model in installed(config.data.dir / "models")],

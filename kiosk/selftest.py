@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from kiosk import outbox
 from kiosk.config import ConfigError, KioskConfig
+from kiosk.health import oldest_undelivered_s
 
 MIN_FREE_MB = 500
 LOW_FREE_MB = 100
@@ -164,10 +164,7 @@ def _api(config: KioskConfig) -> Check:
 
 def _queue(conn: sqlite3.Connection) -> Check:
     counts = outbox.counts(conn)
-    oldest = conn.execute(
-        "SELECT MIN(r.created_at) FROM outbox o JOIN reports r ON r.uuid = o.report_uuid"
-        " WHERE o.state IN ('queued', 'sending')"
-    ).fetchone()[0]
+    oldest = oldest_undelivered_s(conn)
     stuck = counts["rejected"] + counts["needs_review"]
     waiting = counts["queued"] + counts["sending"]
     detail = ", ".join(f"{count} {state}" for state, count in counts.items())
@@ -175,7 +172,7 @@ def _queue(conn: sqlite3.Connection) -> Check:
         return Check(
             "queue", "warn", detail, "see `kiosk queue list --state rejected|needs_review`"
         )
-    if oldest and time.time() - datetime.fromisoformat(oldest).timestamp() > STALE_QUEUE_S:
+    if oldest is not None and oldest > STALE_QUEUE_S:
         return Check(
             "queue", "warn", detail, f"{waiting} waiting over a day: is the forwarder running?"
         )

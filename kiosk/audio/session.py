@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 
 from kiosk.audio import script
 from kiosk.audio.face import AudioFace
+from kiosk.audio.recognition import recognizer_for
 from kiosk.config import KioskConfig
 from kiosk.engine.dialog import Dialog
 from kiosk.i18n import text
 from kiosk.terminal import TerminalServices
-from models.installer import choose
-from voice.recognizer import RecognitionUnavailable, Recognizer
 from voice.recorder import Recorder
 from voice.speaker import Speaker
 from voice.tts import Renderer
-
-log = logging.getLogger("kiosk.audio")
-
-
-def _recognizer(config: KioskConfig, language: str) -> Recognizer | None:
-    """The installed model for the session's language, if any (a wrong-language one is not)."""
-    model = choose(config.data.dir / "models", language)
-    if model is None:
-        return None
-    try:
-        return Recognizer(Path(model.path), config.recognition)
-    except RecognitionUnavailable as error:
-        log.warning("speech recognition off: %s", error)
-        return None
 
 
 def run_audio_session(
@@ -42,7 +26,7 @@ def run_audio_session(
     transcript_file = transcript.open("w", encoding="utf-8") if transcript else None
     try:
         speaker = Speaker(Renderer(), transcript=transcript_file)
-        recognizer = _recognizer(config, "id")
+        recognizer = recognizer_for(config, "id")
         face = AudioFace(Dialog(services, config.session, "id"), speaker, Recorder(), recognizer)
         if recognizer is None:
             face.notices.append(text("voice.keypad_only", "id"))

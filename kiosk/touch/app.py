@@ -12,7 +12,6 @@ import logging
 import threading
 import time
 from importlib import resources
-from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock, mainthread
@@ -165,20 +164,13 @@ class KioskApp(App):
 
     def _load_recognizer(self) -> None:
         """A model for the session's language, loaded beside the UI (it takes seconds)."""
-        from models.installer import choose
-        from voice.recognizer import RecognitionUnavailable, Recognizer
+        from kiosk.audio.recognition import recognizer_for
 
-        model = choose(self.kiosk_config.data.dir / "models", "id")
-        if model is None:
+        recognizer = recognizer_for(self.kiosk_config, "id")
+        if recognizer is None:
             self._recognition_off()
-            return
-        try:
-            recognizer = Recognizer(Path(model.path), self.kiosk_config.recognition)
-        except RecognitionUnavailable as error:
-            log.warning("speech recognition off: %s", error)
-            self._recognition_off()
-            return
-        self._recognizer_ready(recognizer)
+        else:
+            self._recognizer_ready(recognizer)
 
     def _in_background(self, work, done) -> None:
         """`work()` on a thread of its own, then `done(result)` on the UI thread."""
