@@ -256,9 +256,9 @@ def test_bench_queue_prints_the_figures():
     figures = json.loads(result.stdout)
     for key in ("enqueue_p50_ms", "enqueue_p95_ms", "forward_per_s", "raw_post_per_s"):
         assert figures[key] > 0
-    assert figures["forward_vs_raw"] == round(
-        figures["forward_per_s"] / figures["raw_post_per_s"], 3
-    )
+    # The ratio is of the unrounded rates: from the rounded ones it may differ in the 3rd digit.
+    ratio = figures["forward_per_s"] / figures["raw_post_per_s"]
+    assert abs(figures["forward_vs_raw"] - ratio) < 0.005
     assert figures["reports"] == 20
 
 
