@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates \
 	xvfb libgl1 libgl1-mesa-dri libegl1 libmtdev1 \
 	espeak-ng libespeak-ng1 libportaudio2 libsndfile1 \
-	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils
+	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils xdotool
 
 .PHONY: demo test lint format system-packages bench clean
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk import outbox
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.config import SYSTEM_CONFIG, AudioConfig, ConfigError, KioskConfig, load_config
 from kiosk.db import StoreError
 from kiosk.i18n import text
 from kiosk.receipt import format_code, normalize_code
@@ -385,6 +385,58 @@ def _run_audio(args: argparse.Namespace, config: KioskConfig) -> int:
     return EXIT_OK
 
 
+def _has_config(args: argparse.Namespace) -> bool:
+    """Whether this terminal has a configuration (commands for technicians work without)."""
+    return bool(args.config or os.environ.get("KIOSK_CONFIG") or SYSTEM_CONFIG.exists())
+
+
+def cmd_audio(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.sound_check import check_input, device_lines, play_test_phrase, print_level
+    from voice.devices import list_devices
+    from voice.playback import AudioUnavailable
+
+    if args.action == "devices":
+        try:
+            devices = list_devices()
+        except AudioUnavailable as error:
+            raise CommandError(f"{error}; install libportaudio2") from None
+        print(
+            json.dumps([asdict(d) for d in devices])
+            if args.json
+            else "\n".join(device_lines(devices))
+        )
+        return EXIT_OK
+    configured = load_config(args.config).audio if _has_config(args) else AudioConfig()
+    output = configured.output_device if args.output is None else args.output
+    microphone = configured.input_device if args.input is None else args.input
+    print(f"Test phrase on {output or 'the default output'} ...")
+    verdicts = {"output": play_test_phrase(output, args.lang or "id")}
+    print(f"Speak into {microphone or 'the default microphone'} for {args.seconds:g} s ...")
+    verdicts["input"] = check_input(microphone, args.seconds, print_level)
+    if sys.stdout.isatty():
+        print()
+    for direction, verdict in verdicts.items():
+        fix = f" ({verdict.fix})" if verdict.fix else ""
+        print(f"{direction:6} {'ok' if verdict.ok else 'FAIL'}  {verdict.detail}{fix}")
+    return EXIT_OK if all(verdict.ok for verdict in verdicts.values()) else EXIT_FAILED
+
+
+def cmd_keypad(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    from kiosk.audio.keymap import load_keymap
+    from kiosk.touch.display import display_found
+    from kiosk.touch.run import run_keypad_learner
+
+    config = load_config(args.config) if _has_config(args) else KioskConfig()
+    if not display_found():
+        raise CommandError("keypad learning needs the touch screen (no display found)")
+    if not run_keypad_learner(config, args.out, args.windowed):
+        print("cancelled: nothing written")
+        return EXIT_FAILED
+    learned = load_keymap(str(args.out))  # read back as the kiosk will read it
+    print(f'{len(learned)} keys learned into {args.out}; set [audio] keymap = "{args.out}"')
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from kiosk.demo import run_demo
 
@@ -491,6 +543,19 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("text")
     say.add_argument("--out", type=Path, help="write a WAV file instead of playing")
     say.add_argument("--lang", choices=("id", "en"), default="id")
+
+    audio = command("audio", cmd_audio, "sound devices: list them, or test them", False)
+    audio.add_argument("action", choices=("devices", "test"))
+    audio.add_argument("--json", action="store_true", help="devices: as JSON")
+    audio.add_argument("--output", help="test: this output (default: configured)")
+    audio.add_argument("--input", help="test: this microphone (default: configured)")
+    audio.add_argument("--seconds", type=float, default=5.0, help="test: how long to listen")
+    language_option(audio)
+
+    keypad = command("keypad", cmd_keypad, "learn the tactile keypad: press each key", False)
+    keypad.add_argument("action", choices=("learn",))
+    keypad.add_argument("--out", type=Path, default=Path("keymap.toml"), help="the key map file")
+    keypad.add_argument("--windowed", action="store_true", help="a window, not full screen")
 
     demo = command("demo", cmd_demo, "the whole product against a local simulator", False)
     demo.add_argument("--keep", action="store_true", help="keep the temporary data directory")

@@ -129,6 +129,10 @@ class AudioConfig:
     """Black out the screen while an audio session runs (privacy for blind citizens)."""
     jack: str = ""
     """Headphone-jack detection: "", "gpio:PATH[:active_low]" or "alsa:CARD:CONTROL"."""
+    output_device: str = ""
+    """Sound output for speech, by name (see `kiosk audio devices`); "" for the system default."""
+    input_device: str = ""
+    """Microphone, by name (see `kiosk audio devices`); "" for the system default."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import getpass
 import os
 import pwd
+import shutil
+import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from pathlib import Path
 from kiosk.config import ConfigError, load_config
 
 KIOSK_USER = "kiosk"
+LEVEL_CHECK_S = 5.0
+"""How long the technician speaks while the microphone's level is shown, in seconds."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,6 @@ QUESTIONS = (
     Question("lapor", "channel_id", "LAPOR! channel id", kind=int),
     Question("lapor", "auth_key", "API key", secret=True),
     Question("lapor", "token", "API token (GUID)", secret=True),
-    Question("audio", "keymap", "Keypad map (hardware/keymaps)", "usb-numpad"),
     Question("audio", "jack", "Headphone jack (gpio:PATH or alsa:CARD:CONTROL, empty: none)"),
     Question("printer", "device", "Receipt printer (usb:VID:PID, file:/dev/usb/lp0, empty)"),
     Question("speech", "model", "Speech model archive or folder (empty: none)"),
@@ -56,8 +59,13 @@ def _toml_value(value: object) -> str:
     return f'"{escaped}"'
 
 
-def ask(read: Callable[[str], str] = input, read_secret: Callable[[str], str] = getpass.getpass):
-    """The answers, asked one by one in a terminal (secrets are not echoed)."""
+def ask(
+    read: Callable[[str], str] = input,
+    read_secret: Callable[[str], str] = getpass.getpass,
+    hardware: bool = True,
+) -> dict:
+    """The answers, asked one by one in a terminal (secrets are not echoed); with `hardware`,
+    then the sound devices (test phrase, microphone level) and the keypad (learned)."""
     answers: dict[str, dict[str, object]] = {}
     for question in QUESTIONS:
         default = f" [{question.default}]" if question.default else ""
@@ -71,7 +79,55 @@ def ask(read: Callable[[str], str] = input, read_secret: Callable[[str], str] = 
                 continue
             break
         answers.setdefault(question.section, {})[question.key] = value
+    if hardware:
+        sound = ask_sound(read)
+        answers.setdefault("audio", {}).update(sound | ask_keypad(read, sound["output_device"]))
     return answers
+
+
+def _yes(answer: str, default: bool) -> bool:
+    answer = answer.strip().lower()
+    return default if not answer else answer in ("y", "yes", "ya")
+
+
+def ask_sound(read: Callable[[str], str]) -> dict[str, str]:
+    """Choose the output (the test phrase must be heard) and the microphone (its level seen)."""
+    from kiosk.sound_check import check_input, choose_device, play_test_phrase, print_level
+
+    output = microphone = ""
+    while True:
+        print("Sound output for speech (the headphone jack):")
+        output = choose_device("output", output, read, print)
+        verdict = play_test_phrase(output)
+        print(f"  {verdict.detail} {verdict.fix}".rstrip())
+        question = "Heard the test phrase clearly? [Y/n]: " if verdict.ok else "Keep it? [y/N]: "
+        if _yes(read(question), verdict.ok):
+            break
+    while True:
+        print("Microphone (for spoken answers and spoken complaints):")
+        microphone = choose_device("input", microphone, read, print)
+        print(f"Speak into it for {LEVEL_CHECK_S:g} seconds ...")
+        verdict = check_input(microphone, LEVEL_CHECK_S, print_level)
+        print(f"\n  {verdict.detail} {verdict.fix}".rstrip())
+        if verdict.ok or _yes(read("Keep it anyway? [y/N]: "), False):
+            break
+    return {"output_device": output, "input_device": microphone}
+
+
+def ask_keypad(read: Callable[[str], str], output_device: str) -> dict[str, str]:
+    """Learn the keypad on the touch screen (prompts spoken on `output_device` too), or name
+    a bundled key map."""
+    from kiosk.config import AudioConfig, KioskConfig
+    from kiosk.touch.display import display_found
+    from kiosk.touch.run import run_keypad_learner
+
+    if display_found() and _yes(read("Learn the keypad now, on the touch screen? [Y/n]: "), True):
+        learned = Path(tempfile.mkdtemp(prefix="kiosk-keys-")) / "keymap.toml"
+        config = KioskConfig(audio=AudioConfig(output_device=output_device))
+        if run_keypad_learner(config, learned):
+            return {"keymap": str(learned)}
+        print("  keypad learning cancelled")
+    return {"keymap": read("Keypad map (hardware/keymaps) [usb-numpad]: ").strip() or "usb-numpad"}
 
 
 def provision(answers: dict, root: Path) -> tuple[Path, list[str]]:
@@ -92,6 +148,12 @@ def provision(answers: dict, root: Path) -> tuple[Path, list[str]]:
         handle.write("".join(f"{key} = {_toml_value(value)}\n" for key, value in secrets.items()))
     os.chmod(credentials, 0o600)
     lapor["credentials_file"] = "credentials.toml"
+    audio = sections.setdefault("audio", {})
+    keymap = Path(str(audio.get("keymap", "")))
+    if keymap.suffix == ".toml" and keymap.is_file():  # a learned or hand-made map: keep a copy
+        shutil.copyfile(keymap, etc / "keymap.toml")
+        os.chmod(etc / "keymap.toml", 0o644)
+        audio["keymap"] = str(etc / "keymap.toml")
     sections.setdefault("data", {})["dir"] = str(data)
     lines = ["# Written by `kiosk provision`.\n"]
     for name, values in sections.items():
@@ -105,6 +167,7 @@ def provision(answers: dict, root: Path) -> tuple[Path, list[str]]:
     except ConfigError as error:
         raise ConfigError(f"the answers do not make a valid configuration: {error}") from None
     done.append(_hand_to_kiosk_user(credentials, data))
+    done += [f"warning: {problem}" for problem in _device_problems(config)]
     if model:
         try:
             installed = install(Path(model), config.data.dir / "models")
@@ -129,3 +192,16 @@ def read_answers(path: Path) -> dict:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from None
+
+
+def _device_problems(config) -> list[str]:
+    """Configured sound devices and key map that do not work here now (typo, unplugged)."""
+    from kiosk.audio.keymap import load_keymap
+    from kiosk.sound_check import missing_devices
+
+    problems = missing_devices(config.audio.output_device, config.audio.input_device)
+    try:
+        load_keymap(config.audio.keymap)
+    except ConfigError as error:
+        problems.append(str(error))
+    return problems

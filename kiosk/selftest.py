@@ -3,7 +3,6 @@ and what to do about it."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -30,10 +29,11 @@ class Check:
 
 
 def _display(config: KioskConfig) -> Check:
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return Check("display", "ok", "a graphical display is available")
-    if list(Path("/dev/dri").glob("card*")):
-        return Check("display", "ok", "a KMS display device is available (/dev/dri)")
+    from kiosk.touch.display import display_found
+
+    found = display_found()
+    if found:
+        return Check("display", "ok", found)
     return Check(
         "display", "fail", "no display found",
         "check the screen's cable and power; on Raspberry Pi OS enable the KMS driver",

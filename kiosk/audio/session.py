@@ -6,15 +6,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kiosk.audio import script
+from kiosk.audio.devices import recorder_for, speaker_for
 from kiosk.audio.face import AudioFace
 from kiosk.audio.recognition import recognizer_for
 from kiosk.config import KioskConfig
 from kiosk.engine.dialog import Dialog
 from kiosk.i18n import text
 from kiosk.terminal import TerminalServices
-from voice.recorder import Recorder
-from voice.speaker import Speaker
-from voice.tts import Renderer
 
 
 def run_audio_session(
@@ -25,9 +23,10 @@ def run_audio_session(
     services = TerminalServices(config)
     transcript_file = transcript.open("w", encoding="utf-8") if transcript else None
     try:
-        speaker = Speaker(Renderer(), transcript=transcript_file)
+        speaker = speaker_for(config, transcript_file)
         recognizer = recognizer_for(config, "id")
-        face = AudioFace(Dialog(services, config.session, "id"), speaker, Recorder(), recognizer)
+        dialog = Dialog(services, config.session, "id")
+        face = AudioFace(dialog, speaker, recorder_for(config), recognizer)
         if recognizer is None:
             face.notices.append(text("voice.keypad_only", "id"))
         script.run(face, steps, base)

@@ -33,7 +33,7 @@ from kiosk.engine.view import View
 from kiosk.i18n import text
 from kiosk.terminal import TerminalServices
 from kiosk.touch.keyboard import Keyboard, apply_key
-from kiosk.touch.theme import PALETTES, text_sizes
+from kiosk.touch.theme import theme_properties
 from kiosk.touch.widgets import (
     ChoiceList,
     EntryBox,
@@ -144,19 +144,18 @@ class KioskApp(App):
     def _audio_face(self):
         """The audio face, made on first use: a touch-only session never loads speech."""
         if self.audio_face is None and not self.speech_error:
+            from kiosk.audio.devices import recorder_for, speaker_for
             from kiosk.audio.face import AudioFace
-            from voice.recorder import Recorder
-            from voice.speaker import Speaker
-            from voice.tts import Renderer, SpeechUnavailable
+            from voice.tts import SpeechUnavailable
 
             try:
-                speaker = Speaker(Renderer())
+                speaker = speaker_for(self.kiosk_config)
             except SpeechUnavailable as error:
                 log.warning("audio face unavailable: %s", error)
                 self.speech_error = str(error)
                 self.root.ids.status.text = text("audio.silent", self.language)
                 return None
-            self.audio_face = AudioFace(self.dialog, speaker, Recorder())
+            self.audio_face = AudioFace(self.dialog, speaker, recorder_for(self.kiosk_config))
             self.audio_face.on_view = self.render
             self.audio_face.in_background = self._in_background
             threading.Thread(target=self._load_recognizer, name="asr-load", daemon=True).start()
@@ -188,7 +187,7 @@ class KioskApp(App):
 
         face = self.audio_face
         face.recognizer = recognizer
-        face.listener = Listener(recognizer, face.speaker, self._heard)
+        face.listener = Listener(recognizer, face.speaker, self._heard, face.recorder.settings)
 
     @mainthread
     def _heard(self, heard) -> None:
@@ -273,12 +272,9 @@ class KioskApp(App):
     # -- rendering --------------------------------------------------------------------------
 
     def _apply_theme(self) -> None:
-        palette = PALETTES["dark" if self.dark else "light"]
-        self.colors = {
-            name: getattr(palette, name) for name in palette.__dataclass_fields__ if name != "name"
-        }
-        sizes = text_sizes(self.kiosk_config.touch.pixels_per_mm, self.larger_text)
-        self.sizes = {name: getattr(sizes, name) for name in sizes.__dataclass_fields__}
+        self.colors, self.sizes = theme_properties(
+            self.kiosk_config.touch.pixels_per_mm, self.dark, self.larger_text
+        )
         self._keyboards.clear()
 
     def _rerender(self) -> None:

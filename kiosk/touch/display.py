@@ -58,3 +58,12 @@ def some_display() -> Iterator[str]:
         return
     with virtual_display() as display:
         yield display
+
+
+def display_found() -> str:
+    """What kind of display this machine has ("" for none): X11/Wayland, else KMS."""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return "a graphical display is available"
+    if list(Path("/dev/dri").glob("card*")):
+        return "a KMS display device is available (/dev/dri)"
+    return ""

@@ -56,3 +56,14 @@ def run_touch_kiosk(
         app.run()
     finally:
         services.close()
+
+
+def run_keypad_learner(config: KioskConfig, out: Path, windowed: bool = False) -> bool:
+    """Learn the keypad into `out`; False when the technician cancelled."""
+    configure_kivy(config.touch.fullscreen and not windowed)
+    logging.getLogger("kivy").setLevel(logging.WARNING)
+    from kiosk.touch.keypad_learner import KeypadLearner
+
+    learner = KeypadLearner(config, out)
+    learner.run()
+    return learner.saved

@@ -119,3 +119,15 @@ def text_sizes(pixels_per_mm: float, larger: bool = False) -> TextSizes:
 
 def cap_height_mm(font_px: float, pixels_per_mm: float) -> float:
     return font_px * ROBOTO_CAP_HEIGHT / pixels_per_mm
+
+
+def theme_properties(
+    pixels_per_mm: float, dark: bool = False, larger: bool = False
+) -> tuple[dict[str, Colour], dict[str, int]]:
+    """Colours and text sizes as the plain dicts that .kv rules read (`app.colors`, `app.sizes`)."""
+    palette = PALETTES["dark" if dark else "light"]
+    colors = {
+        name: getattr(palette, name) for name in palette.__dataclass_fields__ if name != "name"
+    }
+    sizes = text_sizes(pixels_per_mm, larger)
+    return colors, {name: getattr(sizes, name) for name in sizes.__dataclass_fields__}
