@@ -80,6 +80,13 @@ MIGRATIONS: tuple[str, ...] = (
         checked_at REAL NOT NULL
     );
     """,
+    """
+    CREATE TABLE face_state (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    """,
 )
 
 

@@ -9,9 +9,12 @@ import sqlite3
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 
+from hardware.sound_cards import ASOUND, device_present, sound_cards
 from kiosk import outbox
 from kiosk.config import KioskConfig
+from kiosk.face_state import MODEL_STATES, model_state
 
 STARTED = time.time()
 
@@ -26,6 +29,12 @@ class Health:
     """Unix time of the latest delivery; None before any."""
     api_state: str
     speech_models: list[str]
+    speech_model_state: str
+    """The face's recogniser: unknown, none, not_loaded, loading, loaded or failed."""
+    audio_output: bool
+    """The configured sound output's card is plugged in (read from /proc/asound)."""
+    audio_input: bool
+    """The configured microphone's card is plugged in."""
     uptime_s: float
     """Seconds since this process started."""
 
@@ -39,10 +48,11 @@ def oldest_undelivered_s(conn: sqlite3.Connection) -> float | None:
     return time.time() - datetime.fromisoformat(oldest).timestamp() if oldest else None
 
 
-def health(config: KioskConfig, conn: sqlite3.Connection) -> Health:
+def health(config: KioskConfig, conn: sqlite3.Connection, asound: Path = ASOUND) -> Health:
     from models.installer import installed
 
     last = conn.execute("SELECT MAX(delivered_at) FROM outbox").fetchone()[0]
+    cards = sound_cards(asound)
     return Health(
         terminal=config.terminal.id,
         queue=outbox.counts(conn),
@@ -50,6 +60,9 @@ def health(config: KioskConfig, conn: sqlite3.Connection) -> Health:
         last_delivery_at=last,
         api_state=outbox.api_state(conn),
         speech_models=[model.name for model in installed(config.data.dir / "models")],
+        speech_model_state=model_state(conn)[0],
+        audio_output=device_present(config.audio.output_device, "output", cards),
+        audio_input=device_present(config.audio.input_device, "input", cards),
         uptime_s=time.time() - STARTED,
     )
 
@@ -61,16 +74,17 @@ def as_dict(status: Health) -> dict:
 class HealthCollector:
     """A prometheus_client collector: every scrape reads the store afresh."""
 
-    def __init__(self, config: KioskConfig, connect) -> None:
+    def __init__(self, config: KioskConfig, connect, asound: Path = ASOUND) -> None:
         self.config = config
         self.connect = connect
+        self.asound = asound
 
     def collect(self):
         from prometheus_client.core import GaugeMetricFamily
 
         conn = self.connect()
         try:
-            status = health(self.config, conn)
+            status = health(self.config, conn, self.asound)
         finally:
             conn.close()
         queue = GaugeMetricFamily(
@@ -96,6 +110,19 @@ class HealthCollector:
         yield GaugeMetricFamily(
             "kiosk_speech_models", "Speech models installed", value=len(status.speech_models)
         )
+        model = GaugeMetricFamily(
+            "kiosk_speech_model_state", "The kiosk face's speech recogniser", labels=["state"]
+        )
+        for state in ("unknown", *MODEL_STATES):
+            model.add_metric([state], 1.0 if status.speech_model_state == state else 0.0)
+        yield model
+        audio = GaugeMetricFamily(
+            "kiosk_audio_device_present", "The configured sound device's card is plugged in",
+            labels=["direction"],
+        )  # fmt: skip
+        audio.add_metric(["output"], float(status.audio_output))
+        audio.add_metric(["input"], float(status.audio_input))
+        yield audio
         yield GaugeMetricFamily(
             "kiosk_uptime_seconds", "Seconds since start", value=status.uptime_s
         )

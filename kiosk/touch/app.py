@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import threading
 import time
 from importlib import resources
@@ -108,6 +109,7 @@ class KioskApp(App):
             threading.Thread(target=self._watch_jack, args=(watcher,), daemon=True).start()
         Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_REFRESH_S)
         self.refresh_status()
+        self._model_state("not_loaded")
 
     # -- events from widgets ----------------------------------------------------------------
 
@@ -158,6 +160,7 @@ class KioskApp(App):
             self.audio_face = AudioFace(self.dialog, speaker, recorder_for(self.kiosk_config))
             self.audio_face.on_view = self.render
             self.audio_face.in_background = self._in_background
+            self._model_state("loading")
             threading.Thread(target=self._load_recognizer, name="asr-load", daemon=True).start()
         return self.audio_face
 
@@ -180,6 +183,20 @@ class KioskApp(App):
     @mainthread
     def _recognition_off(self) -> None:
         self.audio_face.notices.append(text("voice.keypad_only", "id"))
+        self._model_state("failed")
+
+    def _model_state(self, state: str) -> None:
+        """Tell fleet health how speech recognition stands ("none" when no model is there)."""
+        from kiosk.face_state import record_model_state
+        from models.installer import choose
+
+        model = choose(self.kiosk_config.data.dir / "models", "id")
+        try:
+            record_model_state(
+                self.services.conn, state if model else "none", model.name if model else ""
+            )
+        except sqlite3.Error as error:  # health must never stop the kiosk
+            log.warning("speech model state not recorded: %s", error)
 
     @mainthread
     def _recognizer_ready(self, recognizer) -> None:
@@ -187,6 +204,7 @@ class KioskApp(App):
 
         face = self.audio_face
         face.recognizer = recognizer
+        self._model_state("loaded")
         face.listener = Listener(recognizer, face.speaker, self._heard, face.recorder.settings)
 
     @mainthread

@@ -1,0 +1,30 @@
+"""What the kiosk face knows and the forwarder's metrics cannot see: the speech model's state.
+
+The touch face writes it into the store as it changes; `kiosk status` and the metrics
+read it. Never anything personal: names of states and models only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+MODEL_STATES = ("none", "not_loaded", "loading", "loaded", "failed")
+"""No model for the language; installed, not needed yet; loading; ready; could not load."""
+
+
+def record_model_state(conn: sqlite3.Connection, state: str, model: str = "") -> None:
+    if state not in MODEL_STATES:
+        raise ValueError(f"unknown speech model state {state!r}")
+    conn.executemany(
+        "INSERT INTO face_state (name, value, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+        " updated_at = excluded.updated_at",
+        [("speech_model_state", state, time.time()), ("speech_model", model, time.time())],
+    )
+
+
+def model_state(conn: sqlite3.Connection) -> tuple[str, str]:
+    """(state, model name); ("unknown", "") before the face has said anything."""
+    values = dict(conn.execute("SELECT name, value FROM face_state").fetchall())
+    return values.get("speech_model_state", "unknown"), values.get("speech_model", "")
