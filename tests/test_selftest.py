@@ -57,3 +57,16 @@ def test_refused_credentials_and_stuck_reports_are_reported(tmp_path):
     assert checks["lapor_api"]["detail"] == "credentials refused"
     assert checks["queue"]["status"] == "warn" and "1 rejected" in checks["queue"]["detail"]
     assert "salah" not in json.dumps(checks)
+
+
+def test_a_configured_sound_device_that_is_not_there_fails(tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[data]\ndir = "data"\n[audio]\noutput_device = "USB Headset"\n'
+                      'input_device = "pulse"\n')  # fmt: skip
+    with virtual_sound() as sound:
+        code, checks = selftest(config, {"DISPLAY": "", **sound})
+    assert code == 1
+    assert checks["audio_out"]["status"] == "fail"
+    assert checks["audio_out"]["detail"] == "sound output 'USB Headset' not found"
+    assert "kiosk audio devices" in checks["audio_out"]["fix"]
+    assert checks["audio_in"] == {**checks["audio_in"], "status": "ok", "detail": "input: pulse"}
