@@ -4,14 +4,17 @@
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
 from kiosk.audio.keymap import load_keymap
 from kiosk.audio.keypad_learning import OPTIONAL, REQUIRED, KeypadLearning
+from kiosk.config import load_config
 from kiosk.simulator.process import REPO_ROOT
 from kiosk.touch.display import virtual_display
+from voice.virtual_sound import virtual_sound
 
 PHONE_LAYOUT = [
     *("KP_7", "KP_8", "KP_9", "KP_4", "KP_5", "KP_6", "KP_1", "KP_2", "KP_3", "KP_0"),
@@ -71,24 +74,32 @@ def tap(env: dict, where: tuple[int, int]) -> None:
     xdotool(env, "click", "1")
 
 
-def test_learning_a_numeric_keypad_gives_the_shipped_map(display, tmp_path):
-    out = tmp_path / "keymap.toml"
-    process = learner(display, out)
+def press_a_numeric_keypad(env: dict) -> None:
+    """What a technician does at the learner: the keypad's keys, then Skip four times."""
     for key in [*PHONE_LAYOUT[:2], "KP_7", *PHONE_LAYOUT[2:]]:  # one key pressed twice
-        xdotool(display, "key", key)
-    xdotool(display, "key", "BackSpace")  # BACK
-    xdotool(display, "key", "Escape")  # HOME
+        xdotool(env, "key", key)
+    xdotool(env, "key", "BackSpace")  # BACK
+    xdotool(env, "key", "Escape")  # HOME
     for _ in OPTIONAL[2:]:  # no volume or rate keys on this keypad
-        tap(display, SKIP_BUTTON)
-    stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 0, stderr[-2000:]
-    assert "18 keys learned" in stdout
-    learned = load_keymap(str(out))
+        tap(env, SKIP_BUTTON)
+
+
+def assert_numeric_keypad(learned: dict[int, str]) -> None:
     shipped = load_keymap("usb-numpad")
     assert {code: key for code, key in learned.items() if code >= 256} == {
         code: key for code, key in shipped.items() if 256 <= code <= 271
     }
     assert learned[8] == "BACK" and learned[27] == "HOME"
+
+
+def test_learning_a_numeric_keypad_gives_the_shipped_map(display, tmp_path):
+    out = tmp_path / "keymap.toml"
+    process = learner(display, out)
+    press_a_numeric_keypad(display)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr[-2000:]
+    assert "18 keys learned" in stdout
+    assert_numeric_keypad(load_keymap(str(out)))
 
 
 def test_cancelling_writes_nothing(display, tmp_path):
@@ -99,3 +110,36 @@ def test_cancelling_writes_nothing(display, tmp_path):
     stdout, _ = process.communicate(timeout=60)
     assert process.returncode == 1 and "cancelled" in stdout
     assert not out.exists()
+
+
+def test_provisioning_at_the_terminal_learns_the_keypad(display, tmp_path):
+    """`kiosk provision` as typed by a technician, with a screen: the keypad is learned in
+    the window it opens, and the learned map becomes the terminal's."""
+    replies = ["MPP-3", "4", "MPP Bogor", "", "", "", "9", "kunci", "token", "", "", "",
+               "", "",  # sound output: the default, heard
+               "", "y",  # microphone: the default, kept although silent
+               ""]  # learn the keypad now: yes  # fmt: skip
+    output: list[str] = []
+    with virtual_sound() as sound:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "provision", "--root", str(tmp_path / "root")],
+            cwd=REPO_ROOT, env={**display, **sound}, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )  # fmt: skip
+        process.stdin.write("\n".join(replies) + "\n")
+        process.stdin.close()
+        reader = threading.Thread(target=lambda: output.extend(iter(process.stdout.readline, "")))
+        reader.start()
+        deadline = time.monotonic() + 90
+        while not any("window open" in line for line in output):
+            assert process.poll() is None and time.monotonic() < deadline, "".join(output)
+            time.sleep(0.2)
+        time.sleep(0.5)
+        press_a_numeric_keypad(display)
+        process.wait(timeout=60)
+        reader.join()
+    assert process.returncode == 0, process.stderr.read()[-2000:]
+    etc = tmp_path / "root" / "etc" / "lapor-kiosk"
+    config = load_config(etc / "kiosk.toml", env={})
+    assert config.audio.keymap == str(etc / "keymap.toml")
+    assert_numeric_keypad(load_keymap(config.audio.keymap))
