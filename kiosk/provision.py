@@ -130,13 +130,14 @@ def ask_keypad(read: Callable[[str], str], output_device: str) -> dict[str, str]
     return {"keymap": read("Keypad map (hardware/keymaps) [usb-numpad]: ").strip() or "usb-numpad"}
 
 
-def provision(answers: dict, root: Path) -> tuple[Path, list[str]]:
+def provision(answers: dict, root: Path, owner: str = KIOSK_USER) -> tuple[Path, list[str]]:
     """Write the terminal's files under `root`; returns the config path and what was done."""
     from models.installer import ModelError, install
 
     etc = root / "etc" / "lapor-kiosk"
     data = root / "var" / "lib" / "lapor-kiosk"
     etc.mkdir(parents=True, exist_ok=True)
+    os.chmod(etc, 0o755)  # the kiosk user reads its configuration; the secrets have their own file
     data.mkdir(mode=0o700, parents=True, exist_ok=True)
     sections = {name: dict(values) for name, values in answers.items()}
     lapor = sections.setdefault("lapor", {})
@@ -161,30 +162,34 @@ def provision(answers: dict, root: Path) -> tuple[Path, list[str]]:
         lines += [f"{key} = {_toml_value(value)}\n" for key, value in values.items() if value != ""]
     config_path = etc / "kiosk.toml"
     config_path.write_text("".join(lines))
+    os.chmod(config_path, 0o644)  # nothing secret in it (umask 077 would hide it from the kiosk)
     done = [f"configuration {config_path}", f"credentials {credentials} (0600)"]
     try:
         config = load_config(config_path, env={})
     except ConfigError as error:
         raise ConfigError(f"the answers do not make a valid configuration: {error}") from None
-    done.append(_hand_to_kiosk_user(credentials, data))
-    done += [f"warning: {problem}" for problem in _device_problems(config)]
     if model:
         try:
             installed = install(Path(model), config.data.dir / "models")
         except ModelError as error:
             raise ConfigError(f"speech model: {error}") from None
         done.append(f"speech model {installed.name} ({installed.language})")
+    done.append(_hand_over(credentials, data, owner))  # after the model: it is data too
+    done += [f"warning: {problem}" for problem in _device_problems(config)]
     return config_path, done
 
 
-def _hand_to_kiosk_user(credentials: Path, data: Path) -> str:
+def _hand_over(credentials: Path, data: Path, owner: str) -> str:
+    """The services run as `owner`: give it the credentials and everything in the data dir."""
     try:
-        user = pwd.getpwnam(KIOSK_USER)
+        user = pwd.getpwnam(owner)
     except KeyError:
-        return f"owner unchanged: there is no user {KIOSK_USER!r} (the installer makes it)"
-    for path in (credentials, data):
-        os.chown(path, user.pw_uid, user.pw_gid)
-    return f"credentials and data owned by {KIOSK_USER}"
+        return f"owner unchanged: there is no user {owner!r} (the installer makes it)"
+    os.chown(credentials, user.pw_uid, user.pw_gid)
+    for folder, _subfolders, files in os.walk(data):  # the data directory and all in it
+        for path in (folder, *(os.path.join(folder, name) for name in files)):
+            os.chown(path, user.pw_uid, user.pw_gid)
+    return f"credentials and data owned by {owner}"
 
 
 def read_answers(path: Path) -> dict:

