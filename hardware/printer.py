@@ -86,3 +86,24 @@ def print_receipt(printer, receipt: ReceiptInfo) -> None:
     except Exception as error:
         log.warning("receipt not printed: %s", error)
         raise PrinterProblem("printer.failed", str(error)) from None
+
+
+TEST_CODE = "0000-000-000-0"
+"""The code on a test receipt: terminal 0 never exists, so no one can mistake it for theirs."""
+
+
+def print_test_receipt(device: str, mall: str, language: str = "id") -> str:
+    """Print a receipt that says it is a test; returns what went wrong, "" when it printed."""
+    from datetime import datetime
+
+    receipt = ReceiptInfo(
+        TEST_CODE, datetime.now().strftime("%d-%m-%Y %H:%M"), text("printer.test", language),
+        mall, language,
+    )  # fmt: skip
+    try:
+        printer = open_printer(device)
+        print_receipt(printer, receipt)
+        printer.close()
+    except PrinterProblem as problem:
+        return str(problem)
+    return ""

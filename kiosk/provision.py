@@ -45,7 +45,6 @@ QUESTIONS = (
     Question("lapor", "auth_key", "API key", secret=True),
     Question("lapor", "token", "API token (GUID)", secret=True),
     Question("audio", "jack", "Headphone jack (gpio:PATH or alsa:CARD:CONTROL, empty: none)"),
-    Question("printer", "device", "Receipt printer (usb:VID:PID, file:/dev/usb/lp0, empty)"),
     Question("speech", "model", "Speech model archive or folder (empty: none)"),
 )  # fmt: skip
 
@@ -82,6 +81,7 @@ def ask(
     if hardware:
         sound = ask_sound(read)
         answers.setdefault("audio", {}).update(sound | ask_keypad(read, sound["output_device"]))
+        answers["printer"] = ask_printer(read, str(answers["terminal"].get("mall", "")))
     return answers
 
 
@@ -112,6 +112,21 @@ def ask_sound(read: Callable[[str], str]) -> dict[str, str]:
         if verdict.ok or _yes(read("Keep it anyway? [y/N]: "), False):
             break
     return {"output_device": output, "input_device": microphone}
+
+
+def ask_printer(read: Callable[[str], str], mall: str) -> dict[str, str]:
+    """Name the receipt printer; a test receipt is printed and must come out clearly."""
+    from hardware.printer import print_test_receipt
+
+    while True:
+        device = read("Receipt printer (usb:VID:PID, file:/dev/usb/lp0, empty: none): ").strip()
+        if not device:
+            return {"device": ""}
+        problem = print_test_receipt(device, mall)
+        print(f"  {problem or 'a test receipt was sent to the printer'}")
+        question = "Did it come out clearly? [Y/n]: " if not problem else "Keep it? [y/N]: "
+        if _yes(read(question), not problem):
+            return {"device": device}
 
 
 def ask_keypad(read: Callable[[str], str], output_device: str) -> dict[str, str]:

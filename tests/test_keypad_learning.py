@@ -115,10 +115,11 @@ def test_cancelling_writes_nothing(display, tmp_path):
 def test_provisioning_at_the_terminal_learns_the_keypad(display, tmp_path):
     """`kiosk provision` as typed by a technician, with a screen: the keypad is learned in
     the window it opens, and the learned map becomes the terminal's."""
-    replies = ["MPP-3", "4", "MPP Bogor", "", "", "", "9", "kunci", "token", "", "", "",
+    replies = ["MPP-3", "4", "MPP Bogor", "", "", "", "9", "kunci", "token", "", "",
                "", "",  # sound output: the default, heard
                "", "y",  # microphone: the default, kept although silent
-               ""]  # learn the keypad now: yes  # fmt: skip
+               "",  # learn the keypad now: yes
+               ""]  # no receipt printer  # fmt: skip
     output: list[str] = []
     with virtual_sound() as sound:
         process = subprocess.Popen(

@@ -90,11 +90,14 @@ def test_the_questions_in_a_terminal(tmp_path):
 def test_a_technician_at_the_terminal_chooses_and_hears_the_sound_devices(tmp_path):
     """The whole question round as typed in a terminal, on a PulseAudio null sink: the test
     phrase plays, the (silent) microphone is shown as too quiet and kept on purpose."""
+    printer = tmp_path / "lp0"
     replies = ["MPP-2", "3", "MPP Depok", "", "", "", "9", "kunci-rahasia-9", "token-rahasia-9",
-               "", "", "",  # jack, printer, speech model
+               "", "",  # jack, speech model
                "7", "0", "",  # output: a wrong number, then 0 (pulse), and it was heard
                "1", "y",  # microphone: 1 (default), kept although it was silent
-               ""]  # key map: the bundled one (no display here to learn it)  # fmt: skip
+               "",  # key map: the bundled one (no display here to learn it)
+               "file:/nonexistent/lp0", "n",  # a printer that is not there: not kept
+               f"file:{printer}", ""]  # the printer: a test receipt came out  # fmt: skip
     with virtual_sound() as sound:
         environment = {**os.environ, **sound}
         environment.pop("DISPLAY", None)
@@ -110,6 +113,9 @@ def test_a_technician_at_the_terminal_chooses_and_hears_the_sound_devices(tmp_pa
     config = load_config(tmp_path / "root" / "etc" / "lapor-kiosk" / "kiosk.toml", env={})
     assert (config.audio.output_device, config.audio.input_device) == ("pulse", "default")
     assert config.audio.keymap == "usb-numpad" and config.lapor.channel_id == 9
+    assert "printer 'file:/nonexistent/lp0': Device not found" in result.stdout  # asked again
+    assert config.printer.device == f"file:{printer}"
+    assert b"0000-000-000-0" in printer.read_bytes()  # the test receipt's ESC/POS bytes
     assert "rahasia" not in result.stdout + result.stderr
 
 
