@@ -99,6 +99,7 @@ def test_learning_a_numeric_keypad_gives_the_shipped_map(display, tmp_path):
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr[-2000:]
     assert "18 keys learned" in stdout
+    assert out.stat().st_mode & 0o777 == 0o644  # readable by the kiosk user
     assert_numeric_keypad(load_keymap(str(out)))
 
 

@@ -19,6 +19,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kiosk.audio.keypad_learning import KeypadLearning
 from kiosk.config import KioskConfig
 from kiosk.i18n import text
+from kiosk.touch.theme import theme_properties
 
 log = logging.getLogger("kiosk.keypad")
 
@@ -40,8 +41,6 @@ class KeypadLearner(App):
     can_skip = BooleanProperty(False)
 
     def __init__(self, config: KioskConfig, out: Path, **kwargs) -> None:
-        from kiosk.touch.theme import theme_properties
-
         super().__init__(**kwargs)
         self.kiosk_config = config
         self.out = out
@@ -107,6 +106,7 @@ class KeypadLearner(App):
     def stop_learning(self, saved: bool) -> None:
         if saved:
             self.out.write_text(self.learning.as_toml(), encoding="utf-8")
+            self.out.chmod(0o644)  # the kiosk user reads it; there is nothing secret in it
             self.saved = True
             if self.speaker is not None:
                 self.speaker.say(text("keypad.saved", self.language), self.language)
