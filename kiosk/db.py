@@ -87,6 +87,13 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at REAL NOT NULL
     );
     """,
+    """
+    CREATE TABLE api_errors (
+        kind TEXT PRIMARY KEY,
+        count INTEGER NOT NULL,
+        last_at REAL NOT NULL
+    );
+    """,
 )
 
 

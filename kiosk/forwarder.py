@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -125,6 +126,7 @@ class Forwarder:
         match error:
             case Rejected():
                 outbox.mark_rejected(self.conn, item.report_uuid, str(error))
+                outbox.count_api_error(self.conn, _error_kind(error))
                 log.warning("report %s rejected (HTTP %d)", format_code(item.code), error.status)
                 return True
             case Unauthorized() | Misconfigured() | NotFound():
@@ -195,6 +197,7 @@ class Forwarder:
 
     def _retry(self, item: OutboxItem, error: ApiError, state: str, delay: float | None) -> None:
         self.last_failure = error
+        outbox.count_api_error(self.conn, _error_kind(error))
         wait = self._backoff(item.attempts) if delay is None else delay
         outbox.schedule_retry(
             self.conn, item.report_uuid, self.clock() + wait, str(error), state=state
@@ -257,6 +260,11 @@ class Forwarder:
             if next_due is not None:
                 pause = min(pause, max(0.0, next_due - self.clock()))
             stop.wait(pause)
+
+
+def _error_kind(error: ApiError) -> str:
+    """`NoAnswer` -> `no_answer`: the kind of a failed call, as health counts it."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
 
 
 def _api_state(failure: ApiError | None) -> str:

@@ -28,6 +28,8 @@ class Health:
     last_delivery_at: float | None
     """Unix time of the latest delivery; None before any."""
     api_state: str
+    api_errors: dict[str, int]
+    """Failed calls to LAPOR! by kind (rejected, unavailable, no_answer ...), ever."""
     speech_models: list[str]
     speech_model_state: str
     """The face's recogniser: unknown, none, not_loaded, loading, loaded or failed."""
@@ -59,6 +61,7 @@ def health(config: KioskConfig, conn: sqlite3.Connection, asound: Path = ASOUND)
         oldest_undelivered_s=oldest_undelivered_s(conn),
         last_delivery_at=last,
         api_state=outbox.api_state(conn),
+        api_errors=outbox.api_errors(conn),
         speech_models=[model.name for model in installed(config.data.dir / "models")],
         speech_model_state=model_state(conn)[0],
         audio_output=device_present(config.audio.output_device, "output", cards),
@@ -80,7 +83,7 @@ class HealthCollector:
         self.asound = asound
 
     def collect(self):
-        from prometheus_client.core import GaugeMetricFamily
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
         conn = self.connect()
         try:
@@ -107,6 +110,12 @@ class HealthCollector:
         for state in ("unknown", "ok", "unreachable", "unauthorized", "misconfigured"):
             api.add_metric([state], 1.0 if status.api_state == state else 0.0)
         yield api
+        errors = CounterMetricFamily(
+            "kiosk_api_errors", "Failed calls to LAPOR! by kind", labels=["kind"]
+        )
+        for kind, count in status.api_errors.items():
+            errors.add_metric([kind], count)
+        yield errors
         yield GaugeMetricFamily(
             "kiosk_speech_models", "Speech models installed", value=len(status.speech_models)
         )

@@ -243,3 +243,18 @@ def api_state(conn: sqlite3.Connection) -> str:
     """The forwarder's view of LAPOR!; `unknown` before its first call."""
     row = conn.execute("SELECT api_state FROM forwarder_health WHERE id = 1").fetchone()
     return row[0] if row else "unknown"
+
+
+def count_api_error(conn: sqlite3.Connection, kind: str) -> None:
+    """One more failed call of this kind (rejected, unavailable, no_answer ...), for health."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO api_errors (kind, count, last_at) VALUES (?, 1, ?)"
+            " ON CONFLICT (kind) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
+            (kind, time.time()),
+        )
+
+
+def api_errors(conn: sqlite3.Connection) -> dict[str, int]:
+    """Failed calls to LAPOR! by kind, since the terminal was set up."""
+    return dict(conn.execute("SELECT kind, count FROM api_errors ORDER BY kind").fetchall())

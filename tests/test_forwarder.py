@@ -77,6 +77,7 @@ def test_validation_error_is_rejected_with_reason_and_can_be_retried(make_setup)
     assert item.state == "rejected"
     assert "category_id" in item.last_error and "400" in item.last_error
     assert sim.complaints() == []
+    assert outbox.api_errors(conn) == {"rejected": 1}  # for fleet health
     outbox.requeue(conn, stored.uuid)
     assert outbox.get(conn, stored.uuid).state == "queued"
 
@@ -99,6 +100,7 @@ def test_server_errors_are_retried_and_retry_after_is_honoured(make_setup):
         assert item.next_attempt_at >= before + 6.5
     assert isinstance(forwarder.last_failure, Unavailable)
     assert sim.complaints() == []
+    assert outbox.api_errors(conn) == {"unavailable": item.attempts}
 
 
 def test_unanswered_create_is_reconciled_not_posted_again(make_setup):

