@@ -39,10 +39,35 @@ def configure_kivy(fullscreen: bool, kivy_home: Path | None = None) -> None:
     Config.set("input", "hid", "probesysfs,provider=hidinput")
 
 
+M_TRIM_THRESHOLD = -1
+"""glibc's mallopt() parameter: free memory above this at the heap's top goes back to the OS."""
+TRIM_THRESHOLD_BYTES = 128 * 1024
+
+
+def give_back_freed_memory() -> None:
+    """Make glibc return freed memory to the system instead of keeping it for reuse.
+
+    Every screen change frees the last screen's widgets and textures (with software GL,
+    textures live in this process). By default glibc raises its trim threshold as the
+    heap grows, up to 32 MB, and keeps that much: measured with `kiosk bench ui`, setting
+    it back to 128 KiB takes RSS after 60 screen changes from ~257 to ~233 MB, with the
+    same screen-change times. Elsewhere than glibc this does nothing.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def run_touch_kiosk(
     config: KioskConfig, on_start: Callable[[Any], None] | None = None, windowed: bool = False
 ) -> None:
     """Run until the technician leaves kiosk mode (or `on_start`'s script stops the app)."""
+    give_back_freed_memory()
     configure_kivy(config.touch.fullscreen and not windowed)
     logging.getLogger("kivy").setLevel(logging.WARNING)  # its start-up chatter is not news
     from kiosk.terminal import TerminalServices
