@@ -94,6 +94,10 @@ class Forwarder:
         """The failure of the latest attempt; None after a success (or before any call)."""
         self._next_housekeeping = 0.0
         self._recorded_api_state = ""
+        self._unwritten: list[outbox.Delivery] = []
+        """Answered creates whose write rides on the next report's `sending` commit (one
+        fsync for two) or ends the pass. Until written such a report is `sending`: after a
+        crash it is reconciled by its reference, never posted twice."""
 
     # -- one report -------------------------------------------------------------------------
 
@@ -113,7 +117,8 @@ class Forwarder:
             self._upload_attachments(item)
         except ApiError as error:
             return self._failed(item, error, create_sent=False)
-        outbox.mark_sending(self.conn, item.report_uuid)
+        outbox.mark_sending(self.conn, item.report_uuid, self._unwritten)
+        self._unwritten = []
         try:
             self._create(item)
         except ApiError as error:
@@ -173,7 +178,10 @@ class Forwarder:
         return True
 
     def _upload_attachments(self, item: OutboxItem) -> None:
-        for row in outbox.pending_attachments(self.conn, item.report_uuid):
+        rows = outbox.pending_attachments(self.conn, item.report_uuid)
+        if rows:  # uploads take a while: write what was answered before, not after them
+            self._write_deliveries()
+        for row in rows:
             remote_id = self.api.upload_attachment(row["filename"], row["mime"], row["data"])
             outbox.mark_attachment_uploaded(self.conn, item.report_uuid, row["position"], remote_id)
 
@@ -183,10 +191,16 @@ class Forwarder:
         created = self.api.create_complaint(
             report, kiosk_reference(item.report_uuid), attachment_ids
         )
-        outbox.mark_delivered(
-            self.conn, item.report_uuid, created.complaint_id, created.tracking_id
+        self._unwritten.append(
+            outbox.Delivery(
+                item.report_uuid, created.complaint_id, created.tracking_id, time.time()
+            )
         )
         log.info("report %s delivered: complaint %s", format_code(item.code), created.complaint_id)
+
+    def _write_deliveries(self) -> None:
+        outbox.record_deliveries(self.conn, self._unwritten)
+        self._unwritten = []
 
     def _backoff(self, attempts: int) -> float:
         settings = self.settings
@@ -218,10 +232,13 @@ class Forwarder:
     def run_once(self) -> int:
         """One pass over the reports that are due; returns how many were handled."""
         handled = 0
-        for item in outbox.due(self.conn, self.clock(), shard=self.shard):
-            handled += 1
-            if not self.deliver(item):
-                break
+        try:
+            for item in outbox.due(self.conn, self.clock(), shard=self.shard):
+                handled += 1
+                if not self.deliver(item):
+                    break
+        finally:  # what LAPOR! has answered is written before the pass ends, whatever happens
+            self._write_deliveries()
         if handled and (state := _api_state(self.last_failure)) != self._recorded_api_state:
             outbox.record_api_state(self.conn, state)
             self._recorded_api_state = state

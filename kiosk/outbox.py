@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kiosk.db import transaction
@@ -151,22 +152,50 @@ def mark_attachment_uploaded(
         )
 
 
-def mark_sending(conn: sqlite3.Connection, report_uuid: str) -> None:
-    """Record, durably, that the create request is about to go out."""
-    _update(conn, report_uuid, "state = 'sending', create_sent_at = ?", time.time())
+@dataclass(frozen=True)
+class Delivery:
+    """LAPOR!'s answer to a create: what makes a report `delivered`."""
+
+    report_uuid: str
+    complaint_id: str
+    tracking_id: str | None
+    delivered_at: float
+
+
+def mark_sending(
+    conn: sqlite3.Connection, report_uuid: str, deliveries: Sequence[Delivery] = ()
+) -> None:
+    """Record, durably, that the create request is about to go out; `deliveries` answered
+    since the last write are recorded in the same transaction (one fsync for both)."""
+    with transaction(conn):
+        _write_deliveries(conn, deliveries)
+        conn.execute(
+            "UPDATE outbox SET state = 'sending', create_sent_at = ?, updated_at = ?"
+            " WHERE report_uuid = ?",
+            (time.time(), time.time(), report_uuid),
+        )
+
+
+def record_deliveries(conn: sqlite3.Connection, deliveries: Sequence[Delivery]) -> None:
+    if deliveries:
+        with transaction(conn):
+            _write_deliveries(conn, deliveries)
 
 
 def mark_delivered(
     conn: sqlite3.Connection, report_uuid: str, complaint_id: str, tracking_id: str | None
 ) -> None:
-    _update(
-        conn,
-        report_uuid,
-        "state = 'delivered', complaint_id = ?, tracking_id = ?, delivered_at = ?,"
-        " last_error = NULL",
-        complaint_id,
-        tracking_id,
-        time.time(),
+    record_deliveries(conn, [Delivery(report_uuid, complaint_id, tracking_id, time.time())])
+
+
+def _write_deliveries(conn: sqlite3.Connection, deliveries: Sequence[Delivery]) -> None:
+    conn.executemany(
+        "UPDATE outbox SET state = 'delivered', complaint_id = ?, tracking_id = ?,"
+        " delivered_at = ?, last_error = NULL, updated_at = ? WHERE report_uuid = ?",
+        [
+            (d.complaint_id, d.tracking_id, d.delivered_at, d.delivered_at, d.report_uuid)
+            for d in deliveries
+        ],
     )
 
 

@@ -158,3 +158,23 @@ def test_failed_lookup_keeps_the_report_sending(make_setup):
     assert item.state == "sending", "a failed lookup must never make the report postable"
     assert item.create_sent_at == 0
     assert "cannot connect" in item.last_error
+
+
+def test_a_crash_before_an_answered_create_is_written_is_reconciled(make_setup):
+    """The answer of a create is written with the next report's commit; a crash before
+    that leaves the report `sending`, and the next forwarder finds it instead of posting."""
+    sim, conn, forwarder = make_setup(reconcile_grace_s=0.0)
+    stored = save_report(conn, make_report(), 1)
+    [item] = outbox.due(conn, time.time())
+    assert forwarder.deliver(item)  # answered, not written yet: then the process dies
+    assert outbox.get(conn, stored.uuid).state == "sending"
+    config = load_config(sim.config_path)
+    restarted = Forwarder(
+        connect(config.db_path), LaporV3Client(config.lapor, config.terminal.id),
+        replace(config.forwarder, reconcile_grace_s=0.0), 86400.0,
+    )  # fmt: skip
+    restarted.run(until_empty=True)
+    item = outbox.get(restarted.conn, stored.uuid)
+    restarted.close()
+    [complaint] = sim.complaints()  # posted once, found by its reference
+    assert item.state == "delivered" and item.complaint_id == str(complaint["complaint_id"])
