@@ -73,16 +73,20 @@ def jack_from_setting(setting: str) -> Jack | None:
 
 
 class JackWatcher:
-    """Reports insertions: `check()` is True once each time headphones go in."""
+    """Reports changes: `check()` says `in` or `out` once each time headphones go in or out."""
 
     def __init__(self, jack: Jack) -> None:
         self.jack = jack
-        self._was_plugged = bool(jack.plugged())  # plugged at start: no insertion yet
+        self.plugged = jack.plugged()
+        """The latest state read: True, False, or None when it cannot be read."""
 
-    def check(self) -> bool:
+    def check(self) -> str:
+        """`in`, `out`, or "" when nothing changed (or the state cannot be read)."""
         plugged = self.jack.plugged()
-        if plugged is None:
-            return False
-        inserted = plugged and not self._was_plugged
-        self._was_plugged = plugged
-        return inserted
+        if plugged is None or plugged == self.plugged:
+            return ""
+        was_known = self.plugged is not None
+        self.plugged = plugged
+        if plugged:
+            return "in"
+        return "out" if was_known else ""

@@ -3,10 +3,12 @@
 import io
 
 import pytest
+from conftest import voice_attachment
 
 from kiosk.audio.face import AudioFace
 from kiosk.config import DataConfig, KioskConfig
 from kiosk.engine.dialog import Dialog
+from kiosk.engine.events import Choose, Next, Recorded
 from kiosk.engine.timer import SessionSettings
 from kiosk.terminal import TerminalServices
 from voice.recorder import Recorder
@@ -182,3 +184,43 @@ def test_spoken_digits_fill_a_numeric_entry(face):
     face.hear(heard("nol nol nol satu lima", None, sure=False))
     assert face.view.entry.value == "00015"
     assert said(face)[-1] == "0 0 0 1 5"
+
+
+PHONE = "081234567890"
+
+
+def fill_up_to_the_phone(face: AudioFace) -> None:
+    """The screens before the phone number, answered as the touch screen and the recorder
+    send them (an audio session records the complaint; the name is not asked)."""
+    events = [Choose("file"), Choose("pengaduan"), Choose("4"), Choose("skip"),
+              Recorded(voice_attachment(), 6.0), Next(),
+              Choose("today"), Choose("named")]  # fmt: skip
+    for event in events:
+        face.follow(face.dialog.handle(event))
+    assert face.view.screen == "phone"
+
+
+def test_without_headphones_personal_data_is_not_said(face):
+    """UU PDP: the jack says no headphones are in, so the loudspeaker may be overheard."""
+    face.overheard = True
+    face.press("1")  # the session starts on the loudspeaker: the citizen is told why
+    assert said(face)[-1].startswith("Headphone tidak terpasang, jadi data pribadi tidak")
+    fill_up_to_the_phone(face)
+    for digit in PHONE:
+        face.press(digit)
+    assert face.view.entry.value == PHONE
+    face.press("REPEAT")
+    assert "Sudah diketik 12 karakter; tidak dibacakan tanpa headphone." in said(face)[-1]
+    face.follow(face.dialog.handle(Next()))
+    face.follow(face.dialog.handle(Choose("public")))
+    assert face.view.screen == "review"
+    review = said(face)[-1]
+    assert "Rekaman suara, 6 detik." in review  # the report itself is read back
+    assert "Identitas: Tidak dibacakan tanpa headphone." in review
+    assert not any(number in "".join(said(face)) for number in (PHONE, " ".join(PHONE)))
+    face.press("HELP")
+    face.press("HELP")  # every item in detail: still not the number
+    assert "Tidak dibacakan tanpa headphone." in said(face)[-1]
+    assert "0812" not in said(face)[-1]
+    face.headphones_changed(True)  # headphones in: the review is read in full
+    assert f"Dengan nama saya: {PHONE}." in said(face)[-1]

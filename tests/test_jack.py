@@ -5,18 +5,20 @@ import pytest
 from hardware.jack import AlsaJack, GpioJack, JackError, JackWatcher, jack_from_setting
 
 
-def test_gpio_insertions_are_reported_once(tmp_path):
+def test_gpio_insertions_and_removals_are_reported_once(tmp_path):
     value = tmp_path / "value"
     value.write_text("0\n")
     watcher = JackWatcher(jack_from_setting(f"gpio:{value}"))
-    assert watcher.check() is False
+    assert watcher.check() == "" and watcher.plugged is False
     value.write_text("1\n")
-    assert watcher.check() is True
-    assert watcher.check() is False  # still plugged: not a new insertion
+    assert watcher.check() == "in"
+    assert watcher.check() == ""  # still plugged: not a new insertion
     value.write_text("0\n")
-    assert watcher.check() is False
+    assert watcher.check() == "out" and watcher.plugged is False
     value.write_text("1\n")
-    assert watcher.check() is True
+    assert watcher.check() == "in"
+    value.unlink()  # unreadable: no change is made up
+    assert watcher.check() == "" and watcher.plugged is True
 
 
 def test_active_low_and_unreadable_pins(tmp_path):

@@ -211,6 +211,7 @@ def test_plugging_in_headphones_starts_the_audio_mode(display, tmp_path):
     seen = run_scenario("headphones", config, display, tmp_path, KIOSK_TEST_JACK=str(pin))
     assert seen["before"] is False
     assert seen["after"] == [True, True]  # speaking, and the screen is private
+    assert (seen["overheard_in"], seen["overheard_out"]) == (False, True)
 
 
 def test_the_touch_kiosk_listens_for_a_spoken_answer_after_its_prompt(display, tmp_path):

@@ -217,6 +217,10 @@ def headphones(driver, shots: Path, seen: dict):
     pin.write_text("1\n")  # headphones plugged in
     yield 1.0
     seen["after"] = (driver.app.view.audio, driver.app.root.blanked)
+    seen["overheard_in"] = driver.app.audio_face.overheard
+    pin.write_text("0\n")  # and pulled out again: others may hear from now on
+    yield 1.0
+    seen["overheard_out"] = driver.app.audio_face.overheard
 
 
 def voice_answer(driver, shots: Path, seen: dict):

@@ -78,6 +78,8 @@ class AudioFace:
         """Set once the microphone listens (key scripts wait for it before `speak`)."""
         self.on_view: Callable[[View], None] | None = None
         """Told of every new view, so that a screen can follow the keypad."""
+        self.overheard = False
+        """Others may hear: the jack says no headphones are in. Personal data is not said."""
 
     # -- output -----------------------------------------------------------------------------
 
@@ -93,15 +95,26 @@ class AudioFace:
         """The screen, with one-time notices first; the step only when it changed."""
         new_step = view.progress != self._last_progress
         self._last_progress = view.progress
-        words = " ".join([*self.notices, wording.screen(view, progress=new_step)])
+        words = " ".join(
+            [*self.notices, wording.screen(view, progress=new_step, overheard=self.overheard)]
+        )
         self.notices.clear()
         return words
+
+    def headphones_changed(self, plugged: bool) -> None:
+        """The jack says headphones went in (an audio session begins) or out (from now on
+        others may hear: personal data is no longer said)."""
+        self.overheard = not plugged
+        if plugged:
+            self.begin()
+        elif self.view.audio:
+            self.say(text("audio.no_headphones", self.view.language))
 
     def begin(self) -> None:
         """Headphones went in: this session is an audio session from now on; say where it is."""
         self.speaker.stop()
         self._update(self.dialog.handle(UseAudio()))
-        self.say(wording.screen(self.view))
+        self.say(wording.screen(self.view, overheard=self.overheard))
 
     def _update(self, view: View) -> None:
         if view.screen == "welcome" and self.view.screen != "welcome":
@@ -154,6 +167,8 @@ class AudioFace:
             return
         warned = bool(self.view.timeout_warning)
         # Every key is activity (the idle time-out starts again), even one that only speaks.
+        if not self.view.audio and self.overheard:  # a session starts on the loudspeaker
+            self.notices.append(text("audio.no_headphones", self.view.language))
         activity = self.dialog.handle(UseAudio() if not self.view.audio else MoreTime())
         if activity != self.view:
             self._update(activity)
@@ -176,7 +191,7 @@ class AudioFace:
             if heard.phrase == text("voice.yes", view.language):
                 self.press(key, by_voice=True)
             else:
-                self.say(wording.screen(view))
+                self.say(wording.screen(view, overheard=self.overheard))
             return
         if view.entry is not None and view.entry.numeric and heard.text:
             try:
@@ -209,7 +224,8 @@ class AudioFace:
         view = self.view
         if view.entry is not None:
             self._update(self.dialog.handle(Type(view.entry.value + key)))
-            if view.entry.masked:  # a secret is never spoken: a tone instead of the digit
+            if view.entry.masked or (view.entry.personal and self.overheard):
+                # A secret, or personal data others may hear: a tone instead of the digit.
                 self.speaker.tone()
             else:
                 self.say(key)
@@ -221,11 +237,12 @@ class AudioFace:
     def _step(self, delta: int) -> None:
         choices = self.view.choices
         if not choices:
-            self.say(wording.screen(self.view))
+            self.say(wording.screen(self.view, overheard=self.overheard))
             return
         self.focus = (self.focus + delta) % len(choices)
         choice = choices[self.focus]
-        self.say(wording.item(choice, self.focus, self.view.language, detailed=True))
+        language = self.view.language
+        self.say(wording.item(choice, self.focus, language, True, overheard=self.overheard))
 
     def _key_up(self) -> None:
         self._step(-1)
@@ -240,7 +257,7 @@ class AudioFace:
         elif view.can_go_next:
             self._send(Next())
         else:
-            self.say(wording.screen(view))
+            self.say(wording.screen(view, overheard=self.overheard))
 
     def _key_right(self) -> None:
         if self.view.can_go_next:
@@ -265,10 +282,10 @@ class AudioFace:
     _key_home = _key_cancel
 
     def _key_help(self) -> None:
-        self.say(wording.help_text(self.view, detailed=self.help_presses > 1))
+        self.say(wording.help_text(self.view, self.help_presses > 1, self.overheard))
 
     def _key_repeat(self) -> None:
-        self.say(wording.screen(self.view))
+        self.say(wording.screen(self.view, overheard=self.overheard))
 
     def _key_vol_up(self) -> None:
         self._volume(1)
@@ -367,7 +384,7 @@ class AudioFace:
         words = [text("audio.recorded", language, seconds=round(recording.seconds))]
         if transcript:
             words.append(text("audio.transcript", language, transcript=transcript))
-        self.say(" ".join([*words, wording.screen(view)]))
+        self.say(" ".join([*words, wording.screen(view, overheard=self.overheard)]))
 
     def _transcribe(self, recording: Recording) -> str:
         """Dictation of the spoken complaint; empty without a recogniser."""

@@ -18,11 +18,17 @@ def choice_key(index: int) -> str:
 
 
 def item(
-    choice: Choice, index: int, language: str, detailed: bool = False, first_contact: bool = False
+    choice: Choice,
+    index: int,
+    language: str,
+    detailed: bool = False,
+    first_contact: bool = False,
+    overheard: bool = False,
 ) -> str:
     """`1: Pengaduan.`; `Tekan 1: Pengaduan.` where the citizen learns the keys (or in detail)."""
     key = choice_key(index)
-    label = f"{choice.label}: {choice.hint}" if detailed and choice.hint else choice.label
+    hint = _hint(choice, language, overheard)
+    label = f"{choice.label}: {hint}" if detailed and hint else choice.label
     if not key:
         return _sentence(label)
     if detailed or (first_contact and index == 0):
@@ -30,16 +36,29 @@ def item(
     return _sentence(f"{key}: {label}")
 
 
+def _hint(choice: Choice, language: str, overheard: bool) -> str:
+    """A choice's hint, unless it is personal and others may hear it."""
+    return text("audio.hidden", language) if overheard and choice.personal else choice.hint
+
+
+def _review_item(choice: Choice, language: str, overheard: bool) -> str:
+    """The value alone (its name is one HELP away); named when the value is not said."""
+    if overheard and choice.personal:
+        return f"{choice.label}: {text('audio.hidden', language)}"
+    return _sentence(choice.hint)
+
+
 def _sentence(words: str) -> str:
     return words if words.endswith((".", "?", "!")) else f"{words}."
 
 
-def screen(view: View, progress: bool = True) -> str:
+def screen(view: View, progress: bool = True, overheard: bool = False) -> str:
     """Orientation, title, what is wrong, what to do, and the choices.
 
     On a plain choice screen the numbered choices are the prompt; its sentence is
     one HELP press away, with the details of every choice on a second press. Without
-    `progress` the step is not said (it is the one just said).
+    `progress` the step is not said (it is the one just said). When `overheard` (no
+    headphones), personal values are not said.
     """
     language = view.language
     if view.screen == "recording" and len(view.choices) > 1:  # just recorded: what next
@@ -56,7 +75,7 @@ def screen(view: View, progress: bool = True) -> str:
         parts.append(view.prompt)
     parts += list(view.lines)
     if view.screen == "review":  # the values in order; their names are one HELP away
-        parts += [_sentence(choice.hint) for choice in view.choices]
+        parts += [_review_item(choice, language, overheard) for choice in view.choices]
         parts.append(text("audio.review", language))
     elif view.screen == "recording":
         pass  # the prompt says which key records
@@ -74,17 +93,20 @@ def screen(view: View, progress: bool = True) -> str:
         parts.append(text("audio.touch_only", language))
     elif view.entry is not None:
         parts.append(text("audio.entry", language))
-        if view.entry.value:
+        if view.entry.value and overheard and view.entry.personal:
+            parts.append(text("audio.entered_hidden", language, count=len(view.entry.value)))
+        elif view.entry.value:
             parts.append(text("audio.entered", language, value=" ".join(view.entry.value)))
     return " ".join(parts)
 
 
-def help_text(view: View, detailed: bool) -> str:
+def help_text(view: View, detailed: bool, overheard: bool = False) -> str:
     """HELP once: the help text; twice: every choice with its details too."""
     parts = [view.help]
     if detailed:
         parts += [
-            item(choice, index, view.language, True) for index, choice in enumerate(view.choices)
+            item(choice, index, view.language, True, overheard=overheard)
+            for index, choice in enumerate(view.choices)
         ]
         parts.append(text("audio.keys", view.language))
     return " ".join(parts)

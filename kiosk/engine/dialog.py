@@ -324,6 +324,7 @@ class Dialog:
                 spec.entry.max_length,
                 spec.entry.optional,
                 spec.entry.masked,
+                spec.entry.personal,
             )
         code = ""
         if self.screen == "receipt":
@@ -386,7 +387,12 @@ class Dialog:
                 return self._labelled(("public", "secret"), hints=True)
             case "review":
                 return tuple(
-                    Choice(item, text(f"review.{item}", language), self._review_value(item))
+                    Choice(
+                        item,
+                        text(f"review.{item}", language),
+                        self._review_value(item),
+                        personal=item == "identity",
+                    )
                     for item in REVIEW_ITEMS
                     if SCREENS[item].applies(self.draft)
                 )

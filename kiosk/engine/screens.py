@@ -25,6 +25,8 @@ class EntrySpec:
     optional: bool = False
     masked: bool = False
     """A secret: shown as dots, never spoken (a tone for each digit)."""
+    personal: bool = False
+    """Personal data (UU PDP): a face never says it where others may hear it."""
 
 
 @dataclass(frozen=True)
@@ -94,14 +96,14 @@ SCREENS: dict[str, ScreenSpec] = {
             "name",
             "entry",
             step=5,
-            entry=EntrySpec("text", NAME_LIMITS[1]),
+            entry=EntrySpec("text", NAME_LIMITS[1], personal=True),
             applies=_named_and_typed,
         ),
         ScreenSpec(
             "phone",
             "entry",
             step=5,
-            entry=EntrySpec("phone", 16, True),
+            entry=EntrySpec("phone", 16, True, personal=True),
             applies=_named,
         ),
         ScreenSpec("privacy", "choice", step=5, choices="privacy"),

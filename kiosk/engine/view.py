@@ -14,6 +14,8 @@ class Choice:
     label: str
     hint: str = ""
     """A second line with more detail (shown small, spoken after the label)."""
+    personal: bool = False
+    """The hint holds personal data (UU PDP): never said where others may hear it."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Entry:
     optional: bool = False
     masked: bool = False
     """Show dots and speak tones instead of the characters (secrets)."""
+    personal: bool = False
+    """Personal data (UU PDP): a face never says it where others may hear it."""
 
     @property
     def numeric(self) -> bool:

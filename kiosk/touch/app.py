@@ -79,6 +79,8 @@ class KioskApp(App):
         self.audio_face = None
         """The audio face (kiosk.audio.face.AudioFace), made when the first keypad key comes."""
         self.speech_error = ""
+        self.headphones: bool | None = None
+        """What the headphone jack says; None without jack detection (then nobody knows)."""
         """Why the audio face cannot speak (espeak-ng missing); shown on the status line."""
         self.pending_touch = None
         """Touch-and-confirm: the button a first touch announced."""
@@ -158,6 +160,7 @@ class KioskApp(App):
                 self.root.ids.status.text = text("audio.silent", self.language)
                 return None
             self.audio_face = AudioFace(self.dialog, speaker, recorder_for(self.kiosk_config))
+            self.audio_face.overheard = self.headphones is False
             self.audio_face.on_view = self.render
             self.audio_face.in_background = self._in_background
             self._model_state("loading")
@@ -213,15 +216,19 @@ class KioskApp(App):
             self.audio_face.hear(heard)
 
     def _watch_jack(self, watcher: JackWatcher) -> None:
+        self.headphones = watcher.plugged  # an audio face made later starts from this
         while True:
             time.sleep(JACK_POLL_S)
-            if watcher.check():
-                self._headphones_in()
+            if change := watcher.check():
+                self._headphones_changed(change == "in")
 
     @mainthread
-    def _headphones_in(self) -> None:
-        if (face := self._audio_face()) is not None:
-            face.begin()
+    def _headphones_changed(self, plugged: bool) -> None:
+        """In: an audio session begins. Out: personal data is no longer said aloud."""
+        self.headphones = plugged
+        face = self._audio_face() if plugged else self.audio_face  # out: no session to start
+        if face is not None:
+            face.headphones_changed(plugged)
 
     def touched(self, button) -> bool:
         """Touch-and-confirm in an audio session: True when this touch may activate."""
