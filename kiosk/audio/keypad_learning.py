@@ -12,7 +12,7 @@ REQUIRED = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0",
             "ENTER", "CLEAR", "HELP", "REPEAT", "UP", "DOWN")  # fmt: skip
 """Keys the audio face cannot do without (digits, Enter, erase, help, repeat, browse)."""
 OPTIONAL = ("BACK", "HOME", "VOL_UP", "VOL_DOWN", "RATE_UP", "RATE_DOWN")
-"""Keys that only a larger keypad has; their functions are in the help menu otherwise."""
+"""Keys that only a larger keypad has (a plain numeric keypad has no keys left for them)."""
 LOCK_AND_MODIFIER_CODES = range(300, 314)
 """Kivy codes of NumLock, CapsLock, Shift, Ctrl, Alt...: never learned. A keypad may send
 NumLock by itself, and these keys change how others read rather than act."""
