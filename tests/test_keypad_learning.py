@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from kiosk.audio.keymap import load_keymap
+from kiosk.audio.keymap import load_holds, load_keymap
 from kiosk.audio.keypad_learning import OPTIONAL, REQUIRED, KeypadLearning
 from kiosk.config import load_config
 from kiosk.simulator.process import REPO_ROOT
@@ -99,6 +99,8 @@ def test_learning_a_numeric_keypad_gives_the_shipped_map(display, tmp_path):
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr[-2000:]
     assert "18 keys learned" in stdout
+    # No volume or rate keys: held keys stand in for them (BACK and HOME have keys).
+    assert load_holds(str(out)) == {"UP": "VOL_UP", "DOWN": "VOL_DOWN", "REPEAT": "RATE"}
     assert out.stat().st_mode & 0o777 == 0o644  # readable by the kiosk user
     assert_numeric_keypad(load_keymap(str(out)))
 

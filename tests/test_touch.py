@@ -200,6 +200,8 @@ def test_a_keypad_key_starts_speech_and_touches_need_confirming(display, tmp_pat
     assert seen["blanked"] is True  # private: nothing of it on the screen
     assert seen["after_one_touch"] == "classification"  # the first touch is only spoken
     assert seen["after_two_touches"] == "category"
+    assert seen["volume_after_press"] == 0  # a short press of UP is UP
+    assert seen["volume_after_hold"] == 0.1 and seen["screen_after_hold"] == "category"
     assert seen["after_home"] == ["welcome", False, False]
 
 

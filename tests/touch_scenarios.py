@@ -188,6 +188,7 @@ def keypad(driver, shots: Path, seen: dict):
 
     def key(code: int) -> None:
         Window.dispatch("on_key_down", code, 0, None, [])
+        Window.dispatch("on_key_up", code, 0)
 
     key(263)  # the keypad's top-left key: "1" in the phone layout
     yield 0.3
@@ -204,6 +205,16 @@ def keypad(driver, shots: Path, seen: dict):
     driver.tap("choice:pengaduan")
     yield 0.2
     seen["after_two_touches"] = driver.app.view.screen
+    volume = driver.app.audio_face.speaker.volume
+    key(269)  # UP pressed: the focus moves up
+    yield 0.3
+    seen["volume_after_press"] = driver.app.audio_face.speaker.volume - volume
+    Window.dispatch("on_key_down", 269, 0, None, [])  # UP held: the volume goes up once
+    yield 1.2
+    Window.dispatch("on_key_up", 269, 0)
+    yield 0.2
+    seen["volume_after_hold"] = round(driver.app.audio_face.speaker.volume - volume, 2)
+    seen["screen_after_hold"] = driver.app.view.screen
     key(27)  # HOME
     yield 0.3
     seen["after_home"] = (driver.app.view.screen, driver.app.view.audio, driver.app.root.blanked)

@@ -57,6 +57,14 @@ class Speaker:
         low, high = self.settings.rate_range_wpm
         self.rate_wpm = min(high, max(low, self.rate_wpm + steps * self.settings.rate_step_wpm))
 
+    def next_rate(self) -> None:
+        """One step faster; from the fastest back to the slowest (one key for the rate)."""
+        low, high = self.settings.rate_range_wpm
+        if self.rate_wpm >= high:
+            self.rate_wpm = low
+        else:
+            self.change_rate(1)
+
     def change_volume(self, steps: int) -> None:
         self.volume = min(1.0, max(0.1, self.volume + steps * self.settings.volume_step))
 

@@ -304,8 +304,15 @@ class AudioFace:
     def _key_rate_down(self) -> None:
         self._rate(-1)
 
+    def _key_rate(self) -> None:
+        self.speaker.next_rate()
+        self._say_rate()
+
     def _rate(self, steps: int) -> None:
         self.speaker.change_rate(steps)
+        self._say_rate()
+
+    def _say_rate(self) -> None:
         self.say(text("audio.rate", self.view.language, wpm=self.speaker.rate_wpm))
 
     # -- time and the microphone ------------------------------------------------------------

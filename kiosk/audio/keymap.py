@@ -1,4 +1,8 @@
-"""Physical keys to EZ Access key names, from a key map in `hardware/keymaps/`."""
+"""Physical keys to EZ Access key names, from a key map in `hardware/keymaps/`.
+
+A map may also say what a key does when held (`[hold]`): a plain numeric keypad has no
+keys left for volume, rate, back and home, so holding UP turns the volume up, and so on.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ from pathlib import Path
 from kiosk.audio.keys import KEYS
 from kiosk.config import ConfigError
 
+DEFAULT_HOLDS = {"UP": "VOL_UP", "DOWN": "VOL_DOWN", "CLEAR": "BACK", "HELP": "HOME",
+                 "REPEAT": "RATE"}  # fmt: skip
+"""What held keys do on a keypad without keys of their own for these functions."""
 
-def load_keymap(name_or_path: str) -> dict[int, str]:
-    """A bundled map by name (`usb-numpad`) or a TOML file by path; key code -> key name."""
+
+def _read(name_or_path: str) -> dict:
     path = Path(name_or_path)
     if path.suffix == ".toml" and path.exists():
         raw_text = path.read_text("utf-8")
@@ -20,9 +27,28 @@ def load_keymap(name_or_path: str) -> dict[int, str]:
         if not bundled.is_file():
             raise ConfigError(f"no key map {name_or_path!r} in hardware/keymaps/")
         raw_text = bundled.read_text("utf-8")
+    try:
+        return tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"key map {name_or_path}: {error}") from None
+
+
+def load_keymap(name_or_path: str) -> dict[int, str]:
+    """A bundled map by name (`usb-numpad`) or a TOML file by path; key code -> key name."""
     keymap = {}
-    for code, key in tomllib.loads(raw_text).items():
+    for code, key in _read(name_or_path).items():
+        if code == "hold":
+            continue
         if not code.isdigit() or key not in KEYS:
             raise ConfigError(f"key map {name_or_path}: {code} = {key!r} is not a code and key")
         keymap[int(code)] = key
     return keymap
+
+
+def load_holds(name_or_path: str) -> dict[str, str]:
+    """The map's `[hold]` table: key name -> what that key does when held."""
+    holds = _read(name_or_path).get("hold", {})
+    for key, held in holds.items():
+        if key not in KEYS or held not in KEYS:
+            raise ConfigError(f"key map {name_or_path}: [hold] {key} = {held!r} is not two keys")
+    return dict(holds)

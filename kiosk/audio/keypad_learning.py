@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.audio.keymap import DEFAULT_HOLDS
+
 REQUIRED = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0",
             "ENTER", "CLEAR", "HELP", "REPEAT", "UP", "DOWN")  # fmt: skip
 """Keys the audio face cannot do without (digits, Enter, erase, help, repeat, browse)."""
@@ -60,8 +62,22 @@ class KeypadLearning:
         self.position += 1
         return True
 
+    def holds(self) -> dict[str, str]:
+        """Held keys for the functions this keypad has no key for (`DEFAULT_HOLDS`)."""
+        learned = set(self.codes.values())
+        covered = learned | ({"RATE"} if learned & {"RATE_UP", "RATE_DOWN"} else set())
+        return {
+            key: held
+            for key, held in DEFAULT_HOLDS.items()
+            if key in learned and held not in covered
+        }
+
     def as_toml(self) -> str:
-        """The key map file, in the form `load_keymap` reads."""
+        """The key map file, in the form `load_keymap` and `load_holds` read."""
         lines = ["# Learned with `kiosk keypad learn`: key code = key name.\n"]
         lines += [f'{code} = "{name}"\n' for code, name in self.codes.items()]
+        if holds := self.holds():
+            lines.append("\n# Held for a second, these keys do what this keypad has no keys for.\n")
+            lines.append("[hold]\n")
+            lines += [f'{key} = "{held}"\n' for key, held in holds.items()]
         return "".join(lines)

@@ -2,5 +2,7 @@
 
 KEYS = frozenset(
     [*"0123456789", "UP", "DOWN", "LEFT", "RIGHT", "ENTER", "BACK", "CLEAR", "CANCEL",
-     "HELP", "HOME", "REPEAT", "VOL_UP", "VOL_DOWN", "RATE_UP", "RATE_DOWN"]
+     "HELP", "HOME", "REPEAT", "VOL_UP", "VOL_DOWN", "RATE_UP", "RATE_DOWN", "RATE"]
 )  # fmt: skip
+"""`RATE` steps to the next speaking rate, from the fastest back to the slowest (for keypads
+with one key, or one held key, for the rate)."""

@@ -26,7 +26,8 @@ from kivy.uix.scrollview import ScrollView
 
 from hardware import watchdog
 from hardware.jack import JackWatcher, jack_from_setting
-from kiosk.audio.keymap import load_keymap
+from kiosk.audio.holds import HeldKeys
+from kiosk.audio.keymap import load_holds, load_keymap
 from kiosk.config import KioskConfig
 from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import Back, Cancel, Choose, Event, MoreTime, Next, Tick, Type
@@ -51,6 +52,8 @@ TICK_S = 1.0
 WATCHDOG_S = 10.0
 JACK_POLL_S = 0.3
 STATUS_REFRESH_S = 5.0
+HOLD_CHECK_MARGIN_S = 0.05
+"""A held key is checked this long after it is due, so that it surely is."""
 
 
 def _load_layouts() -> None:
@@ -76,6 +79,7 @@ class KioskApp(App):
         """Views drawn so far (benchmarks and tests wait on it)."""
         self._keyboards: dict[bool, Keyboard] = {}
         self.keymap = load_keymap(config.audio.keymap)
+        self.held_keys = HeldKeys(load_holds(config.audio.keymap))
         self.audio_face = None
         """The audio face (kiosk.audio.face.AudioFace), made when the first keypad key comes."""
         self.speech_error = ""
@@ -95,7 +99,7 @@ class KioskApp(App):
     def build(self) -> KioskRoot:
         _load_layouts()
         Window.bind(on_request_close=lambda *_args: not self.unlocked)
-        Window.bind(on_key_down=self._on_key_down)
+        Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
         self.status_text = ""
         return KioskRoot()
 
@@ -138,12 +142,30 @@ class KioskApp(App):
         key = self.keymap.get(keycode)
         if key is None:
             return False
+        if act := self.held_keys.down(key, time.monotonic()):
+            self._press(act)
+        else:  # it may be held: decided when it comes up, or when it has been held long enough
+            check_at = self.held_keys.hold_s + HOLD_CHECK_MARGIN_S
+            Clock.schedule_once(lambda _dt: self._press(self.held_keys.due(time.monotonic())),
+                                check_at)  # fmt: skip
+        return True
+
+    def _on_key_up(self, _window, keycode: int, *_args) -> bool:
+        key = self.keymap.get(keycode)
+        if key is None:
+            return False
+        self._press(self.held_keys.up(key, time.monotonic()))
+        return True
+
+    def _press(self, key: str) -> None:
+        """One key for the audio face (nothing for "")."""
+        if not key:
+            return
         face = self._audio_face()
         if face is not None:
             face.press(key)  # any key starts the audio session
             if face.speaker.unavailable:  # no sound device: say so where it can be seen
                 self.root.ids.status.text = text("audio.silent", self.language)
-        return True
 
     def _audio_face(self):
         """The audio face, made on first use: a touch-only session never loads speech."""
