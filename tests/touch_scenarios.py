@@ -247,6 +247,7 @@ def voice_answer(driver, shots: Path, seen: dict):
         yield 0.2
     seen["listener"] = driver.app.audio_face.listener is not None
     Window.dispatch("on_key_down", 268, 0, None, [])  # REPEAT: prompt, then the microphone
+    Window.dispatch("on_key_up", 268, 0)  # (a key that can be held acts when let go)
     driver.app.audio_face.speaker.wait()
     yield 1.0
     subprocess.run(["paplay", os.environ["KIOSK_TEST_ANSWER"]], check=True)
