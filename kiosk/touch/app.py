@@ -145,6 +145,8 @@ class KioskApp(App):
         if act := self.held_keys.down(key, time.monotonic()):
             self._press(act)
         else:  # it may be held: decided when it comes up, or when it has been held long enough
+            if self.audio_face is not None:
+                self.audio_face.speaker.stop()  # but any key silences the speech at once
             check_at = self.held_keys.hold_s + HOLD_CHECK_MARGIN_S
             Clock.schedule_once(lambda _dt: self._press(self.held_keys.due(time.monotonic())),
                                 check_at)  # fmt: skip
