@@ -104,12 +104,10 @@ class HealthCollector:
             "kiosk_last_delivery_timestamp_seconds", "When a report was last delivered",
             value=status.last_delivery_at or 0.0,
         )  # fmt: skip
-        api = GaugeMetricFamily(
-            "kiosk_api_state", "The forwarder's view of LAPOR!", labels=["state"]
-        )
-        for state in ("unknown", "ok", "unreachable", "unauthorized", "misconfigured"):
-            api.add_metric([state], 1.0 if status.api_state == state else 0.0)
-        yield api
+        yield _one_of(
+            "kiosk_api_state", "The forwarder's view of LAPOR!",
+            ("unknown", "ok", "unreachable", "unauthorized", "misconfigured"), status.api_state,
+        )  # fmt: skip
         errors = CounterMetricFamily(
             "kiosk_api_errors", "Failed calls to LAPOR! by kind", labels=["kind"]
         )
@@ -119,12 +117,10 @@ class HealthCollector:
         yield GaugeMetricFamily(
             "kiosk_speech_models", "Speech models installed", value=len(status.speech_models)
         )
-        model = GaugeMetricFamily(
-            "kiosk_speech_model_state", "The kiosk face's speech recogniser", labels=["state"]
-        )
-        for state in ("unknown", *MODEL_STATES):
-            model.add_metric([state], 1.0 if status.speech_model_state == state else 0.0)
-        yield model
+        yield _one_of(
+            "kiosk_speech_model_state", "The kiosk face's speech recogniser",
+            ("unknown", *MODEL_STATES), status.speech_model_state,
+        )  # fmt: skip
         audio = GaugeMetricFamily(
             "kiosk_audio_device_present", "The configured sound device's card is plugged in",
             labels=["direction"],
@@ -135,6 +131,16 @@ class HealthCollector:
         yield GaugeMetricFamily(
             "kiosk_uptime_seconds", "Seconds since start", value=status.uptime_s
         )
+
+
+def _one_of(name: str, documentation: str, states: tuple[str, ...], current: str):
+    """A state as Prometheus likes it: one gauge a state, 1 for the current one."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    family = GaugeMetricFamily(name, documentation, labels=["state"])
+    for state in states:
+        family.add_metric([state], 1.0 if state == current else 0.0)
+    return family
 
 
 def serve_metrics(config: KioskConfig, connect, address: str) -> None:
