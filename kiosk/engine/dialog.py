@@ -79,6 +79,9 @@ class Dialog:
     # -- state ------------------------------------------------------------------------------
 
     def _reset(self, notice: str = "") -> None:
+        self._references: dict[str, list[dict]] = {}
+        """Reference lists read for this session: every view needs them, they change between
+        sessions (the forwarder syncs them), so they are read once a session."""
         self.language = self.default_language
         self.screen = "welcome"
         self.history: list[str] = []
@@ -420,8 +423,13 @@ class Dialog:
         name_key = "name_en" if self.language == "en" else "name"
         return tuple(
             Choice(str(item["id"]), str(item.get(name_key) or item["name"]))
-            for item in self.services.reference(kind)
+            for item in self._reference(kind)
         )
+
+    def _reference(self, kind: str) -> list[dict]:
+        if kind not in self._references:
+            self._references[kind] = self.services.reference(kind)
+        return self._references[kind]
 
     def _choice_label(self, screen: str, choice_id: str) -> str:
         labels = {choice.id: choice.label for choice in self._choices(screen)}
