@@ -3,7 +3,7 @@
 import pytest
 
 from kiosk.audio.holds import HeldKeys
-from kiosk.audio.keymap import DEFAULT_HOLDS, load_holds
+from kiosk.audio.keymap import DEFAULT_HOLDS, load_holds, load_keymap
 from kiosk.config import ConfigError
 from voice.settings import SpeechSettings
 from voice.speaker import Speaker
@@ -30,6 +30,8 @@ def test_the_numeric_keypad_map_holds_the_missing_functions(tmp_path):
     bad.write_text('263 = "1"\n[hold]\nUP = "LOUDER"\n')
     with pytest.raises(ConfigError, match=r"\[hold\] UP = 'LOUDER'"):
         load_holds(str(bad))
+    with pytest.raises(ConfigError, match=r"\[hold\] UP = 'LOUDER'"):
+        load_keymap(str(bad))  # so selftest and provisioning refuse it too
 
 
 def test_one_rate_key_steps_faster_then_back_to_the_slowest():

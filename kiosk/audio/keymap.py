@@ -18,7 +18,8 @@ DEFAULT_HOLDS = {"UP": "VOL_UP", "DOWN": "VOL_DOWN", "CLEAR": "BACK", "HELP": "H
 """What held keys do on a keypad without keys of their own for these functions."""
 
 
-def _read(name_or_path: str) -> dict:
+def _read(name_or_path: str) -> tuple[dict[int, str], dict[str, str]]:
+    """The map's codes and its `[hold]` table, both checked (a bad map fails everywhere)."""
     path = Path(name_or_path)
     if path.suffix == ".toml" and path.exists():
         raw_text = path.read_text("utf-8")
@@ -28,27 +29,26 @@ def _read(name_or_path: str) -> dict:
             raise ConfigError(f"no key map {name_or_path!r} in hardware/keymaps/")
         raw_text = bundled.read_text("utf-8")
     try:
-        return tomllib.loads(raw_text)
+        raw = tomllib.loads(raw_text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"key map {name_or_path}: {error}") from None
+    holds = raw.pop("hold", {})
+    for key, held in holds.items():
+        if key not in KEYS or held not in KEYS:
+            raise ConfigError(f"key map {name_or_path}: [hold] {key} = {held!r} is not two keys")
+    codes = {}
+    for code, key in raw.items():
+        if not code.isdigit() or key not in KEYS:
+            raise ConfigError(f"key map {name_or_path}: {code} = {key!r} is not a code and key")
+        codes[int(code)] = key
+    return codes, dict(holds)
 
 
 def load_keymap(name_or_path: str) -> dict[int, str]:
     """A bundled map by name (`usb-numpad`) or a TOML file by path; key code -> key name."""
-    keymap = {}
-    for code, key in _read(name_or_path).items():
-        if code == "hold":
-            continue
-        if not code.isdigit() or key not in KEYS:
-            raise ConfigError(f"key map {name_or_path}: {code} = {key!r} is not a code and key")
-        keymap[int(code)] = key
-    return keymap
+    return _read(name_or_path)[0]
 
 
 def load_holds(name_or_path: str) -> dict[str, str]:
     """The map's `[hold]` table: key name -> what that key does when held."""
-    holds = _read(name_or_path).get("hold", {})
-    for key, held in holds.items():
-        if key not in KEYS or held not in KEYS:
-            raise ConfigError(f"key map {name_or_path}: [hold] {key} = {held!r} is not two keys")
-    return dict(holds)
+    return _read(name_or_path)[1]
