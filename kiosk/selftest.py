@@ -41,27 +41,25 @@ def _display(config: KioskConfig) -> Check:
 
 
 def _sound(config: KioskConfig) -> list[Check]:
-    from voice.devices import find_device, list_devices
+    from kiosk.sound_check import configured_devices, not_found
     from voice.playback import AudioUnavailable
 
     try:
-        devices = list_devices()
+        found = configured_devices(config.audio.output_device, config.audio.input_device)
     except AudioUnavailable as error:  # PortAudio missing or broken
         problem = f"sound system unusable: {error}"
         fix = "install libportaudio2; the touch screen works without sound"
         return [Check("audio_out", "fail", problem, fix), Check("audio_in", "fail", problem, fix)]
-    configured = {"out": config.audio.output_device, "in": config.audio.input_device}
     checks = []
-    for short, direction in (("out", "output"), ("in", "input")):
-        wanted = configured[short]
-        device = find_device(wanted, direction, devices)
+    for direction, (wanted, device) in found.items():
+        name = f"audio_{direction.removesuffix('put')}"
         if device is not None:
-            checks.append(Check(f"audio_{short}", "ok", f"{direction}: {device.name}"))
+            checks.append(Check(name, "ok", f"{direction}: {device.name}"))
             continue
-        missing = f"sound {direction} {wanted!r} not found" if wanted else f"no sound {direction}"
         fix = f"plug it in, or choose another: `kiosk audio devices`, [audio] {direction}_device"
         # Without a microphone the kiosk still works by keys: a warning, not a failure.
-        checks.append(Check(f"audio_{short}", "fail" if short == "out" else "warn", missing, fix))
+        status = "fail" if direction == "output" else "warn"
+        checks.append(Check(name, status, not_found(direction, wanted), fix))
     return checks
 
 

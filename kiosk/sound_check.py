@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.i18n import text
-from voice.devices import Device, find_device, list_devices, watch_input
+from voice.devices import Device, find_device, list_devices, usable, watch_input
 from voice.playback import AudioUnavailable
 from voice.recorder import RecordingSettings
 from voice.settings import PlaybackSettings
@@ -85,30 +85,44 @@ def choose_device(
     except AudioUnavailable as error:
         show(f"  {error}; keeping {current or 'the system default'}")
         return current
-    usable = [device for device in devices if getattr(device, f"{direction}s") > 0]
-    for line in device_lines(usable):
+    choices = usable(devices, direction)
+    for line in device_lines(choices):
         show(line)
     while True:
         answer = read(f"Sound {direction} number [{current or 'system default'}]: ").strip()
         if not answer:
             return current
-        chosen = next((d for d in usable if str(d.index) == answer), None)
+        chosen = next((d for d in choices if str(d.index) == answer), None)
         if chosen is not None:
             return chosen.name
         show(f"  {answer!r} is not one of the numbers above")
 
 
+def configured_devices(output: str, input_device: str) -> dict[str, tuple[str, Device | None]]:
+    """For "output" and "input": the configured name and the device it finds now (or None).
+    Raises AudioUnavailable when the sound system cannot be asked."""
+    devices = list_devices()
+    wanted = {"output": output, "input": input_device}
+    return {
+        direction: (name, find_device(name, direction, devices))
+        for direction, name in wanted.items()
+    }
+
+
+def not_found(direction: str, name: str) -> str:
+    return f"sound {direction} {name!r} not found" if name else f"no sound {direction}"
+
+
 def missing_devices(output: str, input_device: str) -> list[str]:
     """Configured devices that cannot be found now (a typo, or unplugged)."""
     try:
-        devices = list_devices()
+        found = configured_devices(output, input_device)
     except AudioUnavailable as error:
         return [str(error)]
-    wanted = (("output", output), ("input", input_device))
     return [
-        f"sound {direction} {name!r} not found"
-        for direction, name in wanted
-        if name and find_device(name, direction, devices) is None
+        not_found(direction, name)
+        for direction, (name, device) in found.items()
+        if name and device is None
     ]
 
 

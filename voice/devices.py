@@ -55,13 +55,18 @@ def list_devices() -> list[Device]:
     ]
 
 
+def usable(devices: list[Device], direction: str) -> list[Device]:
+    """The devices that can play ("output") or record ("input")."""
+    return [device for device in devices if getattr(device, f"{direction}s") > 0]
+
+
 def find_device(name: str, direction: str, devices: list[Device]) -> Device | None:
     """The device `name` stands for ("" is the default) in `direction` ("output" or "input")."""
-    usable = [device for device in devices if getattr(device, f"{direction}s") > 0]
+    usable_ones = usable(devices, direction)
     if not name:
-        return next((d for d in usable if getattr(d, f"default_{direction}")), None)
-    exact = [device for device in usable if device.name == name]
-    partial = [device for device in usable if name.lower() in device.name.lower()]
+        return next((d for d in usable_ones if getattr(d, f"default_{direction}")), None)
+    exact = [device for device in usable_ones if device.name == name]
+    partial = [device for device in usable_ones if name.lower() in device.name.lower()]
     return (exact or partial or [None])[0]
 
 
