@@ -56,7 +56,7 @@ def device_present(name: str, direction: str, cards: list[SoundCard]) -> bool:
     usable = [card for card in cards if getattr(card, kind)]
     if name.strip().lower() in VIRTUAL_DEVICES:
         return bool(usable)
-    hardware = re.search(r"\(hw:(\d+),(\d+)\)", name)
+    hardware = re.search(r"hw:(\d+),(\d+)", name)  # "hw:1,0" or PortAudio's "... (hw:1,0)"
     if hardware:
         card, device = int(hardware[1]), int(hardware[2])
         return any(c.number == card and device in getattr(c, kind) for c in usable)

@@ -115,6 +115,7 @@ def test_audio_devices_and_the_speech_model_in_the_metrics(tmp_path):
     assert device_present("default", "input", cards)
     assert not device_present("bcm2835 Headphones", "input", cards)  # it cannot record
     assert not device_present("hw (hw:2,0)", "output", cards)
+    assert device_present("hw:1,0", "input", cards)  # as ALSA names it, as selftest finds it
 
     def scrape() -> str:
         registry = CollectorRegistry()
