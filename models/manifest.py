@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-GRAPHS = ("lookahead", "hclg")
-
 
 @dataclass(frozen=True)
 class Manifest:

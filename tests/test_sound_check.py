@@ -14,8 +14,8 @@ import pytest
 
 from kiosk.simulator.process import REPO_ROOT
 from kiosk.sound_check import judge_level
-from voice.devices import Device, dbfs, find_device, meter
-from voice.recorder import RecordingSettings
+from voice.devices import Device, find_device, meter
+from voice.recorder import RecordingSettings, dbfs
 from voice.virtual_sound import virtual_sound
 
 

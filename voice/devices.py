@@ -6,19 +6,13 @@ a configured name may be any unique part of it.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import numpy as np
-
-from voice.playback import AudioUnavailable, _sounddevice
-from voice.recorder import RecordingSettings, microphone_chunks
-
-SILENCE_DBFS = -120.0
-"""The level reported for digital silence, in dBFS."""
+from voice.playback import AudioUnavailable, sounddevice_module
+from voice.recorder import SILENCE_DBFS, RecordingSettings, dbfs, microphone_chunks
 
 
 @dataclass(frozen=True)
@@ -36,7 +30,7 @@ class Device:
 
 def list_devices() -> list[Device]:
     """Every sound device PortAudio sees now."""
-    sounddevice = _sounddevice()
+    sounddevice = sounddevice_module()
     try:
         found = sounddevice.query_devices()
         default_in, default_out = sounddevice.default.device
@@ -68,15 +62,6 @@ def find_device(name: str, direction: str, devices: list[Device]) -> Device | No
     exact = [device for device in usable_ones if device.name == name]
     partial = [device for device in usable_ones if name.lower() in device.name.lower()]
     return (exact or partial or [None])[0]
-
-
-def dbfs(chunk: bytes) -> float:
-    """Loudness of 16-bit PCM as RMS in dBFS (0 is full scale)."""
-    samples = np.frombuffer(chunk, dtype=np.int16).astype(np.float64) / 32768
-    if not len(samples):
-        return SILENCE_DBFS
-    rms = math.sqrt(float(np.mean(samples**2)))
-    return max(SILENCE_DBFS, 20 * math.log10(rms)) if rms else SILENCE_DBFS
 
 
 def input_levels(

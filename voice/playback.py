@@ -20,7 +20,8 @@ class AudioUnavailable(Exception):
     """No output device (or it vanished): the kiosk says so on screen and in the log."""
 
 
-def _sounddevice():
+def sounddevice_module():
+    """The sounddevice module; AudioUnavailable where PortAudio cannot be loaded."""
     try:
         import sounddevice
     except OSError as error:  # PortAudio missing
@@ -32,7 +33,9 @@ class Utterance:
     """Audio handed to one output stream as it arrives; ends when `finish()` and drained."""
 
     def __init__(self, sample_rate: int, volume: float, settings: PlaybackSettings) -> None:
-        sounddevice = _sounddevice()
+        sounddevice = sounddevice_module()
+        self._callback_abort = sounddevice.CallbackAbort
+        self._callback_stop = sounddevice.CallbackStop
         self._chunks: deque[np.ndarray] = deque()
         self._finished = False
         self._stopped = False
@@ -64,7 +67,7 @@ class Utterance:
         """The device's callback: only this thread takes chunks out of the queue."""
         if self._stopped:
             outdata[:] = 0
-            raise _sounddevice().CallbackAbort
+            raise self._callback_abort
         written = 0
         while written < frames and self._chunks:
             chunk = self._chunks[0]
@@ -79,7 +82,7 @@ class Utterance:
             self.first_sample_at = time.perf_counter()
         outdata[written:] = 0
         if self._finished and not self._chunks:
-            raise _sounddevice().CallbackStop
+            raise self._callback_stop
 
     def stop(self) -> None:
         """Silence now (abort drops what the device still holds)."""
@@ -87,6 +90,3 @@ class Utterance:
         self._stream.abort()
         self._stream.close()
         self.done.set()
-
-    def close(self) -> None:
-        self._stream.close()

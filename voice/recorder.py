@@ -7,14 +7,17 @@ never makes the input overflow (vosk-api#326).
 from __future__ import annotations
 
 import io
+import math
 import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import soundfile
 
-from voice.playback import AudioUnavailable, _sounddevice
+from voice.playback import AudioUnavailable, sounddevice_module
+
+SILENCE_DBFS = -120.0
+"""The level reported for digital silence, in dBFS."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,20 @@ def level_problem(samples: np.ndarray, settings: RecordingSettings) -> str:
     if np.mean(np.abs(samples.astype(np.int32)) >= 32767) > settings.clipped_share:
         return "recording.clipped"
     window = rate // 2
-    frames = samples[: len(samples) // window * window].reshape(-1, window).astype(np.float64)
-    loudest = np.sqrt(np.max(np.mean((frames / 32768) ** 2, axis=1)))
-    if 20 * np.log10(max(loudest, 1e-9)) < settings.quiet_dbfs:
+    halves = range(0, len(samples) - window + 1, window)
+    loudest = max((dbfs(samples[i : i + window].tobytes()) for i in halves), default=SILENCE_DBFS)
+    if loudest < settings.quiet_dbfs:
         return "recording.too_quiet"
     return ""
+
+
+def dbfs(chunk: bytes) -> float:
+    """Loudness of 16-bit PCM as RMS in dBFS (0 is full scale)."""
+    samples = np.frombuffer(chunk, dtype=np.int16).astype(np.float64) / 32768
+    if not len(samples):
+        return SILENCE_DBFS
+    rms = math.sqrt(float(np.mean(samples**2)))
+    return max(SILENCE_DBFS, 20 * math.log10(rms)) if rms else SILENCE_DBFS
 
 
 def encode_flac(samples: np.ndarray, sample_rate: int) -> bytes:
@@ -72,7 +84,7 @@ def microphone_chunks(
 
     settings = settings or RecordingSettings()
     chunks: queue.Queue[bytes] = queue.Queue()
-    sounddevice = _sounddevice()
+    sounddevice = sounddevice_module()
     frames = settings.sample_rate * chunk_ms // 1000
     try:
         stream = sounddevice.RawInputStream(
@@ -98,12 +110,11 @@ class Recorder:
         self.settings = settings or RecordingSettings()
         self._blocks: list[np.ndarray] = []
         self._stream = None
-        self._started = 0.0
         self.full = threading.Event()
         """Set when the maximum length is reached."""
 
     def start(self) -> None:
-        sounddevice = _sounddevice()
+        sounddevice = sounddevice_module()
         self._blocks = []
         self.full.clear()
         limit = int(self.settings.max_seconds * self.settings.sample_rate)
@@ -129,7 +140,6 @@ class Recorder:
             self._stream.start()
         except Exception as error:
             raise AudioUnavailable(f"no microphone: {error}") from error
-        self._started = time.monotonic()
 
     def stop(self) -> Recording:
         if self._stream is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class SpeechSettings:
     voice: str = "id"
-    """espeak-ng voice for Bahasa Indonesia (`en` for English sessions)."""
+    """espeak-ng voice for a session whose language espeak-ng has no voice for (Indonesian)."""
     rate_wpm: int = 180
     """Default speaking rate in words per minute; every new citizen starts here."""
     rate_step_wpm: int = 25

@@ -68,6 +68,10 @@ class Speaker:
     def change_volume(self, steps: int) -> None:
         self.volume = min(1.0, max(0.1, self.volume + steps * self.settings.volume_step))
 
+    def _voice(self, language: str) -> str:
+        """The espeak-ng voice for a session's language (Indonesian when unknown)."""
+        return language if language in ("id", "en") else self.settings.voice
+
     def say(self, text: str, language: str = "id") -> None:
         """Interrupt whatever is being said and start saying `text`."""
         self.stop()
@@ -79,7 +83,7 @@ class Speaker:
         with self._lock:
             self._generation += 1
             generation = self._generation
-        voice = language if language in ("id", "en") else "id"  # espeak-ng voice names
+        voice = self._voice(language)
         try:
             first = self.renderer.render(parts[0], voice, self.rate_wpm)
         except SpeechUnavailable as error:  # say so, never crash the face
@@ -169,7 +173,7 @@ class Speaker:
         """How long everything said would take to hear to its end (interrupted or not)."""
         total = 0.0
         for text, language in self.said:
-            voice = language if language in ("id", "en") else "id"
+            voice = self._voice(language)
             total += sum(
                 self.renderer.render(part, voice, self.rate_wpm).seconds for part in sentences(text)
             )

@@ -55,10 +55,10 @@ def _pause(face: AudioFace, seconds: float) -> None:
 
 
 def _speak_into_microphone(path: Path) -> None:
-    from voice.playback import _sounddevice
+    from voice.playback import sounddevice_module
 
     samples, rate = soundfile.read(path, dtype="int16")
-    sounddevice = _sounddevice()
+    sounddevice = sounddevice_module()
     sounddevice.play(samples, rate, blocking=True)
 
 
