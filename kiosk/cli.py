@@ -290,9 +290,10 @@ def cmd_listen(args: argparse.Namespace, config: KioskConfig) -> int:
         except (OSError, RuntimeError) as error:
             raise CommandError(f"{args.wav}: {error}", EXIT_BAD_INPUT) from None
     else:
+        from kiosk.audio.devices import microphone_settings
         from voice.recorder import microphone_chunks
 
-        chunks = microphone_chunks()
+        chunks = microphone_chunks(settings=microphone_settings(config))
     heard = recognizer.listen(chunks, phrases)
     print(json.dumps(asdict(heard), ensure_ascii=False))
     return EXIT_OK

@@ -17,5 +17,9 @@ def speaker_for(config: KioskConfig, transcript: TextIO | None = None) -> Speake
     return Speaker(Renderer(), playback=playback, transcript=transcript)
 
 
+def microphone_settings(config: KioskConfig) -> RecordingSettings:
+    return RecordingSettings(device=config.audio.input_device)
+
+
 def recorder_for(config: KioskConfig) -> Recorder:
-    return Recorder(RecordingSettings(device=config.audio.input_device))
+    return Recorder(microphone_settings(config))

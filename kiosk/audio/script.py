@@ -66,13 +66,14 @@ def _answer(face: AudioFace, path: Path) -> None:
     from voice.recorder import microphone_chunks
 
     face.speaker.wait()  # the citizen answers after the prompt
-    chunks = microphone_chunks()
+    stop = threading.Event()
+    chunks = microphone_chunks(settings=face.recorder.settings, stop=stop)
     heard: list = []
     listener = threading.Thread(target=lambda: heard.append(face.listen(chunks)), daemon=True)
     listener.start()
     _speak_into_microphone(path)
     listener.join(timeout=30)
-    chunks.close()
+    stop.set()  # the listening thread closes its own microphone
     if heard and heard[0] is not None:
         face.hear(heard[0])
 
