@@ -10,7 +10,6 @@ from __future__ import annotations
 import getpass
 import os
 import pwd
-import shutil
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
+from kiosk.toml_files import toml_value, write_file
 
 KIOSK_USER = "kiosk"
 LEVEL_CHECK_S = 5.0
@@ -47,15 +47,6 @@ QUESTIONS = (
     Question("audio", "jack", "Headphone jack (gpio:PATH or alsa:CARD:CONTROL, empty: none)"),
     Question("speech", "model", "Speech model archive or folder (empty: none)"),
 )  # fmt: skip
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
 
 
 def ask(
@@ -159,25 +150,20 @@ def provision(answers: dict, root: Path, owner: str = KIOSK_USER) -> tuple[Path,
     secrets = {key: lapor.pop(key, "") for key in ("auth_key", "token")}
     model = str(sections.pop("speech", {}).get("model") or "")
     credentials = etc / "credentials.toml"
-    descriptor = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write("".join(f"{key} = {_toml_value(value)}\n" for key, value in secrets.items()))
-    os.chmod(credentials, 0o600)
+    write_file(credentials, "".join(f"{k} = {toml_value(v)}\n" for k, v in secrets.items()), 0o600)
     lapor["credentials_file"] = "credentials.toml"
     audio = sections.setdefault("audio", {})
     keymap = Path(str(audio.get("keymap", "")))
     if keymap.suffix == ".toml" and keymap.is_file():  # a learned or hand-made map: keep a copy
-        shutil.copyfile(keymap, etc / "keymap.toml")
-        os.chmod(etc / "keymap.toml", 0o644)
+        write_file(etc / "keymap.toml", keymap.read_text("utf-8"), 0o644)
         audio["keymap"] = str(etc / "keymap.toml")
     sections.setdefault("data", {})["dir"] = str(data)
     lines = ["# Written by `kiosk provision`.\n"]
     for name, values in sections.items():
         lines.append(f"\n[{name}]\n")
-        lines += [f"{key} = {_toml_value(value)}\n" for key, value in values.items() if value != ""]
+        lines += [f"{key} = {toml_value(value)}\n" for key, value in values.items() if value != ""]
     config_path = etc / "kiosk.toml"
-    config_path.write_text("".join(lines))
-    os.chmod(config_path, 0o644)  # nothing secret in it (umask 077 would hide it from the kiosk)
+    write_file(config_path, "".join(lines), 0o644)  # nothing secret: the kiosk user reads it
     done = [f"configuration {config_path}", f"credentials {credentials} (0600)"]
     try:
         config = load_config(config_path, env={})
