@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk import outbox
-from kiosk.config import SYSTEM_CONFIG, AudioConfig, ConfigError, KioskConfig, load_config
+from kiosk.config import ConfigError, KioskConfig, has_config, load_config
 from kiosk.db import StoreError
 from kiosk.i18n import text
 from kiosk.receipt import format_code, normalize_code
@@ -386,9 +386,10 @@ def _run_audio(args: argparse.Namespace, config: KioskConfig) -> int:
     return EXIT_OK
 
 
-def _has_config(args: argparse.Namespace) -> bool:
-    """Whether this terminal has a configuration (commands for technicians work without)."""
-    return bool(args.config or os.environ.get("KIOSK_CONFIG") or SYSTEM_CONFIG.exists())
+def _config_or_defaults(args: argparse.Namespace) -> KioskConfig:
+    """The terminal's configuration; the defaults where it has none yet (technicians' tools
+    run before provisioning)."""
+    return load_config(args.config) if has_config(args.config) else KioskConfig()
 
 
 def cmd_audio(args: argparse.Namespace, config: KioskConfig | None) -> int:
@@ -407,7 +408,7 @@ def cmd_audio(args: argparse.Namespace, config: KioskConfig | None) -> int:
             else "\n".join(device_lines(devices))
         )
         return EXIT_OK
-    configured = load_config(args.config).audio if _has_config(args) else AudioConfig()
+    configured = _config_or_defaults(args).audio
     output = configured.output_device if args.output is None else args.output
     microphone = configured.input_device if args.input is None else args.input
     print(f"Test phrase on {output or 'the default output'} ...")
@@ -427,7 +428,7 @@ def cmd_keypad(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from kiosk.touch.display import display_found
     from kiosk.touch.run import run_keypad_learner
 
-    config = load_config(args.config) if _has_config(args) else KioskConfig()
+    config = _config_or_defaults(args)
     if not display_found():
         raise CommandError("keypad learning needs the touch screen (no display found)")
     if not run_keypad_learner(config, args.out, args.windowed):

@@ -223,13 +223,25 @@ def _check_base_url(url: str) -> None:
     )
 
 
-def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> KioskConfig:
-    """Read the configuration from `path`, else `KIOSK_CONFIG`, else defaults."""
-    env = dict(os.environ) if env is None else env
+def config_file(path: Path | None, env: dict[str, str]) -> Path | None:
+    """The file to read: `path`, else `KIOSK_CONFIG`, else the system one when present."""
     if path is None and env.get("KIOSK_CONFIG"):
         path = Path(env["KIOSK_CONFIG"])
     if path is None and SYSTEM_CONFIG.exists():
         path = SYSTEM_CONFIG
+    return path
+
+
+def has_config(path: Path | None = None, env: dict[str, str] | None = None) -> bool:
+    """Whether `load_config` has something to read (a file, or `KIOSK_DATA_DIR`)."""
+    env = dict(os.environ) if env is None else env
+    return config_file(path, env) is not None or bool(env.get("KIOSK_DATA_DIR"))
+
+
+def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> KioskConfig:
+    """Read the configuration from `path`, else `KIOSK_CONFIG`, else defaults."""
+    env = dict(os.environ) if env is None else env
+    path = config_file(path, env)
     if path is None and not env.get("KIOSK_DATA_DIR"):
         raise ConfigError(
             "no configuration: pass --config FILE or set KIOSK_CONFIG (or KIOSK_DATA_DIR for an"
