@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from kiosk.db import transaction
+
 MODEL_STATES = ("none", "not_loaded", "loading", "loaded", "failed")
 """No model for the language; installed, not needed yet; loading; ready; could not load."""
 
@@ -16,12 +18,14 @@ MODEL_STATES = ("none", "not_loaded", "loading", "loaded", "failed")
 def record_model_state(conn: sqlite3.Connection, state: str, model: str = "") -> None:
     if state not in MODEL_STATES:
         raise ValueError(f"unknown speech model state {state!r}")
-    conn.executemany(
-        "INSERT INTO face_state (name, value, updated_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
-        " updated_at = excluded.updated_at",
-        [("speech_model_state", state, time.time()), ("speech_model", model, time.time())],
-    )
+    now = time.time()
+    with transaction(conn):  # one commit for both rows
+        conn.executemany(
+            "INSERT INTO face_state (name, value, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+            " updated_at = excluded.updated_at",
+            [("speech_model_state", state, now), ("speech_model", model, now)],
+        )
 
 
 def model_state(conn: sqlite3.Connection) -> tuple[str, str]:
