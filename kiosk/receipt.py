@@ -61,9 +61,10 @@ def normalize_code(typed: str) -> str | None:
 
 
 def format_code(code: str) -> str:
-    """`00011234567` + check as `0001-123-456-7` for screens and paper."""
+    """`00011234567` + check as `0001-123-456-7` for screens and paper (a code being typed
+    as far as it goes: `0001-23`)."""
     parts, start = [], 0
     for size in GROUPS:
         parts.append(code[start : start + size])
         start += size
-    return "-".join(parts)
+    return "-".join(part for part in parts if part)

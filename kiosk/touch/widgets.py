@@ -15,8 +15,10 @@ from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
+from kivy.utils import escape_markup as escape
 
 from kiosk.engine.view import Choice, Entry
+from kiosk.receipt import format_code
 
 
 class KioskButton(Button):
@@ -82,12 +84,7 @@ def display_value(entry: Entry) -> str:
     """Digits grouped as they are printed: codes `0001-234-567-8`, dates `20-11-2026`."""
     value = entry.value
     if entry.kind == "code":
-        groups, start = [], 0
-        for size in (4, 3, 3, 1):
-            if value[start : start + size]:
-                groups.append(value[start : start + size])
-            start += size
-        return "-".join(groups)
+        return format_code(value)
     if entry.kind == "date":
         return "-".join(part for part in (value[0:2], value[2:4], value[4:8]) if part)
     return value
@@ -97,11 +94,6 @@ def plain_text(markup: str) -> str:
     """A button's text without Kivy markup, for speech."""
     text = re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", markup)
     return text.replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&").replace("\n", ". ")
-
-
-def escape(value: str) -> str:
-    """Kivy markup escaping, so that a citizen's `[b]` stays text."""
-    return value.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")
 
 
 class QrCode(Widget):
@@ -170,7 +162,7 @@ class PinOverlay(ModalView):
     """The technician's PIN: digits shown as dots, checked by `on_pin`; wrong PINs are said so."""
 
     def __init__(self, on_pin: Callable[[str], bool], wrong_text: str, **kwargs) -> None:
-        from kiosk.touch.keyboard import BACKSPACE, CLEAR, Keyboard
+        from kiosk.touch.keyboard import Keyboard
 
         super().__init__(auto_dismiss=False, size_hint=(0.6, 0.8), **kwargs)
         self.typed = ""
@@ -179,7 +171,6 @@ class PinOverlay(ModalView):
         box = BoxLayout(orientation="vertical", spacing=12, padding=24)
         self.dots = Label(text="PIN", font_size=App.get_running_app().sizes["title"])
         box.add_widget(self.dots)
-        self._edits = {BACKSPACE: lambda typed: typed[:-1], CLEAR: lambda typed: ""}
         box.add_widget(Keyboard(True, self._key))
         row = BoxLayout(spacing=12, size_hint_y=None, height=96)
         for name, label, action in (("pin:cancel", "X", self.dismiss), ("pin:ok", "OK", self._ok)):
@@ -190,7 +181,9 @@ class PinOverlay(ModalView):
         self.add_widget(box)
 
     def _key(self, key: str) -> None:
-        self.typed = self._edits.get(key, lambda typed: typed + key)(self.typed)
+        from kiosk.touch.keyboard import apply_key  # keyboard.py builds on this module
+
+        self.typed = apply_key(self.typed, key, shift=False)
         self.dots.text = "•" * len(self.typed) or "PIN"
 
     def _ok(self) -> None:
