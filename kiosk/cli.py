@@ -325,10 +325,10 @@ def cmd_provision(args: argparse.Namespace, config: KioskConfig | None) -> int:
 
 
 def cmd_status(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk.health import as_dict, health
+    from kiosk.health import health
 
     with closing(_open_store(config)) as conn:
-        status = as_dict(health(config, conn))
+        status = asdict(health(config, conn))
     if args.json:
         print(json.dumps(status))
         return EXIT_OK

@@ -249,10 +249,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             " `kiosk lapor-sim --write-config k.toml`"
         )
     raw: dict[str, Any] = _read_toml(path, "Configuration file") if path else {}
-    sections = {
-        "terminal", "data", "lapor", "forwarder", "session", "touch", "audio", "recognition",
-        "printer", "metrics",
-    }  # fmt: skip
+    sections = {part.name for part in fields(KioskConfig)} - {"source"}
     unknown = set(raw) - sections
     if unknown:
         raise ConfigError(f"unknown section(s) [{'], ['.join(sorted(unknown))}]")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -68,10 +68,6 @@ def health(config: KioskConfig, conn: sqlite3.Connection, asound: Path = ASOUND)
         audio_input=device_present(config.audio.input_device, "input", cards),
         uptime_s=time.time() - STARTED,
     )
-
-
-def as_dict(status: Health) -> dict:
-    return asdict(status)
 
 
 class HealthCollector:

@@ -20,7 +20,6 @@ class ForwarderProcess:
     def __init__(self, config_path: Path, log_path: Path) -> None:
         self.command = [sys.executable, "-m", "kiosk", "--config", str(config_path), "forward"]
         self.log_path = log_path
-        self.restarts = 0
         self._process: subprocess.Popen | None = None
         self._stopping = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="forwarder-watch", daemon=True)
@@ -39,7 +38,6 @@ class ForwarderProcess:
     def _watch(self) -> None:
         while not self._stopping.wait(RESTART_CHECK_S):
             if self._process is not None and self._process.poll() is not None:
-                self.restarts += 1
                 self._spawn()
 
     def stop(self) -> None:

@@ -325,7 +325,6 @@ class Dialog:
                 spec.entry.kind,
                 value,
                 spec.entry.max_length,
-                spec.entry.optional,
                 spec.entry.masked,
                 spec.entry.personal,
             )
@@ -341,8 +340,6 @@ class Dialog:
             prompt=text(f"screen.{self.screen}.prompt", language, code=code),
             help=text(f"screen.{self.screen}.help", language),
             progress=text("ui.progress", language, step=step, steps=FILING_STEPS) if step else "",
-            step=step,
-            steps=FILING_STEPS if step else 0,
             choices=self._choices(),
             entry=entry,
             lines=self._lines(),

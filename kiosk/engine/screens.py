@@ -22,7 +22,6 @@ ScreenKind = Literal["choice", "entry", "review", "receipt", "status", "recordin
 class EntrySpec:
     kind: EntryKind
     max_length: int
-    optional: bool = False
     masked: bool = False
     """A secret: shown as dots, never spoken (a tone for each digit)."""
     personal: bool = False
@@ -35,8 +34,6 @@ class ScreenSpec:
     kind: ScreenKind
     step: int = 0
     """Which of the filing steps this screen belongs to (0: not part of the count)."""
-    choices: str = ""
-    """Name of the choice list the dialog builds (`classification`, `categories` ...)."""
     entry: EntrySpec | None = None
     applies: Callable[[Draft], bool] = lambda draft: True
 
@@ -60,11 +57,11 @@ def _named_and_typed(draft: Draft) -> bool:
 SCREENS: dict[str, ScreenSpec] = {
     spec.id: spec
     for spec in (
-        ScreenSpec("welcome", "choice", choices="languages"),
-        ScreenSpec("menu", "choice", choices="menu"),
-        ScreenSpec("classification", "choice", step=1, choices="classifications"),
-        ScreenSpec("category", "choice", step=2, choices="categories"),
-        ScreenSpec("agency", "choice", step=2, choices="institutions"),
+        ScreenSpec("welcome", "choice"),
+        ScreenSpec("menu", "choice"),
+        ScreenSpec("classification", "choice", step=1),
+        ScreenSpec("category", "choice", step=2),
+        ScreenSpec("agency", "choice", step=2),
         ScreenSpec(
             "title", "entry", step=3, entry=EntrySpec("text", TITLE_LIMITS[1]), applies=_typed
         ),
@@ -76,7 +73,7 @@ SCREENS: dict[str, ScreenSpec] = {
             applies=_typed,
         ),
         ScreenSpec("recording", "recording", step=3, applies=lambda draft: draft.audio),
-        ScreenSpec("date", "choice", step=4, choices="dates"),
+        ScreenSpec("date", "choice", step=4),
         ScreenSpec(
             "date_entry",
             "entry",
@@ -91,7 +88,7 @@ SCREENS: dict[str, ScreenSpec] = {
             entry=EntrySpec("text", LOCATION_LIMITS[1]),
             applies=_typed,
         ),
-        ScreenSpec("identity", "choice", step=5, choices="identities"),
+        ScreenSpec("identity", "choice", step=5),
         ScreenSpec(
             "name",
             "entry",
@@ -103,10 +100,10 @@ SCREENS: dict[str, ScreenSpec] = {
             "phone",
             "entry",
             step=5,
-            entry=EntrySpec("phone", 16, True, personal=True),
+            entry=EntrySpec("phone", 16, personal=True),
             applies=_named,
         ),
-        ScreenSpec("privacy", "choice", step=5, choices="privacy"),
+        ScreenSpec("privacy", "choice", step=5),
         ScreenSpec("review", "review", step=6),
         ScreenSpec("receipt", "receipt"),
         ScreenSpec("track_code", "entry", entry=EntrySpec("code", 14)),

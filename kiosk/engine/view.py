@@ -25,7 +25,6 @@ class Entry:
     kind: EntryKind
     value: str
     max_length: int
-    optional: bool = False
     masked: bool = False
     """Show dots and speak tones instead of the characters (secrets)."""
     personal: bool = False
@@ -47,8 +46,6 @@ class View:
     help: str
     progress: str = ""
     """`Langkah 2 dari 6` in the filing flow, else empty."""
-    step: int = 0
-    steps: int = 0
     choices: tuple[Choice, ...] = ()
     entry: Entry | None = None
     lines: tuple[str, ...] = ()

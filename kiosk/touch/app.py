@@ -75,17 +75,15 @@ class KioskApp(App):
         self.dialog = Dialog(services, config.session, config.terminal.default_language)
         self.view: View | None = None
         self.unlocked = False
-        self.rendered_count = 0
-        """Views drawn so far (benchmarks and tests wait on it)."""
         self._keyboards: dict[bool, Keyboard] = {}
         self.keymap = load_keymap(config.audio.keymap)
         self.held_keys = HeldKeys(load_holds(config.audio.keymap))
         self.audio_face = None
         """The audio face (kiosk.audio.face.AudioFace), made when the first keypad key comes."""
         self.speech_error = ""
+        """Why the audio face cannot speak (espeak-ng missing); shown on the status line."""
         self.headphones: bool | None = None
         """What the headphone jack says; None without jack detection (then nobody knows)."""
-        """Why the audio face cannot speak (espeak-ng missing); shown on the status line."""
         self.pending_touch = None
         """Touch-and-confirm: the button a first touch announced."""
         self.touch_seen = False
@@ -100,7 +98,6 @@ class KioskApp(App):
         _load_layouts()
         Window.bind(on_request_close=lambda *_args: not self.unlocked)
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
-        self.status_text = ""
         return KioskRoot()
 
     def on_start(self) -> None:
@@ -361,7 +358,6 @@ class KioskApp(App):
         elif not same_screen or previous.choices != view.choices or previous.lines != view.lines:
             self._build_body(view)
         self._show_timeout(view)
-        self.rendered_count += 1
 
     def _new_citizen(self) -> None:
         """Settings a citizen changed (text size, contrast, voice) do not carry over."""
