@@ -234,6 +234,7 @@ class Forwarder:
         handled = 0
         try:
             for item in outbox.due(self.conn, self.clock(), shard=self.shard):
+                watchdog.notify("WATCHDOG=1")  # alive for each report: a pass can be long
                 handled += 1
                 if not self.deliver(item):
                     break
