@@ -100,7 +100,6 @@ class Renderer:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        with self._cache_lock:
             epoch = self._epoch
         result: Future = Future()
         self._requests.put((sentence, voice, rate_wpm, result))
