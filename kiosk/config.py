@@ -82,7 +82,10 @@ class LaporConfig:
     token: Secret = field(default_factory=lambda: Secret(""))
     """API token GUID (from the credentials file)."""
     timeout_s: float = 20.0
-    """Seconds to wait for an answer before a call counts as failed."""
+    """Seconds a whole call may take (connect, send, the complete answer) before it fails."""
+    upload_bytes_per_s: float = 50_000.0
+    """Slowest upload speed allowed for, in bytes per second: an upload's deadline grows by its
+    size divided by this."""
     verify_tls: bool = True
     """Check the server's TLS certificate; only a local simulator may turn this off."""
     reference_lookup: bool = False
@@ -107,6 +110,11 @@ class ForwarderConfig:
     """Random spread of each delay, as a fraction of it (0.25 = up to 25% shorter)."""
     reconcile_grace_s: float = 120.0
     """Seconds after an unanswered create before looking it up (LAPOR! may still be storing it)."""
+    reconcile_lookups: int = 2
+    """Lookups, a grace period apart, that must all miss before an unanswered create is posted
+    again (a search may lag behind the create)."""
+    max_create_posts: int = 2
+    """Creates posted for one report at most; past this an unanswered report waits for staff."""
     refdata_refresh_s: float = 21600.0
     """Seconds between syncs of agencies, categories and locations."""
 
@@ -145,6 +153,8 @@ class PrinterConfig:
 class MetricsConfig:
     listen: str = ""
     """host:port where the forwarder serves Prometheus metrics; "" for none."""
+    allow_remote: bool = False
+    """Allow a listen address other than loopback (the metrics are then served to the network)."""
 
 
 @dataclass(frozen=True)
