@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import http.client
 import json
 import re
+import socket
 import sqlite3
 import stat
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,8 +24,10 @@ import requests
 
 from kiosk.config import load_config
 from kiosk.simulator import SimulatorOptions, start_simulator
+from kiosk.simulator.cli import add_arguments
 from kiosk.simulator.options import DEFAULT_TOKEN
 from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
+from kiosk.simulator.shapes import SHAPE_NAMES
 
 LAPOR_DATE = re.compile(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}")
 REFERENCE_DEFAULTS = json.loads((REPO_ROOT / "kiosk/data/reference_defaults.json").read_text())
@@ -382,6 +387,7 @@ def test_fail_rate_one_answers_only_failures_and_stores_nothing() -> None:
         assert stats["total_requests"] == 30
         assert stats["requests"]["POST /complaints/complaint"] == 10
         assert sum(stats["faults"][code] for code in ("500", "503", "429")) == 30
+        assert stats["creates_stored"] == 0
 
 
 def test_drop_response_stores_the_report_but_never_answers() -> None:
@@ -394,7 +400,9 @@ def test_drop_response_stores_the_report_but_never_answers() -> None:
             create(api, sim.url, title="Hilang")
         [stored] = sim.complaints()
         assert stored["title"] == "Hilang"
-        assert requests.get(f"{sim.url}/_sim/stats").json()["faults"]["dropped_response"] == 1
+        stats = requests.get(f"{sim.url}/_sim/stats").json()
+        assert stats["faults"]["dropped_response"] == 1
+        assert stats["creates_stored"] == 1
 
 
 def test_latency_delays_api_calls_only() -> None:
@@ -477,6 +485,14 @@ def test_write_config_loads_and_keeps_credentials_private(tmp_path: Path) -> Non
         ("--latency-ms", "-1", "--latency-ms"),
         ("--auth-key", "kunci rahasia", "--auth-key"),
         ("--port", "http", "--port"),
+        ("--redirect-to", "ftp://127.0.0.1:9", "--redirect-to"),
+        ("--redirect-to", "http://127.0.0.1:9/?a=1", "--redirect-to"),
+        ("--redirect-status", "300", "--redirect-status"),
+        ("--trickle-bytes-per-s", "-1", "--trickle-bytes-per-s"),
+        ("--trickle-bytes-per-s", "nan", "--trickle-bytes-per-s"),
+        ("--answer-shape", "xml", "--answer-shape"),
+        ("--search-lag-s", "-0.5", "--search-lag-s"),
+        ("--retry-after-value", "3\r\nSet-Cookie: x=1", "--retry-after-value"),
     ],
 )
 def test_bad_options_exit_2(option: str, value: str, message: str) -> None:
@@ -507,3 +523,232 @@ def test_in_process_simulator() -> None:
     simulator.stop()
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{simulator.url}/_sim/health", timeout=2)
+
+
+def test_stats_count_stored_creates_and_report_every_fault(sim: SimulatorProcess, api) -> None:
+    before = sim.stats()
+    create(api, sim.url)
+    invalid = api.post(f"{sim.url}/complaints/complaint", json=complaint_body(title=""))
+    assert invalid.status_code == 400
+
+    after = sim.stats()
+
+    assert after["creates_stored"] == before["creates_stored"] + 1
+    assert after["faults"] == {
+        "500": 0,
+        "503": 0,
+        "429": 0,
+        "dropped_response": 0,
+        "redirected": 0,
+    }
+
+
+def test_command_line_offers_every_option_with_its_default() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    defaults = vars(parser.parse_args([]))
+    assert all(defaults[f.name] == f.default for f in fields(SimulatorOptions))
+    chosen = vars(
+        parser.parse_args(["--redirect-status", "301", "--search-lag-s", "0.5", "--db", "x.db"])
+    )
+    assert (chosen["redirect_status"], chosen["search_lag_s"]) == (301, 0.5)
+    assert chosen["db"] == Path("x.db")
+
+
+@pytest.mark.parametrize(("options", "status"), [((), 307), (("--redirect-status", "308"), 308)])
+def test_redirect_to_sends_every_api_call_elsewhere_and_stores_nothing(
+    options: tuple[str, ...], status: int
+) -> None:
+    target = "http://127.0.0.1:9/lapor"
+    with (
+        SimulatorProcess("--redirect-to", target + "/", *options) as sim,
+        requests.Session() as api,
+    ):
+        api.headers.update(sim.headers)
+        answers = {
+            "/complaints/complaint": api.post(
+                f"{sim.url}/complaints/complaint", json=complaint_body(), allow_redirects=False
+            ),
+            "/masters/categories?page_size=1000": api.get(
+                f"{sim.url}/masters/categories?page_size=1000", allow_redirects=False
+            ),
+            # Not even authenticated: the redirect comes first, as at a moved API's front door.
+            "/complaints/5/complaint": requests.get(
+                f"{sim.url}/complaints/5/complaint", allow_redirects=False, timeout=5
+            ),
+        }
+        for path, answer in answers.items():
+            assert answer.status_code == status, path
+            assert answer.headers["Location"] == target + path
+            assert answer.json() == {}
+        assert requests.get(f"{sim.url}/_sim/health", allow_redirects=False).status_code == 200
+        assert sim.complaints() == []
+        stats = sim.stats()
+        assert stats["faults"]["redirected"] == 3
+        assert stats["creates_stored"] == 0
+        assert stats["requests"]["POST /complaints/complaint"] == 1
+
+
+def _raw_request(sim: SimulatorProcess, method: str, path: str, body: bytes = b"") -> bytes:
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in sim.headers.items()),
+    ]
+    return "\r\n".join([*lines, "", ""]).encode() + body
+
+
+def _read_answer(connection: socket.socket) -> list[bytes]:
+    """The pieces of one whole answer, as the socket handed them over."""
+    pieces: list[bytes] = []
+    while True:
+        pieces.append(connection.recv(65536))
+        assert pieces[-1], "connection closed before the answer was complete"
+        head, _, body = b"".join(pieces).partition(b"\r\n\r\n")
+        length = re.search(rb"Content-Length: (\d+)", head)
+        if length and len(body) >= int(length.group(1)):
+            return pieces
+
+
+def test_trickle_writes_answers_slowly_and_survives_a_hang_up() -> None:
+    rate = 400
+    with SimulatorProcess("--trickle-bytes-per-s", str(rate)) as sim:
+        address = sim.url.removeprefix("http://").split(":")
+        with socket.create_connection((address[0], int(address[1])), timeout=5) as connection:
+            connection.sendall(_raw_request(sim, "GET", "/masters/templates"))
+            started = time.monotonic()
+            pieces = _read_answer(connection)
+            elapsed = time.monotonic() - started
+        answer = b"".join(pieces)
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert json.loads(answer.partition(b"\r\n\r\n")[2])["success"] is True
+        assert elapsed >= 0.5 * len(answer) / rate
+        assert len(pieces) >= 5
+        started = time.monotonic()
+        assert sim.stats()["total_requests"] == 1
+        assert time.monotonic() - started < 0.5, "test endpoints must not trickle"
+
+        with socket.create_connection((address[0], int(address[1])), timeout=5) as connection:
+            body = json.dumps(complaint_body(title="Pelan sekali")).encode()
+            connection.sendall(_raw_request(sim, "POST", "/complaints/complaint", body))
+            assert connection.recv(8) == b"HTTP/1.1"
+            [stored] = sim.complaints()  # stored before the answer began to trickle
+            assert stored["title"] == "Pelan sekali"
+        deadline = time.monotonic() + 3
+        while "client hung up during the answer" not in sim.output():
+            assert time.monotonic() < deadline, sim.output()
+            time.sleep(0.05)
+        assert requests.get(f"{sim.url}/_sim/health", timeout=5).json() == {"ok": True}
+        assert sim.stop() == 0
+        assert "Traceback" not in sim.output()
+
+
+def _expected_shapes(
+    complaint_id: int, tracking_id: str, hit: dict[str, Any]
+) -> dict[str, tuple[Any, Any, Any]]:
+    """Per shape: (create answer, search answer, what detail's `results` holds or its data id)."""
+    normal_create = {
+        "success": True,
+        "complaint_id": complaint_id,
+        "tracking_id": tracking_id,
+        "data": {"complaint_id": complaint_id},
+    }
+    ids = {"complaint_id": complaint_id, "tracking_id": tracking_id}
+
+    def found(*hits: dict[str, Any]) -> dict[str, Any]:
+        return {"success": True, "results": {"data": list(hits)}}
+
+    text = str(complaint_id)
+    return {
+        "normal": (normal_create, found({**ids, **hit}), complaint_id),
+        "empty-list-for-map": (
+            {"success": True, "results": [], "data": []},
+            {"success": True, "results": []},
+            [],
+        ),
+        "null-data": ({"success": True, "data": None}, {"success": True, "results": None}, None),
+        "id-renamed": (
+            {
+                "success": True,
+                "tracking_id": tracking_id,
+                "id": complaint_id,
+                "data": {"id": complaint_id},
+            },
+            found({"id": complaint_id, "tracking_id": tracking_id, **hit}),
+            complaint_id,
+        ),
+        "empty-id": (
+            {**normal_create, "complaint_id": "", "data": {"complaint_id": ""}},
+            found({**ids, **hit}),
+            complaint_id,
+        ),
+        "id-missing-in-search": (normal_create, found(hit), complaint_id),
+        "string-numbers": (
+            {**normal_create, "complaint_id": text, "data": {"complaint_id": text}},
+            found({**ids, "complaint_id": text, **hit}),
+            text,
+        ),
+    }
+
+
+@pytest.mark.parametrize("shape", SHAPE_NAMES)
+def test_answer_shape_changes_the_body_but_still_stores(shape: str) -> None:
+    with SimulatorProcess("--answer-shape", shape) as sim, requests.Session() as api:
+        api.headers.update(sim.headers)
+        created = api.post(f"{sim.url}/complaints/complaint", json=complaint_body(), timeout=5)
+        assert created.status_code == 200
+        [stored] = sim.complaints()
+        complaint_id = stored["complaint_id"]
+        searched = api.get(f"{sim.url}/complaints/search", params={"reference": "K0001-0001"})
+        detailed = api.get(f"{sim.url}/complaints/{complaint_id}/complaint").json()["results"]
+        invalid = api.post(f"{sim.url}/complaints/complaint", json=complaint_body(title=""))
+
+        hit = {"tags_raw": stored["tags_raw"], "content": stored["content"]}
+        expected = _expected_shapes(complaint_id, stored["tracking_id"], hit)[shape]
+        detail_id = detailed["data"]["id"] if isinstance(detailed, dict) else detailed
+        assert (created.json(), searched.json(), detail_id) == expected
+        assert searched.status_code == 200
+        assert invalid.status_code == 400
+        assert invalid.json()["errors"] == {"title": ["Judul wajib diisi."]}
+        assert sim.stats()["creates_stored"] == 1
+
+
+def test_search_lag_hides_a_new_report_for_a_while() -> None:
+    lag = 1.0
+    with SimulatorProcess("--search-lag-s", str(lag)) as sim, requests.Session() as api:
+        api.headers.update(sim.headers)
+
+        def found() -> list[int]:
+            answer = api.get(f"{sim.url}/complaints/search", params={"reference": "K0001-0001"})
+            return [hit["complaint_id"] for hit in answer.json()["results"]["data"]]
+
+        started = time.monotonic()
+        complaint_id = create(api, sim.url)
+        assert found() == []
+        assert detail(api, sim.url, complaint_id)["data"]["id"] == complaint_id
+        while not found():
+            assert time.monotonic() - started < lag + 3, "report never became searchable"
+            time.sleep(0.05)
+        assert time.monotonic() - started >= 0.5 * lag
+        assert found() == [complaint_id]
+
+
+@pytest.mark.parametrize(
+    ("value", "raw"),
+    [("٣", "٣".encode()), ("bald, später", "bald, später".encode("latin-1"))],
+)
+def test_retry_after_value_is_sent_verbatim(value: str, raw: bytes) -> None:
+    with (
+        SimulatorProcess("--fail-rate", "1", "--seed", "3", "--retry-after-value", value) as sim,
+        requests.Session() as api,
+    ):
+        api.headers.update(sim.headers)
+        answers = [api.get(f"{sim.url}/masters/categories", timeout=5) for _ in range(10)]
+    retried = [a for a in answers if a.status_code in (503, 429)]
+    assert retried
+    for answer in retried:
+        # http.client decodes header bytes as Latin-1; encoding back gives the bytes sent.
+        assert answer.headers["Retry-After"].encode("latin-1") == raw
+    assert all("Retry-After" not in a.headers for a in answers if a.status_code == 500)

@@ -1,11 +1,14 @@
 """LAPOR! v3 simulator: a real HTTP server that stands in for SP4N-LAPOR! in tests and demos.
 
 It serves the calls the kiosk's adapter makes (upload, create, detail, follow-ups, masters,
-reference search), moves reports through their statuses, injects failures and lost answers
-on request, and offers `/_sim/...` test endpoints that are never authenticated or faulted.
+reference search), moves reports through their statuses, and offers `/_sim/...` test
+endpoints that are never authenticated or faulted. On request it misbehaves as a broken
+network or API would: failures with odd `Retry-After` values, lost answers, redirects,
+answers trickled a few bytes at a time, surprising JSON shapes and a lagging search.
 
-Modules: `options` (settings), `routes` (what each endpoint answers), `handlers` (HTTP
-plumbing), `server` (threads), `store` (SQLite state), `lifecycle` (status moves),
+Modules: `options` (settings, also the command line's only declaration), `routes` (what each
+endpoint answers), `handlers` (HTTP plumbing), `wire` (answer bytes, trickling), `shapes`
+(odd JSON bodies), `server` (threads), `store` (SQLite state), `lifecycle` (status moves),
 `validation`, `multipart`, `traffic` (faults and counts), `masters`, `clock`,
 `config_writer`, `cli`.
 

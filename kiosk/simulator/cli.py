@@ -7,55 +7,41 @@ import logging
 import signal
 import sys
 import threading
+from dataclasses import fields
 from pathlib import Path
+from typing import Any, get_args, get_type_hints
 
 from kiosk.simulator.config_writer import write_kiosk_config
-from kiosk.simulator.options import DEFAULT_AUTH_KEY, DEFAULT_TOKEN, SimulatorOptions
+from kiosk.simulator.options import SimulatorOptions, flag_of
 from kiosk.simulator.server import start_simulator
 
 PROG = "lapor-sim"
 
 
+def _argument_type(hint: Any) -> Any:
+    """The argparse `type` of a field annotation: `Path | None` -> `Path`."""
+    members = [arg for arg in get_args(hint) if arg is not type(None)] or [hint]
+    return members[0]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the simulator's options to `parser`."""
-    add = parser.add_argument
-    add("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
-    add("--port", type=int, default=8765, help="port; 0 picks a free one (default %(default)s)")
-    add("--db", type=Path, metavar="FILE", help="SQLite file that survives restarts")
-    add(
-        "--fail-rate",
-        type=float,
-        default=0.0,
-        metavar="F",
-        help="share of API calls answered 500, 503 or 429 at once (0..1)",
-    )
-    add(
-        "--drop-response-rate",
-        type=float,
-        default=0.0,
-        metavar="F",
-        help="share of valid creates stored but left without an answer (0..1)",
-    )
-    add("--latency-ms", type=int, default=0, metavar="N", help="delay before each API call")
-    add("--seed", type=int, metavar="N", help="seed for fault injection (repeatable runs)")
-    add(
-        "--retry-after-s",
-        type=int,
-        default=1,
-        metavar="S",
-        help="Retry-After sent with 503 and 429 (default %(default)s)",
-    )
-    add(
-        "--advance-every-s",
-        type=float,
-        default=0.0,
-        metavar="S",
-        help="move each report to its next status after S seconds; 0 = only on request",
-    )
-    add("--channel-id", type=int, default=99, metavar="N", help="accepted channel id")
-    add("--auth-key", default=DEFAULT_AUTH_KEY, help="accepted API key")
-    add("--token", default=DEFAULT_TOKEN, help="accepted API token (GUID)")
-    add(
+    """Add the simulator's options to `parser`, then `--write-config`.
+
+    Every option comes from a `SimulatorOptions` field (flag, type, default, help), so an
+    option is declared once and the command line cannot drift from in-process use.
+    """
+    hints = get_type_hints(SimulatorOptions)
+    for option in fields(SimulatorOptions):
+        meta = option.metadata
+        parser.add_argument(
+            flag_of(option.name),
+            type=_argument_type(hints[option.name]),
+            default=option.default,
+            metavar=meta.get("metavar"),
+            choices=meta.get("choices"),
+            help=meta.get("help"),
+        )
+    parser.add_argument(
         "--write-config",
         type=Path,
         metavar="FILE",
@@ -65,18 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _options(args: argparse.Namespace) -> SimulatorOptions:
     return SimulatorOptions(
-        host=args.host,
-        port=args.port,
-        db=args.db,
-        fail_rate=args.fail_rate,
-        drop_response_rate=args.drop_response_rate,
-        latency_ms=args.latency_ms,
-        seed=args.seed,
-        retry_after_s=args.retry_after_s,
-        advance_every_s=args.advance_every_s,
-        channel_id=args.channel_id,
-        auth_key=args.auth_key,
-        token=args.token,
+        **{option.name: getattr(args, option.name) for option in fields(SimulatorOptions)}
     )
 
 

@@ -1,7 +1,9 @@
-"""HTTP plumbing: request bodies, latency, injected faults, auth, JSON answers, lost answers.
+"""HTTP plumbing: request bodies, latency, redirects, injected faults, auth, answer shapes,
+JSON answers (at once or trickled), lost answers.
 
 Connections are HTTP/1.1 keep-alive, so every answer carries Content-Length and every body
-is read in full before answering, whatever the answer is.
+is read in full before answering, whatever the answer is. Answers are written by `wire`, not
+by `send_header`, so a test may send header bytes that are not Latin-1.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import logging
 import socket
 import time
+from dataclasses import replace
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -28,7 +31,9 @@ from kiosk.simulator.routes import (
     not_found,
     validation_failed,
 )
+from kiosk.simulator.shapes import reshape
 from kiosk.simulator.validation import ValidationError
+from kiosk.simulator.wire import render_head, trickle
 
 if TYPE_CHECKING:
     from kiosk.simulator.server import SimulatorServer
@@ -89,20 +94,37 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         return None
 
     def _gate(self, route: str) -> Reply | None:
-        """Latency, then an injected failure, then auth, for every API call."""
+        """Latency, then a redirect, then an injected failure, then auth, for every API call.
+
+        A redirect comes before faults and auth: a moved API answers at its front door.
+        """
         context = self.server.context
         options = context.options
         if options.latency_ms:
             time.sleep(options.latency_ms / 1000)
+        if options.redirect_to:
+            context.traffic.redirect(f"{self.command} {route}")
+            return self._redirect(options.redirect_to, options.redirect_status)
         status = context.traffic.admit(f"{self.command} {route}")
         if status is not None:
-            retry = {"Retry-After": str(options.retry_after_s)}
+            retry = {"Retry-After": self._retry_after()}
             return failure(
                 status, HTTPStatus(status).phrase, headers=None if status == 500 else retry
             )
         if not is_authorized(self.headers, options.auth_key, options.token):
             return failure(401, "Unauthorized")
         return None
+
+    def _redirect(self, target: str, status: int) -> Reply:
+        """Send the client to the same path and query under `target`, with an empty JSON body."""
+        return Reply(status, {}, {"Location": target.rstrip("/") + self.path})
+
+    def _retry_after(self) -> str:
+        """`--retry-after-value` verbatim when given (maybe garbage), else `--retry-after-s`."""
+        options = self.server.context.options
+        if options.retry_after_value is not None:
+            return options.retry_after_value
+        return str(options.retry_after_s)
 
     def _run(
         self, found: tuple[Route, dict[str, str]] | None, url: SplitResult, body: bytes
@@ -113,25 +135,53 @@ class SimulatorHandler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or self.server.url.removeprefix("http://")
         request = Request(params, parse_qs(url.query), self.headers, body, f"http://{host}")
         try:
-            return route.handler(self.server.context, request)
+            return self._shaped(route, route.handler(self.server.context, request))
         except ValidationError as error:
             return validation_failed(error.errors)
         except Exception:
             logger.exception("%s %s failed", self.command, route.template)
             return failure(500, "Internal Server Error")
 
+    def _shaped(self, route: Route, reply: Reply) -> Reply:
+        """A successful API answer in the `--answer-shape` asked for; the rest as it is."""
+        shape = self.server.context.options.answer_shape
+        if route.template.startswith(SIM_PREFIX) or reply.drop or not 200 <= reply.status < 300:
+            return reply
+        key = f"{route.method} {route.template}"
+        return replace(reply, payload=reshape(shape, key, reply.payload))
+
     def _answer(self, reply: Reply) -> None:
         if reply.drop:
             self._drop()
             return
         data = json.dumps(reply.payload, ensure_ascii=False).encode()
-        self.send_response(reply.status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+        headers = [
+            ("Server", self.version_string()),
+            ("Date", self.date_time_string()),
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(data))),
+            *reply.headers.items(),
+        ]
+        if reply.headers.get("Connection", "").lower() == "close":
+            self.close_connection = True
+        self.log_request(reply.status)
+        self._write(render_head(self.protocol_version, reply.status, headers) + data)
+
+    def _write(self, answer: bytes) -> None:
+        """Write at once, or trickled for API calls when `--trickle-bytes-per-s` asks.
+
+        A client that hangs up only ends this connection, without a traceback: giving up on
+        a slow answer is what a real client does, not a simulator failure.
+        """
+        rate = self.server.context.options.trickle_bytes_per_s
+        try:
+            if rate and not urlsplit(self.path).path.startswith(SIM_PREFIX):
+                trickle(self.wfile.write, answer, rate)
+            else:
+                self.wfile.write(answer)
+        except ConnectionError:
+            self.log_message('"%s" client hung up during the answer', self.requestline)
+            self.close_connection = True
 
     def _drop(self) -> None:
         """Lose the answer: what the request did is kept, the client hears nothing."""

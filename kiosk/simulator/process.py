@@ -6,8 +6,9 @@
         sim.advance(sim.complaints()[0]["complaint_id"])
 
 API: `.url`, `.config_path`, `.headers` (auth headers the simulator accepts), `.complaints()`,
-`.advance(id)`, `.stop()` (also on leaving `with`; returns the exit code) and `.output()`
-(everything the simulator printed on stdout and stderr so far).
+`.stats()` (requests, `faults` and `creates_stored`), `.advance(id)`, `.stop()` (also on
+leaving `with`; returns the exit code) and `.output()` (everything the simulator printed on
+stdout and stderr so far).
 """
 
 from __future__ import annotations

@@ -157,6 +157,7 @@ def create(context: Context, request: Request) -> Reply:
     complaint_id, tracking_id = context.store.create_complaint(
         complaint.fields, complaint.attachment_ids, target
     )
+    context.traffic.create_stored()
     if context.traffic.drop_response():
         return Reply(200, drop=True)
     return ok(
@@ -199,7 +200,7 @@ def search(context: Context, request: Request) -> Reply:
     reference = request.query.get("reference", [""])[0].strip()
     if not reference:
         raise ValidationError({"reference": ["Referensi wajib diisi."]})
-    return ok(results={"data": context.store.search(reference)})
+    return ok(results={"data": context.store.search(reference, context.options.search_lag_s)})
 
 
 # --- test endpoints ------------------------------------------------------------------------------

@@ -227,16 +227,22 @@ class Store:
             self._insert_followup(db, complaint_id, content, author)
         return True
 
-    def search(self, reference: str) -> list[dict[str, Any]]:
-        """Reports that carry `reference` (see `mentions`), oldest first."""
+    def search(self, reference: str, min_age_s: float = 0.0) -> list[dict[str, Any]]:
+        """Reports that carry `reference` (see `mentions`), oldest first.
+
+        Only reports created at least `min_age_s` ago are found: a search index that lags
+        behind the creates, as `--search-lag-s` asks.
+        """
         with self._transaction() as db:
             rows = db.execute(
-                "SELECT id, tracking_id, fields FROM complaints ORDER BY id"
+                "SELECT id, tracking_id, fields, created_at FROM complaints ORDER BY id"
             ).fetchall()
+        newest = time.time() - min_age_s
         found = []
         for row in rows:
             fields = json.loads(row["fields"])
-            if mentions(fields, reference):
+            indexed = datetime.fromisoformat(row["created_at"]).timestamp() <= newest
+            if indexed and mentions(fields, reference):
                 found.append(
                     {
                         "complaint_id": row["id"],

@@ -13,6 +13,8 @@ from typing import Any
 
 FAULT_STATUSES = (500, 503, 429)
 """Chosen evenly when a call is made to fail; 503 and 429 carry `Retry-After`."""
+FAULT_KEYS = (*map(str, FAULT_STATUSES), "dropped_response", "redirected")
+"""Every fault counter in `snapshot()`, present even at zero so tests can compare."""
 
 
 class Traffic:
@@ -23,6 +25,7 @@ class Traffic:
         self._lock = threading.Lock()
         self._requests: Counter[str] = Counter()
         self._faults: Counter[str] = Counter()
+        self._creates_stored = 0
 
     def admit(self, route: str) -> int | None:
         """Count a call to `route`; return the status of an injected failure, or None."""
@@ -33,6 +36,17 @@ class Traffic:
             status = self._random.choice(FAULT_STATUSES)
             self._faults[str(status)] += 1
             return status
+
+    def redirect(self, route: str) -> None:
+        """Count a call to `route` that is answered with a redirect instead of being served."""
+        with self._lock:
+            self._requests[route] += 1
+            self._faults["redirected"] += 1
+
+    def create_stored(self) -> None:
+        """Count a stored complaint, answered or not, to compare with what clients saw."""
+        with self._lock:
+            self._creates_stored += 1
 
     def drop_response(self) -> bool:
         """Whether to store a create but close the connection without answering."""
@@ -47,8 +61,6 @@ class Traffic:
             return {
                 "requests": dict(sorted(self._requests.items())),
                 "total_requests": sum(self._requests.values()),
-                "faults": {
-                    key: self._faults[key]
-                    for key in (*map(str, FAULT_STATUSES), "dropped_response")
-                },
+                "faults": {key: self._faults[key] for key in FAULT_KEYS},
+                "creates_stored": self._creates_stored,
             }
