@@ -8,9 +8,12 @@ traceback by accident.
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +28,51 @@ SYSTEM_CONFIG = Path("/etc/lapor-kiosk/kiosk.toml")
 
 class ConfigError(Exception):
     """The configuration is missing or wrong; the message says what to fix."""
+
+
+def ranged(default: float, low: float, high: float) -> Any:
+    """A numeric setting's field with its allowed range, `low` to `high` inclusive."""
+    return field(default=default, metadata={"range": (low, high)})
+
+
+RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    # [session]: SessionSettings (kiosk/engine/timer.py) is defined outside this module.
+    ("session", "idle_timeout_s"): (5, 3600),
+    ("session", "warning_s"): (1, 600),  # and less than idle_timeout_s (checked below)
+    ("session", "receipt_timeout_s"): (5, 3600),
+    # [recognition]: RecognizerSettings (voice/recognizer.py).
+    ("recognition", "confidence"): (0, 1),
+    ("recognition", "vad_aggressiveness"): (0, 3),
+    ("recognition", "frame_ms"): (10, 30),  # and one of CHOICES
+    ("recognition", "end_silence_ms"): (30, 5000),
+    ("recognition", "min_speech_ms"): (0, 5000),
+    ("recognition", "max_utterance_s"): (1, 60),
+    ("recognition", "max_active"): (100, 100_000),
+    ("recognition", "beam"): (1, 100),
+    ("recognition", "lattice_beam"): (0.1, 50),
+}
+"""Allowed ranges of the numeric settings whose classes live outside this module (the ones
+here declare theirs with `ranged`), by (section, key)."""
+
+CHOICES: dict[tuple[str, str], tuple[int, ...]] = {("recognition", "frame_ms"): (10, 20, 30)}
+"""Numeric settings that take only some values (webrtcvad frames are 10, 20 or 30 ms)."""
+
+ORDER: dict[str, list[tuple[str, str, bool]]] = {
+    "forwarder": [("backoff_initial_s", "backoff_max_s", False)],
+    "session": [("warning_s", "idle_timeout_s", True)],
+}
+"""Per section, (smaller, larger, strictly): settings that must not pass each other."""
+
+
+def allowed_range(section: str, setting: Field) -> tuple[float, float] | None:
+    """The range a numeric setting must lie in, from its field or from `RANGES`."""
+    return setting.metadata.get("range") or RANGES.get((section, setting.name))
+
+
+def is_numeric(setting: Field) -> bool:
+    """int or float (possibly optional), not bool: the settings that need a range."""
+    words = set(re.findall(r"\w+", str(setting.type)))  # "int | None", or <class 'int'>
+    return bool(words & {"int", "float"}) and "bool" not in words
 
 
 class Secret:
@@ -51,7 +99,7 @@ class Secret:
 class TerminalConfig:
     id: str = "KIOSK-DEMO"
     """Human-readable terminal name, shown to technicians."""
-    number: int = 1
+    number: int = ranged(1, 1, 9999)
     """Fleet-wide terminal number (1-9999); the first four digits of every receipt code."""
     mall: str = "Mal Pelayanan Publik"
     """Name of the public service mall where the terminal stands."""
@@ -65,15 +113,16 @@ class TerminalConfig:
 class DataConfig:
     dir: Path = Path("/var/lib/lapor-kiosk")
     """Directory holding the SQLite store and caches."""
-    retention_days: float = 30.0
-    """Days after delivery before a report's personal data is wiped from the terminal."""
+    retention_days: float = ranged(30.0, 0, 3650)
+    """Days after delivery before a report's personal data is wiped from the terminal (0 to
+    3650; 0 wipes it at the first clean-up after delivery)."""
 
 
 @dataclass(frozen=True)
 class LaporConfig:
     base_url: str = "https://api-splp.layanan.go.id/lapor/3.0.0"
     """LAPOR! v3 base URL, without a trailing slash."""
-    channel_id: int = 0
+    channel_id: int = ranged(0, 0, 2**31 - 1)
     """Intake channel id agreed with LAPOR! for this kiosk fleet."""
     auth_header: str = "auth"
     """Header carrying `Bearer <key>`: `auth` in production, `Authorization` in some set-ups."""
@@ -81,11 +130,12 @@ class LaporConfig:
     """API key (from the credentials file)."""
     token: Secret = field(default_factory=lambda: Secret(""))
     """API token GUID (from the credentials file)."""
-    timeout_s: float = 20.0
-    """Seconds a whole call may take (connect, send, the complete answer) before it fails."""
-    upload_bytes_per_s: float = 50_000.0
-    """Slowest upload speed allowed for, in bytes per second: an upload's deadline grows by its
-    size divided by this."""
+    timeout_s: float = ranged(20.0, 1, 600)
+    """Seconds a whole call may take (connect, send, the complete answer) before it fails
+    (1 to 600)."""
+    upload_bytes_per_s: float = ranged(50_000.0, 1000, 1e9)
+    """Slowest upload speed allowed for, in bytes per second (1000 to 1e9): an upload's deadline
+    grows by its size divided by this."""
     verify_tls: bool = True
     """Check the server's TLS certificate; only a local simulator may turn this off."""
     reference_lookup: bool = False
@@ -96,35 +146,40 @@ class LaporConfig:
 
 @dataclass(frozen=True)
 class ForwarderConfig:
-    workers: int = 2
-    """Reports delivered at the same time (each worker owns a disjoint part of the outbox)."""
-    poll_interval_s: float = 5.0
-    """Seconds between looks at the outbox when nothing is due."""
-    backoff_initial_s: float = 10.0
-    """First retry delay in seconds."""
-    backoff_max_s: float = 900.0
-    """Longest retry delay in seconds."""
-    backoff_factor: float = 2.0
-    """Each failed attempt multiplies the delay by this."""
-    jitter: float = 0.25
-    """Random spread of each delay, as a fraction of it (0.25 = up to 25% shorter)."""
-    reconcile_grace_s: float = 120.0
-    """Seconds after an unanswered create before looking it up (LAPOR! may still be storing it)."""
-    reconcile_lookups: int = 2
+    workers: int = ranged(2, 1, 16)
+    """Reports delivered at the same time, 1 to 16 (each worker owns a disjoint part of the
+    outbox)."""
+    poll_interval_s: float = ranged(5.0, 0.05, 3600)
+    """Seconds between looks at the outbox when nothing is due (0.05 to 3600)."""
+    backoff_initial_s: float = ranged(10.0, 0.01, 86400)
+    """First retry delay in seconds (0.01 to 86400)."""
+    backoff_max_s: float = ranged(900.0, 0.01, 86400)
+    """Longest retry delay in seconds (at least backoff_initial_s, at most 86400)."""
+    backoff_factor: float = ranged(2.0, 1, 10)
+    """Each failed attempt multiplies the delay by this (1 to 10)."""
+    jitter: float = ranged(0.25, 0, 0.9)
+    """Random spread of each delay, as a fraction of it (0.25 = up to 25% shorter); 0 to 0.9, so
+    that a delay is never shorter than a tenth of the backoff (never zero or negative)."""
+    reconcile_grace_s: float = ranged(120.0, 0, 86400)
+    """Seconds after an unanswered create before looking it up (LAPOR! may still be storing it);
+    0 to 86400."""
+    reconcile_lookups: int = ranged(2, 1, 10)
     """Lookups, a grace period apart, that must all miss before an unanswered create is posted
-    again (a search may lag behind the create)."""
-    max_create_posts: int = 2
-    """Creates posted for one report at most; past this an unanswered report waits for staff."""
-    refdata_refresh_s: float = 21600.0
-    """Seconds between syncs of agencies, categories and locations."""
+    again (a search may lag behind the create); 1 to 10."""
+    max_create_posts: int = ranged(3, 1, 5)
+    """Creates posted for one report at most (1 to 5; 3 = the first and two re-posts); past this
+    an unanswered report waits for staff."""
+    refdata_refresh_s: float = ranged(21600.0, 60, 30 * 86400)
+    """Seconds between syncs of agencies, categories and locations (60 to 30 days)."""
 
 
 @dataclass(frozen=True)
 class TouchConfig:
     fullscreen: bool = True
     """Fill the screen without window borders (kiosk mode); off for development."""
-    pixels_per_mm: float = 5.88
-    """Display density; 5.88 for a 10.1-inch 1280x800 panel. Sets the smallest text size."""
+    pixels_per_mm: float = ranged(5.88, 1, 40)
+    """Display density, 1 to 40; 5.88 for a 10.1-inch 1280x800 panel. Sets the smallest text
+    size."""
     technician_pin_sha256: str = ""
     """SHA-256 (hex) of the PIN that leaves kiosk mode; empty: the UI cannot be left."""
 
@@ -152,9 +207,14 @@ class PrinterConfig:
 @dataclass(frozen=True)
 class MetricsConfig:
     listen: str = ""
-    """host:port where the forwarder serves Prometheus metrics; "" for none."""
+    """host:port (`127.0.0.1:9108`, `[::1]:9108`, `localhost:9108`) where the forwarder serves
+    Prometheus metrics; "" for none. A value that is not host:port with a port of 1 to 65535 is a
+    configuration error, reported by every command; a port that cannot be had when the forwarder
+    starts is not (the forwarder delivers without metrics, `kiosk status` and `kiosk selftest`
+    show why)."""
     allow_remote: bool = False
-    """Allow a listen address other than loopback (the metrics are then served to the network)."""
+    """Allow a listen address other than loopback (127.0.0.0/8, ::1, localhost), `0.0.0.0`
+    included: the metrics are then served to the network."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +237,31 @@ class KioskConfig:
         return self.data.dir / "kiosk.sqlite3"
 
 
+def _number(value: float) -> str:
+    """A number as a technician would write it: 9999, 0.05, 86400, 1000000000, nan."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def _check_number(name: str, setting: Field, value: float) -> None:
+    if not math.isfinite(value):
+        raise ConfigError(f"[{name}] {setting.name} must be a finite number, not {value!r}")
+    limits = allowed_range(name, setting)
+    if limits is None:
+        raise ConfigError(f"[{name}] {setting.name}: no allowed range declared (a kiosk bug)")
+    low, high = limits
+    if not low <= value <= high:
+        raise ConfigError(
+            f"[{name}] {setting.name} must be between {_number(low)} and {_number(high)},"
+            f" not {_number(value)}"
+        )
+    choices = CHOICES.get((name, setting.name))
+    if choices and value not in choices:
+        allowed = ", ".join(map(_number, choices[:-1])) + f" or {_number(choices[-1])}"
+        raise ConfigError(f"[{name}] {setting.name} must be {allowed}, not {_number(value)}")
+
+
 def _section(cls: type, raw: dict[str, Any], name: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     unknown = set(raw) - set(known)
@@ -188,16 +273,81 @@ def _section(cls: type, raw: dict[str, Any], name: str) -> Any:
         if default is None:  # an optional number (e.g. a decoder setting)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ConfigError(f"[{name}] {key}: expected a number")
+            if "float" not in re.findall(r"\w+", str(known[key].type)) and isinstance(value, float):
+                raise ConfigError(f"[{name}] {key}: expected int")
         elif isinstance(default, Path):
             value = Path(value)
         elif isinstance(default, bool) and not isinstance(value, bool):
             raise ConfigError(f"[{name}] {key}: expected true or false")
-        elif isinstance(default, float) and isinstance(value, int):
+        elif isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        elif not isinstance(value, type(default)):
+        elif not isinstance(value, type(default)) or (
+            isinstance(value, bool) and not isinstance(default, bool)
+        ):
             raise ConfigError(f"[{name}] {key}: expected {type(default).__name__}")
+        if is_numeric(known[key]):
+            _check_number(name, known[key], value)
         values[key] = value
-    return cls(**values)
+    section = cls(**values)
+    for smaller, larger, strictly in ORDER.get(name, []):
+        low, high = getattr(section, smaller), getattr(section, larger)
+        if high < low or (strictly and high == low):
+            relation = "more than" if strictly else "at least"
+            raise ConfigError(
+                f"[{name}] {larger} ({_number(high)}) must be {relation} {smaller} ({_number(low)})"
+            )
+    return section
+
+
+_HOSTNAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*")
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    """(host, port) of a `[metrics] listen` value: "host:port" or "[IPv6]:port", the host an IP
+    address or a name, the port 1 to 65535; a ConfigError naming the setting otherwise."""
+    problem = ConfigError(
+        f"[metrics] listen = {listen!r} is not host:port (e.g. 127.0.0.1:9108 or [::1]:9108,"
+        " a port from 1 to 65535)"
+    )
+    host, colon, port = listen.rpartition(":")
+    if not colon or not re.fullmatch(r"[0-9]{1,5}", port) or not 1 <= int(port) <= 65535:
+        raise problem
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise problem from None
+        return host, int(port)
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        # A name, not an address: four numbers that are not an address (300.1.1.1) are refused.
+        if not _HOSTNAME.fullmatch(host) or re.fullmatch(r"[0-9.]+", host):
+            raise problem from None
+    return host, int(port)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (as `parse_listen` gives it) is this machine only: 127.0.0.0/8, ::1,
+    localhost. Any other name counts as remote: what it resolves to is not known here."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_metrics(metrics: MetricsConfig) -> None:
+    if not metrics.listen:
+        return
+    host, port = parse_listen(metrics.listen)
+    if not is_loopback(host) and not metrics.allow_remote:
+        raise ConfigError(
+            f"[metrics] listen = {metrics.listen!r} would serve the metrics to the network: use"
+            f" 127.0.0.1:{port}, or set [metrics] allow_remote = true"
+        )
 
 
 def _read_toml(path: Path, what: str) -> dict[str, Any]:
@@ -282,10 +432,10 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     except JackError as error:
         raise ConfigError(str(error)) from None
     terminal = _section(TerminalConfig, raw.get("terminal", {}), "terminal")
-    if not 1 <= terminal.number <= 9999:
-        raise ConfigError("[terminal] number must be between 1 and 9999")
     if terminal.default_language not in ("id", "en"):
         raise ConfigError("[terminal] default_language must be id or en")
+    metrics = _section(MetricsConfig, raw.get("metrics", {}), "metrics")
+    _check_metrics(metrics)
     return KioskConfig(
         terminal=terminal,
         data=_section(DataConfig, data_raw, "data"),
@@ -296,6 +446,6 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         audio=audio,
         recognition=_section(RecognizerSettings, raw.get("recognition", {}), "recognition"),
         printer=_section(PrinterConfig, raw.get("printer", {}), "printer"),
-        metrics=_section(MetricsConfig, raw.get("metrics", {}), "metrics"),
+        metrics=metrics,
         source=path,
     )

@@ -5,6 +5,7 @@ Nothing personal is ever in here: counts, ages, states and names of models only.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -13,10 +14,14 @@ from pathlib import Path
 
 from hardware.sound_cards import ASOUND, device_present, sound_cards
 from kiosk import outbox
-from kiosk.config import KioskConfig
-from kiosk.face_state import MODEL_STATES, model_state
+from kiosk.config import ConfigError, KioskConfig, is_loopback, parse_listen
+from kiosk.db import StoreError
+from kiosk.face_state import MODEL_STATES, metrics_problem, model_state, record_metrics_problem
 
 STARTED = time.time()
+log = logging.getLogger(__name__)
+_servers: list = []
+"""The metrics servers this process started (for `stop_metrics`)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,9 @@ class Health:
     """The configured microphone's card is plugged in."""
     uptime_s: float
     """Seconds since this process started."""
+    metrics_problem: str | None
+    """Why the forwarder serves no metrics (recorded when it last started); None if it does or
+    none are configured."""
 
 
 def oldest_undelivered_s(conn: sqlite3.Connection) -> float | None:
@@ -67,6 +75,7 @@ def health(config: KioskConfig, conn: sqlite3.Connection, asound: Path = ASOUND)
         audio_output=device_present(config.audio.output_device, "output", cards),
         audio_input=device_present(config.audio.input_device, "input", cards),
         uptime_s=time.time() - STARTED,
+        metrics_problem=metrics_problem(conn) if config.metrics.listen else None,
     )
 
 
@@ -139,12 +148,59 @@ def _one_of(name: str, documentation: str, states: tuple[str, ...], current: str
     return family
 
 
-def serve_metrics(config: KioskConfig, connect, address: str) -> None:
-    """Serve /metrics on `address` (host:port) from a thread, for the city's monitoring."""
-    from prometheus_client import start_http_server
-    from prometheus_client.core import CollectorRegistry
+def metrics_warning(config: KioskConfig) -> str | None:
+    """A line to log when the metrics are served beyond this terminal (`allow_remote`)."""
+    listen = config.metrics.listen
+    try:
+        if not listen or is_loopback(parse_listen(listen)[0]):
+            return None
+    except ConfigError:
+        return None  # not servable at all: `start_metrics` says so
+    return (
+        f"metrics are served to the network on {listen} ([metrics] allow_remote = true):"
+        " anyone who can reach this terminal can read the queue and API state"
+    )
 
-    registry = CollectorRegistry()
-    registry.register(HealthCollector(config, connect))
-    host, _, port = address.rpartition(":")
-    start_http_server(int(port), addr=host or "127.0.0.1", registry=registry)
+
+def start_metrics(config: KioskConfig, connect) -> str | None:
+    """Serve /metrics on `[metrics] listen` from a thread, for the city's monitoring.
+
+    Never raises for an address that cannot be had: returns None when serving (or when no
+    metrics are configured), else the problem in one line, which is also recorded in the store
+    (through `connect()`) for `kiosk status` and `kiosk selftest`; a success clears it.
+    """
+    listen = config.metrics.listen
+    problem = None
+    if listen:
+        try:
+            host, port = parse_listen(listen)
+            from prometheus_client import start_http_server
+            from prometheus_client.core import CollectorRegistry
+
+            registry = CollectorRegistry()
+            registry.register(HealthCollector(config, connect))
+            server, _ = start_http_server(port, addr=host, registry=registry)
+            _servers.append(server)
+        except ConfigError as error:  # a configuration not read by load_config
+            problem = f"cannot serve metrics: {error}"
+        except ImportError:
+            problem = f"cannot serve metrics on {listen}: prometheus_client is not installed"
+        except OSError as error:  # taken, not an address of this machine, unknown name
+            problem = f"cannot serve metrics on {listen}: {error.strerror or error}"
+    try:
+        conn = connect()
+        try:
+            record_metrics_problem(conn, problem)
+        finally:
+            conn.close()
+    except (sqlite3.Error, StoreError, OSError) as error:  # the forwarder will say it too
+        log.warning("cannot record the metrics state in the store: %s", error)
+    return problem
+
+
+def stop_metrics() -> None:
+    """Stop the metrics servers this process started, freeing their ports."""
+    while _servers:
+        server = _servers.pop()
+        server.shutdown()
+        server.server_close()

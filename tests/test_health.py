@@ -141,3 +141,76 @@ def test_audio_devices_and_the_speech_model_in_the_metrics(tmp_path):
     assert 'kiosk_audio_device_present{direction="input"} 0.0' in metrics
     assert 'kiosk_audio_device_present{direction="output"} 1.0' in metrics
     assert 'kiosk_speech_model_state{state="failed"} 1.0' in metrics
+
+
+def metrics_config(tmp_path, listen: str):
+    from kiosk.config import load_config
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[data]\ndir = "data"\n[metrics]\nlisten = "{listen}"\n')
+    return path, load_config(path, env={})
+
+
+def test_a_taken_metrics_port_is_a_recorded_problem_not_a_crash(tmp_path):
+    from kiosk.db import connect
+    from kiosk.face_state import metrics_problem
+    from kiosk.health import health, start_metrics, stop_metrics
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        path, config = metrics_config(tmp_path, f"127.0.0.1:{port}")
+        problem = start_metrics(config, lambda: connect(config.db_path))
+        assert problem == f"cannot serve metrics on 127.0.0.1:{port}: Address already in use"
+        conn = connect(config.db_path)  # what another process sees
+        try:
+            assert metrics_problem(conn) == problem
+            assert health(config, conn).metrics_problem == problem
+        finally:
+            conn.close()
+        shown = json.loads(kiosk(path, "status", "--json").stdout)
+        assert shown["metrics_problem"] == problem
+        assert f"metrics_problem        {problem}" in kiosk(path, "status").stdout
+
+    # The port is free again: the next start serves, and the recorded problem is gone.
+    try:
+        assert start_metrics(config, lambda: connect(config.db_path)) is None
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as answer:
+            metrics = answer.read().decode()
+        assert 'kiosk_queue_reports{state="queued"} 0.0' in metrics
+        conn = connect(config.db_path)
+        try:
+            assert metrics_problem(conn) is None
+            assert health(config, conn).metrics_problem is None
+        finally:
+            conn.close()
+    finally:
+        stop_metrics()
+    with socket.socket() as again:  # stop_metrics freed the port: nothing listens on it
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
+        again.bind(("127.0.0.1", port))
+        again.listen()
+
+
+def test_an_address_not_of_this_machine_is_a_problem_too(tmp_path):
+    from dataclasses import replace
+
+    from kiosk.db import connect
+    from kiosk.face_state import metrics_problem
+    from kiosk.health import health, start_metrics
+
+    _, config = metrics_config(tmp_path, "127.0.0.1:9")
+    # 192.0.2.0/24 is reserved for documentation: never an address of this machine.
+    config = replace(config, metrics=replace(config.metrics, listen="192.0.2.1:9108"))
+    problem = start_metrics(config, lambda: connect(config.db_path))
+    assert problem is not None and problem.startswith("cannot serve metrics on 192.0.2.1:9108: ")
+    conn = connect(config.db_path)
+    try:
+        assert metrics_problem(conn) == problem
+        no_metrics = replace(config, metrics=replace(config.metrics, listen=""))
+        assert health(no_metrics, conn).metrics_problem is None  # not configured: not shown
+        assert start_metrics(no_metrics, lambda: connect(config.db_path)) is None
+        assert metrics_problem(conn) is None  # a stale problem is cleared
+    finally:
+        conn.close()
