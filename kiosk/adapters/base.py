@@ -57,9 +57,25 @@ class NoAnswer(ApiError):
     """The request was sent but no usable answer came: it may or may not have been processed."""
 
 
+class MalformedAnswer(NoAnswer):
+    """LAPOR! answered, but not in the expected shape; the reason is kept for staff.
+
+    A `NoAnswer`: what the answer meant is not known, so an unreadable answer to a create
+    leaves it open whether the complaint was stored (it is reconciled, never taken as
+    delivered). `reason` names the call, the field and what came (made printable).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class CreatedComplaint:
-    complaint_id: str
+    complaint_id: str | None
+    """LAPOR!'s id of the complaint. None only from `find_by_reference`: the complaint has
+    arrived at LAPOR! (a search hit carries the kiosk reference) but its id is not known yet.
+    A `create_complaint` result always holds an id."""
     tracking_id: str | None = None
 
 
@@ -96,6 +112,10 @@ class ComplaintApi(Protocol):
     supports_reference_lookup: bool
     """Whether `find_by_reference` is available to reconcile an unanswered create."""
 
+    def deadline_s(self, upload_bytes: int = 0) -> float:
+        """Seconds one call may take at most, all included (an upload of `upload_bytes`)."""
+        ...
+
     def upload_attachment(self, filename: str, mime: str, data: bytes) -> str:
         """Upload one file; return the API's id for it."""
         ...
@@ -107,7 +127,8 @@ class ComplaintApi(Protocol):
         ...
 
     def find_by_reference(self, reference: str) -> CreatedComplaint | None:
-        """The complaint filed with this kiosk reference, if the API has it."""
+        """The complaint filed with this kiosk reference, if the API has it (its
+        `complaint_id` may be None: arrived, id not known yet)."""
         ...
 
     def complaint_status(self, complaint_id: str) -> ComplaintStatus:

@@ -6,34 +6,46 @@ code. Each guess is marked ``ASSUMED`` so that confirming the official spec
 touches this file only.
 
 Credentials travel in two headers on every call (`auth: Bearer <key>` and
-`token: <guid>`); they are never logged and never appear in an error message.
+`token: <guid>`); they are never logged and never appear in an error message. Redirects
+are never followed (any 3xx is a configuration error): requests strips only
+`Authorization` when it follows one to another host, and would send both of ours.
+
+Each call has one deadline for all of it (`deadline.py`); each answer is read once,
+tolerantly (`answers.py`); everything from outside that goes into an error message passes
+through `printable()`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
-import ssl
+import http.client
+import re
 import time
-from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 import urllib3.exceptions
 
+from kiosk.adapters import answers
 from kiosk.adapters.base import (
     ComplaintStatus,
     CreatedComplaint,
     FollowUp,
+    MalformedAnswer,
     Misconfigured,
     NoAnswer,
     NotFound,
     Rejected,
-    StatusChange,
     Unauthorized,
     Unavailable,
 )
+from kiosk.adapters.deadline import Deadline, DeadlineAdapter
+from kiosk.adapters.tls import causes, certificate_refused, describe_tls_failure
 from kiosk.config import LaporConfig
 from kiosk.report import Classification, Report
+from kiosk.safe_text import printable
 
 # ASSUMED: numeric classification ids of LAPOR! V3 (names are known, ids are not).
 CLASSIFICATION_IDS = {
@@ -95,58 +107,87 @@ def create_payload(
     return payload
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    """Seconds from `Retry-After` (seconds or an HTTP date); None when absent or unreadable."""
-    value = response.headers.get("Retry-After", "").strip()
+_RETRY_AFTER_SECONDS = re.compile(r"[0-9]{1,10}", re.ASCII)
+
+
+def retry_after_s(value: str | None) -> float | None:
+    """Seconds from a `Retry-After` value: ASCII digits as seconds, else an HTTP date, else
+    None (absent or unreadable: a negative, a fraction, other digits); capped at
+    MAX_RETRY_AFTER_S. Never raises."""
+    value = (value or "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if _RETRY_AFTER_SECONDS.fullmatch(value):
         seconds = float(value)
+    elif re.fullmatch(r"[0-9]+", value, re.ASCII):  # more digits than any sane wait
+        seconds = MAX_RETRY_AFTER_S
     else:
         try:
             seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError, OSError):
             return None
     return min(max(0.0, seconds), MAX_RETRY_AFTER_S)
 
 
+def _retry_after(response: requests.Response) -> float | None:
+    return retry_after_s(response.headers.get("Retry-After"))
+
+
+_MAX_REASONS = 10
+
+
+def _reason_text(value: object) -> str:
+    if isinstance(value, list):
+        return "; ".join(filter(None, map(_reason_text, value)))
+    if isinstance(value, dict):
+        return answers.text_of(value.get("message") or value.get("description"))
+    return answers.text_of(value)
+
+
 def _reasons(body: Any) -> list[str]:
+    """The refusal reasons of a 4xx answer (`errors` by field, or `message`), printable."""
     if not isinstance(body, dict):
         return []
     errors = body.get("errors")
+    reasons: list[str] = []
     if isinstance(errors, dict):
-        return [f"{name}: {'; '.join(map(str, items))}" for name, items in errors.items()]
-    return [str(body["message"])] if body.get("message") else []
+        reasons = [f"{name}: {_reason_text(items)}" for name, items in errors.items()]
+    elif isinstance(errors, list):
+        reasons = [reason for reason in map(_reason_text, errors) if reason]
+    if not reasons and (message := _reason_text(body.get("message"))):
+        reasons = [message]
+    return [printable(reason, 200) for reason in reasons[:_MAX_REASONS]]
 
 
-def _causes(error: BaseException) -> Iterator[object]:
-    """`error` and what it wraps (requests and urllib3 nest their errors in args and reason)."""
-    seen: list[object] = []
-    pending: list[object] = [error]
-    while pending:
-        current = pending.pop()
-        if current is None or any(current is known for known in seen):
-            continue
-        seen.append(current)
-        yield current
-        if isinstance(current, BaseException):
-            pending += [*current.args, current.__cause__, current.__context__]
-        pending.append(getattr(current, "reason", None))
-
-
-def _was_not_sent(error: requests.exceptions.ConnectionError) -> bool:
-    """True when the request cannot have left: refused, unresolvable, or a refused certificate.
-
-    Any other TLS failure may come after the request was sent, so it is not counted here.
-    """
-    if isinstance(error, requests.exceptions.ConnectTimeout):
+def _was_not_sent(error: BaseException) -> bool:
+    """True when the failure says the request cannot have left (a refused connection, an
+    unknown name, a refused certificate), whatever the send tracking says."""
+    if isinstance(error, requests.exceptions.ConnectTimeout) or certificate_refused(error):
         return True
     before_sending = (
         urllib3.exceptions.NewConnectionError,
         urllib3.exceptions.NameResolutionError,
-        ssl.SSLCertVerificationError,
     )
-    return any(isinstance(cause, before_sending) for cause in _causes(error))
+    return any(isinstance(cause, before_sending) for cause in causes(error))
+
+
+_TRANSPORT_ERRORS = (
+    requests.exceptions.RequestException,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    OSError,
+    ValueError,
+)
+"""What a call may raise when the network or the server misbehaves (requests wraps most;
+a ValueError from deep inside is still the answer's fault, not a reason to crash)."""
+
+
+class _NoRedirectSession(requests.Session):
+    """A session that never sees a redirect as one: requests would otherwise parse (and may
+    choke on) the Location of a 3xx even when told not to follow it. `_decode` refuses 3xx."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        return None
 
 
 class LaporV3Client:
@@ -156,8 +197,10 @@ class LaporV3Client:
         self.config = config
         self.terminal = terminal
         self.supports_reference_lookup = config.reference_lookup
-        self._session = requests.Session()
+        self._session = _NoRedirectSession()
         self._session.verify = config.verify_tls
+        for prefix in ("http://", "https://"):
+            self._session.mount(prefix, DeadlineAdapter())
         # Read proxy settings once, not on every call (requests scans the environment each time).
         self._session.proxies = requests.utils.get_environ_proxies(config.base_url)
         self._session.trust_env = False
@@ -173,34 +216,62 @@ class LaporV3Client:
     def close(self) -> None:
         self._session.close()
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def deadline_s(self, upload_bytes: int = 0) -> float:
+        """Seconds a call may take at most: `timeout_s`, plus the upload at the slowest speed
+        allowed for."""
+        return self.config.timeout_s + upload_bytes / self.config.upload_bytes_per_s
+
+    def _call(self, method: str, path: str, upload_bytes: int = 0, **kwargs: Any) -> dict:
+        """One request, its complete answer within the deadline, decoded to a JSON object."""
         url = self.config.base_url.rstrip("/") + path
-        timeout = (min(_CONNECT_TIMEOUT_S, self.config.timeout_s), self.config.timeout_s)
-        try:
-            response = self._session.request(method, url, timeout=timeout, **kwargs)
-        except (
-            requests.exceptions.InvalidURL,
-            requests.exceptions.MissingSchema,
-            requests.exceptions.InvalidSchema,
-            requests.exceptions.InvalidHeader,
-        ) as error:
-            raise Misconfigured(f"{method} {path}: {type(error).__name__}") from None
-        except requests.exceptions.ConnectionError as error:
-            if _was_not_sent(error):
-                raise Unavailable(
-                    f"{method} {path}: cannot connect ({type(error).__name__})"
-                ) from None
-            raise NoAnswer(f"{method} {path}: connection lost before an answer") from None
-        except requests.exceptions.RequestException as error:
-            raise NoAnswer(f"{method} {path}: no answer ({type(error).__name__})") from None
+        limit = self.deadline_s(upload_bytes)
+        with Deadline(limit) as deadline:
+            timeout = (min(_CONNECT_TIMEOUT_S, limit), limit)
+            try:
+                response = self._session.request(
+                    method, url, timeout=timeout, allow_redirects=False, **kwargs
+                )
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema,
+                requests.exceptions.InvalidHeader,
+            ) as error:
+                raise Misconfigured(f"{method} {path}: {type(error).__name__}") from None
+            except _TRANSPORT_ERRORS as error:
+                raise self._failure(method, path, error, deadline) from None
+            if deadline.expired:  # the answer may have been cut short (an early end)
+                raise self._failure(method, path, None, deadline)
         return self._decode(method, path, response)
 
-    def _decode(self, method: str, path: str, response: requests.Response) -> Any:
+    def _failure(
+        self, method: str, path: str, error: BaseException | None, deadline: Deadline
+    ) -> Unavailable | NoAnswer:
+        """The typed failure of a call that got no answer: Unavailable when the request
+        cannot have left (nothing was processed), NoAnswer when it may have."""
+        not_sent = not deadline.sent or (error is not None and _was_not_sent(error))
+        tls = describe_tls_failure(error) if error is not None else None
+        if deadline.expired:
+            if not_sent:
+                why = f"; {tls}" if tls else ""
+                return Unavailable(
+                    f"{method} {path}: no connection within {deadline.seconds:.0f} s{why}"
+                )
+            return NoAnswer(f"{method} {path}: no complete answer within {deadline.seconds:.0f} s")
+        if not_sent:
+            why = tls or f"cannot connect ({type(error).__name__})"
+            return Unavailable(f"{method} {path}: {why}")
+        if isinstance(error, requests.exceptions.ConnectionError):
+            return NoAnswer(f"{method} {path}: connection lost before an answer")
+        return NoAnswer(f"{method} {path}: no answer ({type(error).__name__})")
+
+    def _decode(self, method: str, path: str, response: requests.Response) -> dict:
         status = response.status_code
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        if 300 <= status < 400:
+            where = _redirect_host(response)
+            raise Misconfigured(
+                f"LAPOR! answered with a redirect to {where}: check [lapor] base_url"
+            )
         if status in (401, 403):
             raise Unauthorized(f"{method} {path}: credentials refused (HTTP {status})")
         if status == 404:
@@ -210,106 +281,88 @@ class LaporV3Client:
         if status >= 500:
             message = f"{method} {path}: HTTP {status}"
             raise Unavailable(message, _retry_after(response), maybe_processed=True)
+        try:
+            body = response.json()
+        except (ValueError, RecursionError):
+            body = _NOT_JSON
         if status >= 400:
             raise Rejected(status, _reasons(body))
-        if not isinstance(body, dict) or body.get("success") is False:
-            raise NoAnswer(f"{method} {path}: HTTP {status} without a usable JSON answer")
+        if body is _NOT_JSON:
+            kind = printable(response.headers.get("Content-Type") or "no content type", 80)
+            raise MalformedAnswer(
+                f"{method} {path}: HTTP {status} with a body that is not JSON"
+                f" ({kind}, {len(response.content)} bytes)"
+            )
+        if not isinstance(body, dict):
+            raise MalformedAnswer(
+                f"{method} {path}: HTTP {status} with {answers.what(body)}, expected a JSON object"
+            )
+        if body.get("success") in (False, "false"):
+            reasons = "; ".join(_reasons(body)) or "no reason given"
+            raise MalformedAnswer(f"{method} {path}: HTTP {status} with success false: {reasons}")
         return body
 
     def upload_attachment(self, filename: str, mime: str, data: bytes) -> str:
         files = [("attachments[]", (filename, data, mime))]
+        path = "/complaints/complaint/file"
         try:
-            body = self._call("POST", "/complaints/complaint/file", files=files)
+            body = self._call("POST", path, upload_bytes=len(data), files=files)
         except NoAnswer as error:  # an orphan upload is harmless: upload again
             raise Unavailable(str(error)) from None
-        try:
-            return str(body["results"]["docs"][0]["id"])
-        except (KeyError, IndexError, TypeError):
-            raise Unavailable("upload answer without a document id") from None
+        doc_id = answers.upload_doc_id(body)
+        if doc_id is None:
+            raise Unavailable(f"POST {path}: answer without a document id")
+        return doc_id
 
     def create_complaint(
         self, report: Report, reference: str, attachment_ids: list[str]
     ) -> CreatedComplaint:
         payload = create_payload(report, reference, attachment_ids, self.config, self.terminal)
-        body = self._call("POST", "/complaints/complaint", json=payload)
-        created = _created(body)
-        if created is None:
-            raise NoAnswer("create answered without a complaint_id")
-        return created
+        path = "/complaints/complaint"
+        return answers.created(self._call("POST", path, json=payload), f"POST {path}")
 
     def find_by_reference(self, reference: str) -> CreatedComplaint | None:
-        """The complaint carrying `reference`; a hit counts only if it really carries it."""
+        """The complaint carrying `reference` (a hit counts only if it really carries it);
+        its `complaint_id` is None when the hit has no usable id."""
         body = self._call("GET", SEARCH_PATH, params={"reference": reference})
-        for item in body.get("results", {}).get("data", []):
-            if not isinstance(item, dict) or not _carries(item, reference):
-                continue
-            if (created := _created(item)) is not None:
-                return created
-        return None
+        return answers.search_hit(body, reference, f"GET {SEARCH_PATH}")
 
     def complaint_status(self, complaint_id: str) -> ComplaintStatus:
-        body = self._call("GET", f"/complaints/{complaint_id}/complaint")
-        results = body.get("results", {})
-        data = results.get("data", {})
-        changes = [
-            StatusChange(
-                date=str(log.get("date", "")),
-                status_old=str((log.get("status_old") or {}).get("name", "")),
-                status_new=str((log.get("status_new") or {}).get("name", "")),
-                institution_from=str(log.get("institution_from_name") or ""),
-                institution_to=str(log.get("institution_to_name") or ""),
-            )
-            for log in results.get("data_logs", [])
-        ]
-        return ComplaintStatus(
-            complaint_id=complaint_id,
-            tracking_id=data.get("tracking_id"),
-            status_name=str(data.get("status_name", "")),
-            agency=data.get("disposition_name"),
-            changes=changes,
-            followups=self._followups(complaint_id),
-        )
+        path = f"/complaints/{_segment(complaint_id)}/complaint"
+        status = answers.status(self._call("GET", path), complaint_id, f"GET {path}")
+        return dataclasses.replace(status, followups=self._followups(complaint_id))
 
     def _followups(self, complaint_id: str) -> list[FollowUp]:
+        path = f"/complaints/{_segment(complaint_id)}/followups"
         followups: list[FollowUp] = []
         for page in range(1, _MAX_FOLLOWUP_PAGES + 1):
-            body = self._call("GET", f"/complaints/{complaint_id}/followups", params={"page": page})
-            results = body.get("results", {})
-            followups += [
-                FollowUp(
-                    date=str(item.get("created_at", "")),
-                    institution=str(item.get("institution_name") or ""),
-                    content=str(item.get("content", "")),
-                )
-                for item in results.get("data", [])
-            ]
-            if not results.get("next_page_url"):
+            body = self._call("GET", path, params={"page": page})
+            items, more = answers.followups_page(body, f"GET {path}")
+            followups += items
+            if not more:
                 break
         return followups
 
     def reference_list(self, kind: str) -> list[dict]:
-        body = self._call("GET", REFERENCE_PATHS[kind], params={"page_size": 1000})
-        return [
-            item
-            for item in body.get("results", {}).get("data", [])
-            if isinstance(item, dict) and "id" in item and "name" in item
-        ]
+        path = REFERENCE_PATHS[kind]
+        body = self._call("GET", path, params={"page_size": 1000})
+        return answers.reference_items(body, f"GET {path}")
 
 
-def _carries(item: dict, reference: str) -> bool:
-    """Whether a search hit holds the kiosk reference (as a tag, or in the content)."""
-    tags = {tag.lstrip("#") for tag in str(item.get("tags_raw") or "").split()}
-    return reference in tags or reference in str(item.get("content") or "")
+_NOT_JSON = object()
 
 
-def _created(body: Any) -> CreatedComplaint | None:
-    """`complaint_id` top-level (newer code) or under `data` (older code)."""
-    if not isinstance(body, dict):
-        return None
-    complaint_id = body.get("complaint_id")
-    if complaint_id is None and isinstance(body.get("data"), dict):
-        complaint_id = body["data"].get("complaint_id")
-    if complaint_id is None:
-        return None
-    tracking = body.get("tracking_id")
-    return CreatedComplaint(str(complaint_id), str(tracking) if tracking else None)
+def _redirect_host(response: requests.Response) -> str:
+    """The host a redirect points to (printable), or "an unnamed host"."""
+    location = response.headers.get("Location", "").strip()
+    try:
+        host = urlsplit(urljoin(response.url or "", location)).hostname if location else None
+    except ValueError:  # not a valid URL (a stray bracket): its authority as it came
+        authority = re.match(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)", location)
+        host = authority.group(1).rpartition("@")[2] if authority else None
+    return printable(host, 200) if host else "an unnamed host"
+
+
+def _segment(complaint_id: str) -> str:
+    """An id as one path segment: a `/` or `?` in it cannot reach another endpoint."""
+    return quote(str(complaint_id), safe="")
