@@ -6,14 +6,15 @@ BIN := $(VENV)/bin
 SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates \
 	xvfb libgl1 libgl1-mesa-dri libegl1 libmtdev1 \
 	espeak-ng libespeak-ng1 libportaudio2 libsndfile1 \
-	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils xdotool
+	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils xdotool \
+	faketime
 
 .PHONY: demo test lint format system-packages bench clean
 
 system-packages:
 	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
 
-$(VENV)/.installed: setup.py pyproject.toml
+$(VENV)/.installed: setup.py pyproject.toml Makefile
 	@$(MAKE) --no-print-directory system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

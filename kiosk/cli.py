@@ -26,6 +26,7 @@ from kiosk.db import StoreError
 from kiosk.i18n import text
 from kiosk.receipt import format_code, normalize_code
 from kiosk.report import ReportInvalid, parse_reports_file, report_from_json
+from kiosk.safe_text import printable
 from kiosk.store import save_report
 from kiosk.wiring import has_credentials, open_api, open_forwarder, open_store
 
@@ -101,16 +102,16 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
         else:
             forwarder.run(until_empty=args.until_empty, stop=stop)
 
-    if config.metrics.listen:
-        from kiosk.health import serve_metrics
-
-        serve_metrics(config, lambda: open_store(config), config.metrics.listen)
+    _start_metrics(config)
     with lock:
         forwarders = run_workers(
             config.forwarder.workers, lambda shard: _forwarder(config, shard), action, stop
         )
         with closing(_open_store(config)) as conn:
-            print(json.dumps(outbox.counts(conn)))
+            counts = outbox.counts(conn)
+        print(json.dumps(counts))
+    if not any(counts[state] for state in outbox.WAITING_STATES):
+        return EXIT_OK  # nothing waits: earlier failures were overcome
     failures = [forwarder.last_failure for forwarder in forwarders if forwarder.last_failure]
     if any(isinstance(failure, Unauthorized) for failure in failures):
         raise CommandError(
@@ -118,8 +119,22 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
             " key and token; the reports stay queued and safe"
         )
     if any(isinstance(failure, Unavailable) for failure in failures):
-        raise CommandError(f"LAPOR! cannot be reached now ({failures[0]}); the reports stay queued")
+        raise CommandError(
+            f"LAPOR! cannot be reached now ({printable(failures[0])}); the reports stay queued"
+        )
     return EXIT_OK
+
+
+def _start_metrics(config: KioskConfig) -> None:
+    """Metrics are optional equipment: a problem is logged (and shown by status and selftest),
+    delivery goes on."""
+    from kiosk.health import metrics_warning, start_metrics
+
+    log = logging.getLogger("kiosk.forward")
+    if warning := metrics_warning(config):
+        log.warning("%s", warning)
+    if problem := start_metrics(config, lambda: open_store(config)):
+        log.warning("%s", problem)
 
 
 def _forwarder(config: KioskConfig, shard):
@@ -141,9 +156,10 @@ def cmd_queue(args: argparse.Namespace, config: KioskConfig) -> int:
             return EXIT_OK
         if args.action == "list":
             for item in outbox.listing(conn, args.state):
+                complaint = printable(item.complaint_id or "-")
                 print(
                     f"{format_code(item.code)}  {item.state:12}  attempts={item.attempts}"
-                    f"  complaint={item.complaint_id or '-'}  {item.last_error or ''}".rstrip()
+                    f"  complaint={complaint}  {printable(item.last_error or '')}".rstrip()
                 )
             return EXIT_OK
         code = normalize_code(args.code or "")
@@ -182,9 +198,9 @@ def cmd_track(args: argparse.Namespace, config: KioskConfig) -> int:
             )
         )
     else:
-        print(result.sentence)
+        print(printable(result.sentence))
         for followup in result.status.followups if result.status else []:
-            print(f"- {followup.date} {followup.institution}: {followup.content}")
+            print(printable(f"- {followup.date} {followup.institution}: {followup.content}"))
     if result.problem == "invalid":
         return EXIT_BAD_INPUT
     return EXIT_FAILED if result.problem else EXIT_OK

@@ -94,6 +94,17 @@ MIGRATIONS: tuple[str, ...] = (
         last_at REAL NOT NULL
     );
     """,
+    # Waits on the boot clock (kiosk/boot_clock.py): due at `due_s` seconds since boot
+    # `wait_boot` ('' = due now); `wait_s` re-bases a wait written before a reboot.
+    # Counters that bound re-posting an unanswered create.
+    """
+    ALTER TABLE outbox ADD COLUMN wait_boot TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN due_s REAL NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN wait_s REAL NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN create_posts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN lookup_misses INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX outbox_waiting ON outbox(state, wait_boot, due_s);
+    """,
 )
 
 
@@ -134,13 +145,25 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One durable write transaction; rolled back on any error."""
-    conn.execute("BEGIN IMMEDIATE")
+def transaction(conn: sqlite3.Connection, durable: bool = True) -> Iterator[sqlite3.Connection]:
+    """One write transaction; rolled back on any error.
+
+    `durable=False` commits without waiting for the disk: the change is in the WAL file, so
+    it survives a crash of this process (and every other process sees it), and the next
+    durable commit on this database makes it survive a power cut too (fsync of the WAL
+    covers every frame before it). For a step whose power-cut safety may ride on the next.
+    """
+    if not durable:
+        conn.execute("PRAGMA synchronous=NORMAL")
     try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        if not durable:
+            conn.execute("PRAGMA synchronous=FULL")

@@ -5,13 +5,18 @@ where it stopped:
 
 1. upload each attachment, saving its remote id;
 2. mark the outbox row `sending` (durably), then post the create;
-3. save the `complaint_id` (state `delivered`).
+3. save the `complaint_id` (state `delivered`) the moment it is answered.
 
 The central API has no idempotency key. A create that was sent but got no
-answer is never posted again blindly: after a grace period (the server may
-still be storing it) the forwarder looks the kiosk reference up; found, it
-is delivered; not found, it is posted again; no lookup configured, it is
-parked as `needs_review` for staff.
+usable answer is never posted again blindly (docs/LAPOR_API.md, "Reconciliation"):
+after a grace period (the server may still be storing it) the forwarder looks
+the kiosk reference up. Found, it is delivered (with LAPOR!'s id, or with the id
+to be looked up later). Not found by `reconcile_lookups` lookups a grace period
+apart, it is posted again, at most `max_create_posts` times in all; past that,
+or with no lookup configured, it is parked as `needs_review` for staff.
+
+Waits run on the boot clock (kiosk/boot_clock.py): a wall clock that jumps
+neither holds a report nor sends one early.
 
 Only one forwarder may run per data directory (an exclusive file lock).
 """
@@ -32,8 +37,10 @@ from typing import IO
 from hardware import watchdog
 from kiosk import outbox, refdata
 from kiosk.adapters.base import (
+    REFERENCE_KINDS,
     ApiError,
     ComplaintApi,
+    MalformedAnswer,
     Misconfigured,
     NoAnswer,
     NotFound,
@@ -41,14 +48,20 @@ from kiosk.adapters.base import (
     Unauthorized,
     Unavailable,
 )
+from kiosk.boot_clock import BootClock
 from kiosk.config import ForwarderConfig
 from kiosk.outbox import WHOLE, OutboxItem, Shard
 from kiosk.receipt import format_code
+from kiosk.safe_text import printable
 from kiosk.store import load_report, wipe_personal_data
 
 log = logging.getLogger("kiosk.forwarder")
 
 HOUSEKEEPING_INTERVAL_S = 600.0
+PROGRESS_MARGIN_S = 30.0
+"""Slack on top of a call's own deadline before a worker counts as stuck."""
+HEALTH_CHECK_S = 2.0
+"""How often `run_workers` looks at its workers (and feeds systemd's watchdog)."""
 
 
 class ForwarderBusy(Exception):
@@ -80,7 +93,8 @@ class Forwarder:
         settings: ForwarderConfig,
         retention_s: float,
         shard: Shard = WHOLE,
-        clock: Callable[[], float] = time.time,
+        clock: BootClock | None = None,
+        wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
     ) -> None:
         self.conn = conn
@@ -88,16 +102,32 @@ class Forwarder:
         self.settings = settings
         self.retention_s = retention_s
         self.shard = shard
-        self.clock = clock
+        self.clock = clock or BootClock()
+        """Waits: seconds since boot."""
+        self.wall = wall
+        """Dates: retention of personal data, freshness of reference lists."""
         self.rng = rng or random.Random()
         self.last_failure: ApiError | None = None
         """The failure of the latest attempt; None after a success (or before any call)."""
-        self._next_housekeeping = 0.0
+        self._next_housekeeping = float("-inf")
         self._recorded_api_state = ""
-        self._unwritten: list[outbox.Delivery] = []
-        """Answered creates whose write rides on the next report's `sending` commit (one
-        fsync for two) or ends the pass. Until written such a report is `sending`: after a
-        crash it is reconciled by its reference, never posted twice."""
+        self._unsynced = False
+        """An answer was committed without its own fsync (see `_create`)."""
+        self._progress_due = time.monotonic() + PROGRESS_MARGIN_S
+        outbox.rebase_waits(conn, self.clock)
+
+    # -- health -----------------------------------------------------------------------------
+
+    def _expect_progress(self, within_s: float) -> None:
+        """The next step (a call, a pause) ends within `within_s` seconds, or we are stuck."""
+        self._progress_due = time.monotonic() + within_s + PROGRESS_MARGIN_S
+
+    def stuck_for(self) -> float:
+        """Seconds this worker is past the end of its current step; 0 while it is on time."""
+        return max(0.0, time.monotonic() - self._progress_due)
+
+    def _before_call(self, upload_bytes: int = 0, calls: int = 1) -> None:
+        self._expect_progress(calls * self.api.deadline_s(upload_bytes))
 
     # -- one report -------------------------------------------------------------------------
 
@@ -117,8 +147,9 @@ class Forwarder:
             self._upload_attachments(item)
         except ApiError as error:
             return self._failed(item, error, create_sent=False)
-        outbox.mark_sending(self.conn, item.report_uuid, self._unwritten)
-        self._unwritten = []
+        outbox.mark_sending(
+            self.conn, item.report_uuid, self.clock, self.settings.reconcile_grace_s
+        )
         try:
             self._create(item)
         except ApiError as error:
@@ -127,7 +158,10 @@ class Forwarder:
         return True
 
     def _failed(self, item: OutboxItem, error: ApiError, create_sent: bool) -> bool:
-        """Record a failed step; False when the API is down and the pass should end."""
+        """Record a failed step; False when the API is down and the pass should end.
+
+        An odd answer (`MalformedAnswer`) ends nothing: LAPOR! is up, the others go on.
+        """
         match error:
             case Rejected():
                 outbox.mark_rejected(self.conn, item.report_uuid, str(error))
@@ -136,8 +170,13 @@ class Forwarder:
                 return True
             case Unauthorized() | Misconfigured() | NotFound():
                 self._retry(item, error, "queued", self.settings.backoff_max_s)
-                log.error("LAPOR! refuses the kiosk's calls; check the configuration: %s", error)
+                log.error(
+                    "LAPOR! refuses the kiosk's calls; check the configuration: %s",
+                    printable(error),
+                )
             case Unavailable():
+                # A gateway's 5xx may come after the service stored the create: look it up
+                # where lookups exist; without them it is taken as not stored (ASSUMED).
                 stored_maybe = create_sent and error.maybe_processed
                 reconcile = stored_maybe and self.api.supports_reference_lookup
                 self._retry(item, error, "sending" if reconcile else "queued", error.retry_after_s)
@@ -145,7 +184,7 @@ class Forwarder:
                 self._retry(item, error, "sending", self.settings.reconcile_grace_s)
             case _:
                 self._retry(item, error, "queued", None)
-        return False
+        return isinstance(error, MalformedAnswer)
 
     def _park(self, item: OutboxItem, why: str) -> None:
         outbox.mark_needs_review(
@@ -154,53 +193,68 @@ class Forwarder:
             f"{why}: check LAPOR! for {kiosk_reference(item.report_uuid)}, then"
             f" `kiosk queue retry {item.code}` if it is not there",
         )
-        log.warning("report %s parked for review", format_code(item.code))
+        log.warning("report %s parked for review: %s", format_code(item.code), printable(why))
 
     def _reconcile(self, item: OutboxItem) -> bool:
-        """Settle a create that may have arrived; True when it is safe to post it again."""
-        sent_at = item.create_sent_at or 0.0
-        if self.clock() < sent_at + self.settings.reconcile_grace_s:
-            self._wait(item, sent_at + self.settings.reconcile_grace_s)
-            return False
+        """Settle a create that may have arrived (its grace is over); True when it is safe to
+        post it again."""
         if not self.api.supports_reference_lookup:
             self._park(item, "create sent without an answer and no reference lookup configured")
             return False
+        self._before_call()
         found = self.api.find_by_reference(kiosk_reference(item.report_uuid))
+        self.last_failure = None  # LAPOR! answered
         if found:
             outbox.mark_delivered(
                 self.conn, item.report_uuid, found.complaint_id, found.tracking_id
             )
             log.info(
-                "report %s reconciled: complaint %s", format_code(item.code), found.complaint_id
+                "report %s reconciled: complaint %s",
+                format_code(item.code),
+                printable(found.complaint_id or "(id not known yet)"),
+            )
+            return False
+        misses = item.lookup_misses + 1
+        if misses < self.settings.reconcile_lookups:  # a search may lag behind the create
+            outbox.note_lookup_miss(
+                self.conn, item.report_uuid, self.clock, self.settings.reconcile_grace_s
+            )
+            return False
+        if item.create_posts >= self.settings.max_create_posts:
+            self._park(
+                item,
+                f"posted {item.create_posts} time(s) without an answer and not found by"
+                f" {misses} lookup(s)",
             )
             return False
         outbox.mark_not_sent(self.conn, item.report_uuid)
         return True
 
     def _upload_attachments(self, item: OutboxItem) -> None:
-        rows = outbox.pending_attachments(self.conn, item.report_uuid)
-        if rows:  # uploads take a while: write what was answered before, not after them
-            self._write_deliveries()
-        for row in rows:
+        for row in outbox.pending_attachments(self.conn, item.report_uuid):
+            self._before_call(len(row["data"]))
             remote_id = self.api.upload_attachment(row["filename"], row["mime"], row["data"])
             outbox.mark_attachment_uploaded(self.conn, item.report_uuid, row["position"], remote_id)
 
     def _create(self, item: OutboxItem) -> None:
         report = load_report(self.conn, item.report_uuid, with_recordings=False).report
         attachment_ids = outbox.uploaded_attachment_ids(self.conn, item.report_uuid)
+        self._before_call()
         created = self.api.create_complaint(
             report, kiosk_reference(item.report_uuid), attachment_ids
         )
-        self._unwritten.append(
-            outbox.Delivery(
-                item.report_uuid, created.complaint_id, created.tracking_id, time.time()
-            )
+        # Committed before anything else happens: a crash of the forwarder now loses nothing.
+        # Its fsync rides on the next durable commit (the next report's `sending` mark, a
+        # retry, or the end of the pass): one fsync a report, safe from a power cut too.
+        outbox.mark_delivered(
+            self.conn, item.report_uuid, created.complaint_id, created.tracking_id, durable=False
         )
-        log.info("report %s delivered: complaint %s", format_code(item.code), created.complaint_id)
-
-    def _write_deliveries(self) -> None:
-        outbox.record_deliveries(self.conn, self._unwritten)
-        self._unwritten = []
+        self._unsynced = True
+        log.info(
+            "report %s delivered: complaint %s",
+            format_code(item.code),
+            printable(created.complaint_id),
+        )
 
     def _backoff(self, attempts: int) -> float:
         settings = self.settings
@@ -214,14 +268,34 @@ class Forwarder:
         outbox.count_api_error(self.conn, _error_kind(error))
         wait = self._backoff(item.attempts) if delay is None else delay
         outbox.schedule_retry(
-            self.conn, item.report_uuid, self.clock() + wait, str(error), state=state
+            self.conn, item.report_uuid, self.clock, wait, str(error), state=state
         )
-        log.info("report %s: %s; next try in %.1f s", format_code(item.code), error, wait)
+        log.info(
+            "report %s: %s; next try in %.1f s", format_code(item.code), printable(error), wait
+        )
 
-    def _wait(self, item: OutboxItem, until: float) -> None:
-        outbox.schedule_retry(
-            self.conn, item.report_uuid, until, item.last_error or "", state=item.state, count=False
+    def _unexpected(self, item: OutboxItem, error: Exception) -> None:
+        """A failure no adapter type covers (a bug): the report waits, the worker goes on.
+
+        If the create may have gone out the report stays `sending` and is reconciled.
+        """
+        log.error(
+            "report %s: unexpected %s: %s",
+            format_code(item.code),
+            type(error).__name__,
+            printable(error),
         )
+        state = outbox.get(self.conn, item.report_uuid).state
+        if state in outbox.WAITING_STATES:
+            wait = self.settings.reconcile_grace_s if state == "sending" else self._backoff(0)
+            outbox.schedule_retry(
+                self.conn,
+                item.report_uuid,
+                self.clock,
+                wait,
+                f"unexpected {type(error).__name__}",
+                state=state,
+            )
 
     def close(self) -> None:
         self.api.close()
@@ -232,51 +306,71 @@ class Forwarder:
     def run_once(self) -> int:
         """One pass over the reports that are due; returns how many were handled."""
         handled = 0
-        try:
-            for item in outbox.due(self.conn, self.clock(), shard=self.shard):
-                watchdog.notify("WATCHDOG=1")  # alive for each report: a pass can be long
-                handled += 1
+        for item in outbox.due(self.conn, self.clock, shard=self.shard):
+            self._expect_progress(0.0)
+            handled += 1
+            try:
                 if not self.deliver(item):
                     break
-        finally:  # what LAPOR! has answered is written before the pass ends, whatever happens
-            self._write_deliveries()
-        if handled and (state := _api_state(self.last_failure)) != self._recorded_api_state:
-            outbox.record_api_state(self.conn, state)
+            except sqlite3.Error:  # the store itself failed: nothing can be recorded
+                raise
+            except Exception as error:  # never let one odd answer end the forwarder
+                self._unexpected(item, error)
+        state = _api_state(self.last_failure)
+        if handled and (state != self._recorded_api_state or self._unsynced):
+            outbox.record_api_state(self.conn, state)  # durable: syncs the pass's answers too
             self._recorded_api_state = state
+        self._unsynced = False
         return handled
 
     def housekeeping(self) -> None:
-        """Sync reference lists and wipe expired personal data, at most every ten minutes.
+        """Sync reference lists, learn ids not known yet and wipe expired personal data, at
+        most every ten minutes.
 
         Only the first shard's worker does it; the others have nothing to do here.
         """
-        now = self.clock()
+        now = time.monotonic()
         if self.shard.index != 0 or now < self._next_housekeeping:
             return
         self._next_housekeeping = now + HOUSEKEEPING_INTERVAL_S
-        wiped = wipe_personal_data(self.conn, self.retention_s, now)
+        wiped = wipe_personal_data(self.conn, self.retention_s, self.wall())
         if wiped:
             log.info("wiped personal data of %d delivered report(s)", wiped)
-        if refdata.is_stale(self.conn, self.settings.refdata_refresh_s, now):
+        if refdata.is_stale(self.conn, self.settings.refdata_refresh_s, self.wall()):
+            self._before_call(calls=len(REFERENCE_KINDS))
             try:
                 refdata.sync(self.conn, self.api)
             except ApiError as error:
-                log.info("reference lists not synced: %s", error)
+                log.info("reference lists not synced: %s", printable(error))
+        if self.api.supports_reference_lookup:
+            self._learn_complaint_ids()
+
+    def _learn_complaint_ids(self) -> None:
+        """Ask again for the LAPOR! ids of reports a lookup found without one."""
+        for item in outbox.without_complaint_id(self.conn):
+            self._before_call()
+            try:
+                found = self.api.find_by_reference(kiosk_reference(item.report_uuid))
+            except ApiError as error:
+                log.info("complaint ids not looked up: %s", printable(error))
+                return
+            if found and found.complaint_id:
+                outbox.set_complaint_id(
+                    self.conn, item.report_uuid, found.complaint_id, found.tracking_id
+                )
 
     def run(self, until_empty: bool = False, stop: threading.Event | None = None) -> None:
         """Deliver until stopped (or, with `until_empty`, until nothing is waiting)."""
         stop = stop or threading.Event()
-        watchdog.notify("READY=1")
         while not stop.is_set():
-            watchdog.notify("WATCHDOG=1")  # each pass: a hung forwarder gets restarted
             self.housekeeping()
             self.run_once()
-            next_due = outbox.next_due_time(self.conn, self.shard)
+            next_due = outbox.next_due_in(self.conn, self.clock, self.shard)
             if until_empty and next_due is None:
                 return
-            pause = self.settings.poll_interval_s
-            if next_due is not None:
-                pause = min(pause, max(0.0, next_due - self.clock()))
+            pause = self.settings.poll_interval_s if next_due is None else next_due
+            pause = min(pause, self.settings.poll_interval_s)
+            self._expect_progress(pause)
             stop.wait(pause)
 
 
@@ -305,10 +399,14 @@ def run_workers(
 
     Each has its own connection and HTTP session: while one waits for LAPOR!'s answer
     another commits its next step, so the durable commits cost little throughput.
-    Returns the forwarders, closed, once all have finished. A worker that fails sets
-    `stop` (ending the others' loops) and its failure is raised here, so that the service
-    exits and is restarted instead of leaving a shard undelivered.
+    Systemd's watchdog is fed from here, and only while every worker is on time: a
+    worker stuck past its call's deadline gets the service restarted. Returns the
+    forwarders, closed, once all have finished. A worker that fails sets `stop` (ending
+    the others' loops) and its failure is raised here, so that the service exits and is
+    restarted instead of leaving a shard undelivered.
     """
+    if workers < 1:
+        raise ValueError("at least one forwarder worker is needed to deliver anything")
     forwarders = [make_forwarder(Shard(index, workers)) for index in range(workers)]
     failures: list[BaseException] = []
 
@@ -326,10 +424,29 @@ def run_workers(
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    watchdog.notify("READY=1")
+    _watch_workers(forwarders, threads)
     for forwarder in forwarders:
         forwarder.close()
     if failures:
         raise failures[0]
     return forwarders
+
+
+def _watch_workers(forwarders: list[Forwarder], threads: list[threading.Thread]) -> None:
+    """Until every thread ends: feed the watchdog while all are on time, name the stuck."""
+    reported: set[int] = set()
+    while running := [thread for thread in threads if thread.is_alive()]:
+        stuck = {
+            number: forwarder.stuck_for()
+            for number, (forwarder, thread) in enumerate(zip(forwarders, threads, strict=True))
+            if thread.is_alive() and forwarder.stuck_for() > 0
+        }
+        if not stuck:
+            watchdog.notify("WATCHDOG=1")
+        for number in stuck.keys() - reported:
+            log.error(
+                "forwarder worker %d is stuck (%.0f s past its deadline)", number, stuck[number]
+            )
+        reported = set(stuck)
+        running[0].join(HEALTH_CHECK_S)

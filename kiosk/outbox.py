@@ -1,25 +1,29 @@
 """The outbox: one row a report, moved through its delivery states by the forwarder.
 
 States:
-- `queued`: to be sent when `next_attempt_at` has come (attachments first, then the create);
+- `queued`: to be sent when its wait is over (attachments first, then the create);
 - `sending`: the create request may have reached LAPOR! but no answer was stored.
   Set durably *before* the request goes out, so that after a crash or an
   unanswered request the forwarder reconciles instead of posting again;
-- `delivered`: LAPOR! answered with a `complaint_id` (stored in the same step);
+- `delivered`: LAPOR! has the report: it answered with a `complaint_id` (stored in the
+  same step), or a lookup found the kiosk reference (the id may then still be unknown);
 - `rejected`: LAPOR! refused the report (4xx); the reason is kept for staff;
 - `needs_review`: delivery is ambiguous and cannot be reconciled automatically.
 
 Nothing is ever deleted here: a row only moves forward, or back to `queued`
 by a technician's `kiosk queue retry`.
+
+Waits are kept on the boot clock (kiosk/boot_clock.py), never the wall clock:
+`next_attempt_at` is only the wall-clock estimate shown to staff.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kiosk.boot_clock import BootClock
 from kiosk.db import transaction
 
 STATES = ("queued", "sending", "delivered", "rejected", "needs_review")
@@ -38,11 +42,15 @@ class OutboxItem:
     tracking_id: str | None
     last_error: str | None
     updated_at: float
+    create_posts: int
+    """Creates posted for this report so far (each may have arrived)."""
+    lookup_misses: int
+    """Reference lookups that found nothing since the last create was posted."""
 
 
 _SELECT = (
     "SELECT o.report_uuid, r.code, o.state, o.attempts, o.next_attempt_at, o.create_sent_at,"
-    " o.complaint_id, o.tracking_id, o.last_error, o.updated_at"
+    " o.complaint_id, o.tracking_id, o.last_error, o.updated_at, o.create_posts, o.lookup_misses"
     " FROM outbox o JOIN reports r ON r.uuid = o.report_uuid"
 )
 
@@ -65,26 +73,44 @@ class Shard:
 WHOLE = Shard()
 
 
+_DUE = "(o.wait_boot = '' OR (o.wait_boot = :boot AND o.due_s <= :now))"
+
+
 def due(
-    conn: sqlite3.Connection, now: float, limit: int = 50, shard: Shard = WHOLE
+    conn: sqlite3.Connection, clock: BootClock, limit: int = 50, shard: Shard = WHOLE
 ) -> list[OutboxItem]:
-    """Waiting items of `shard` whose next attempt has come, oldest first."""
+    """Waiting items of `shard` whose wait is over, oldest first."""
     rows = conn.execute(
-        f"{_SELECT} WHERE o.state IN ('queued', 'sending') AND o.next_attempt_at <= ?"
-        " AND o.rowid % ? = ? ORDER BY o.next_attempt_at, r.created_at LIMIT ?",
-        (now, shard.count, shard.index, limit),
+        f"{_SELECT} WHERE o.state IN ('queued', 'sending') AND {_DUE}"
+        " AND o.rowid % :count = :index ORDER BY o.due_s, r.created_at LIMIT :limit",
+        {**_now(clock), "count": shard.count, "index": shard.index, "limit": limit},
     )
     return [_item(row) for row in rows]
 
 
-def next_due_time(conn: sqlite3.Connection, shard: Shard = WHOLE) -> float | None:
-    """When the next waiting item of `shard` is due; None when nothing waits."""
+def next_due_in(conn: sqlite3.Connection, clock: BootClock, shard: Shard = WHOLE) -> float | None:
+    """Seconds until the next waiting item of `shard` is due (0: now); None when none waits."""
     row = conn.execute(
-        "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('queued', 'sending')"
-        " AND rowid % ? = ?",
-        (shard.count, shard.index),
+        "SELECT MIN(CASE WHEN wait_boot = :boot THEN MAX(0, due_s - :now) ELSE 0 END)"
+        " FROM outbox WHERE state IN ('queued', 'sending') AND rowid % :count = :index",
+        {**_now(clock), "count": shard.count, "index": shard.index},
     ).fetchone()
     return row[0]
+
+
+def rebase_waits(conn: sqlite3.Connection, clock: BootClock) -> int:
+    """Waits written before this boot count again from now (at most one wait late)."""
+    with transaction(conn):
+        cursor = conn.execute(
+            "UPDATE outbox SET wait_boot = :boot, due_s = :now + wait_s"
+            " WHERE state IN ('queued', 'sending') AND wait_boot NOT IN ('', :boot)",
+            _now(clock),
+        )
+    return cursor.rowcount
+
+
+def _now(clock: BootClock) -> dict[str, object]:
+    return {"boot": clock.boot_id, "now": clock.seconds()}
 
 
 def get(conn: sqlite3.Connection, report_uuid: str) -> OutboxItem:
@@ -152,84 +178,128 @@ def mark_attachment_uploaded(
         )
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """LAPOR!'s answer to a create: what makes a report `delivered`."""
-
-    report_uuid: str
-    complaint_id: str
-    tracking_id: str | None
-    delivered_at: float
-
-
 def mark_sending(
-    conn: sqlite3.Connection, report_uuid: str, deliveries: Sequence[Delivery] = ()
+    conn: sqlite3.Connection,
+    report_uuid: str,
+    clock: BootClock | None = None,
+    grace_s: float = 0.0,
 ) -> None:
-    """Record, durably, that the create request is about to go out; `deliveries` answered
-    since the last write are recorded in the same transaction (one fsync for both)."""
+    """Record, durably, that a create request is about to go out.
+
+    Should no answer ever be written (a crash, a lost answer), the report is due for
+    reconciliation `grace_s` after this, with one more create counted as posted.
+    """
+    now = time.time()
     with transaction(conn):
-        _write_deliveries(conn, deliveries)
         conn.execute(
-            "UPDATE outbox SET state = 'sending', create_sent_at = ?, updated_at = ?"
-            " WHERE report_uuid = ?",
-            (time.time(), time.time(), report_uuid),
+            "UPDATE outbox SET state = 'sending', create_sent_at = :wall, updated_at = :wall,"
+            " create_posts = create_posts + 1, lookup_misses = 0, next_attempt_at = :wall + :wait,"
+            " wait_boot = :boot, due_s = :now + :wait, wait_s = :wait WHERE report_uuid = :uuid",
+            {**_now(clock or BootClock()), "wall": now, "wait": grace_s, "uuid": report_uuid},
         )
 
 
-def record_deliveries(conn: sqlite3.Connection, deliveries: Sequence[Delivery]) -> None:
-    if deliveries:
-        with transaction(conn):
-            _write_deliveries(conn, deliveries)
-
-
 def mark_delivered(
+    conn: sqlite3.Connection,
+    report_uuid: str,
+    complaint_id: str | None,
+    tracking_id: str | None,
+    durable: bool = True,
+) -> None:
+    """LAPOR! has the report; `complaint_id` None: it arrived, its id is not known yet.
+
+    `durable=False`: see `db.transaction` (the forwarder's next commit makes it durable).
+    """
+    now = time.time()
+    with transaction(conn, durable):
+        conn.execute(
+            "UPDATE outbox SET state = 'delivered', complaint_id = ?, tracking_id = ?,"
+            " delivered_at = ?, last_error = NULL, updated_at = ? WHERE report_uuid = ?",
+            (complaint_id, tracking_id, now, now, report_uuid),
+        )
+
+
+def without_complaint_id(conn: sqlite3.Connection, limit: int = 20) -> list[OutboxItem]:
+    """Delivered reports whose LAPOR! id is not known yet (found by a lookup without one)."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE o.state = 'delivered' AND o.complaint_id IS NULL"
+        " ORDER BY o.updated_at LIMIT ?",
+        (limit,),
+    )
+    return [_item(row) for row in rows]
+
+
+def set_complaint_id(
     conn: sqlite3.Connection, report_uuid: str, complaint_id: str, tracking_id: str | None
 ) -> None:
-    record_deliveries(conn, [Delivery(report_uuid, complaint_id, tracking_id, time.time())])
-
-
-def _write_deliveries(conn: sqlite3.Connection, deliveries: Sequence[Delivery]) -> None:
-    conn.executemany(
-        "UPDATE outbox SET state = 'delivered', complaint_id = ?, tracking_id = ?,"
-        " delivered_at = ?, last_error = NULL, updated_at = ? WHERE report_uuid = ?",
-        [
-            (d.complaint_id, d.tracking_id, d.delivered_at, d.delivered_at, d.report_uuid)
-            for d in deliveries
-        ],
+    _update(
+        conn,
+        report_uuid,
+        "complaint_id = ?, tracking_id = COALESCE(?, tracking_id)",
+        complaint_id,
+        tracking_id,
     )
 
 
 def mark_not_sent(conn: sqlite3.Connection, report_uuid: str) -> None:
-    """Reconciliation found the create never arrived: it may be posted again."""
-    _update(conn, report_uuid, "state = 'queued', create_sent_at = NULL")
+    """Reconciliation found the create never arrived: it may be posted again now."""
+    _update(
+        conn,
+        report_uuid,
+        "state = 'queued', create_sent_at = NULL, lookup_misses = 0, wait_boot = ''",
+    )
+
+
+def note_lookup_miss(
+    conn: sqlite3.Connection, report_uuid: str, clock: BootClock, wait_s: float
+) -> None:
+    """A lookup did not find the create (yet): look again after `wait_s`, still `sending`."""
+    schedule_retry(
+        conn, report_uuid, clock, wait_s, "", state="sending", count=False, lookup_missed=True
+    )
 
 
 def schedule_retry(
     conn: sqlite3.Connection,
     report_uuid: str,
-    when: float,
+    clock: BootClock,
+    wait_s: float,
     error: str,
     *,
     state: str,
     count: bool = True,
+    lookup_missed: bool = False,
 ) -> None:
-    """Wait until `when` in `state`; `count` adds a failed attempt (it lengthens the back-off).
+    """Wait `wait_s` seconds in `state`; `count` adds a failed attempt (it lengthens the
+    back-off); `error` "" keeps the last error.
 
-    Back in `queued` the create is known not to have arrived, so its send time is cleared.
+    Back in `queued` the create is known not to have arrived (LAPOR! answered that it did
+    not take it), so its send time is cleared and it no longer counts as a post.
     """
     if state not in WAITING_STATES:
         raise ValueError(f"cannot wait in state {state}")
     sent = "create_sent_at" if state == "sending" else "NULL"
-    _update(
-        conn,
-        report_uuid,
-        f"state = ?, create_sent_at = {sent}, attempts = attempts + ?, next_attempt_at = ?,"
-        " last_error = ?",
-        state,
-        int(count),
-        when,
-        error,
-    )
+    now = time.time()
+    with transaction(conn):
+        conn.execute(
+            f"UPDATE outbox SET create_sent_at = {sent}, create_posts = create_posts -"
+            " (CASE WHEN state = 'sending' AND :state = 'queued' THEN 1 ELSE 0 END),"
+            " state = :state, attempts = attempts + :count,"
+            " lookup_misses = lookup_misses + :missed,"
+            " last_error = COALESCE(NULLIF(:error, ''), last_error), updated_at = :wall,"
+            " next_attempt_at = :wall + :wait, wait_boot = :boot, due_s = :now + :wait,"
+            " wait_s = :wait WHERE report_uuid = :uuid",
+            {
+                **_now(clock),
+                "state": state,
+                "count": int(count),
+                "missed": int(lookup_missed),
+                "error": error,
+                "wall": now,
+                "wait": wait_s,
+                "uuid": report_uuid,
+            },
+        )
 
 
 def mark_rejected(conn: sqlite3.Connection, report_uuid: str, reason: str) -> None:
@@ -244,14 +314,16 @@ def requeue(conn: sqlite3.Connection, report_uuid: str) -> bool:
     """A technician's retry: a queued, rejected or reviewed report goes out again now.
 
     For `needs_review` this asserts that staff checked LAPOR! and the report is
-    not there; the create may then be posted again. The state is checked in the
-    same statement, so a forwarder that just started sending it is never undone.
+    not there; the create may then be posted again (its count of posts starts anew).
+    The state is checked in the same statement, so a forwarder that just started sending
+    it is never undone.
     Returns False when the report was in no retryable state.
     """
     now = time.time()
     with transaction(conn):
         cursor = conn.execute(
             "UPDATE outbox SET state = 'queued', create_sent_at = NULL, attempts = 0,"
+            " create_posts = 0, lookup_misses = 0, wait_boot = '',"
             " next_attempt_at = ?, last_error = NULL, updated_at = ?"
             " WHERE report_uuid = ? AND state IN ('queued', 'rejected', 'needs_review')",
             (now, now, report_uuid),

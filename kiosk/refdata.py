@@ -50,14 +50,17 @@ def is_stale(conn: sqlite3.Connection, max_age_s: float, now: float) -> bool:
 def sync(conn: sqlite3.Connection, api: ComplaintApi) -> dict[str, int]:
     """Fetch every list the API offers; returns how many items each kind now has.
 
-    A kind the API does not know (404) keeps its cached or bundled list, marked as
-    checked now; any other failure is raised for the caller to retry later.
+    A kind the API does not know (404) or answers empty keeps its cached or bundled list,
+    marked as checked now (an empty list would leave citizens nothing to choose); any other
+    failure is raised for the caller to retry later.
     """
     counts = {}
     for kind in REFERENCE_KINDS:
         try:
             items = api.reference_list(kind)
         except NotFound:  # keep the list the terminal has, and do not ask again until stale
+            items = []
+        if not items:
             items = get(conn, kind).items
         with transaction(conn):
             conn.execute(

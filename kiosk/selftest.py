@@ -3,6 +3,8 @@ and what to do about it."""
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -11,8 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk import outbox
-from kiosk.config import ConfigError, KioskConfig
+from kiosk.config import ConfigError, KioskConfig, parse_listen
+from kiosk.face_state import metrics_problem
 from kiosk.health import oldest_undelivered_s
+from kiosk.safe_text import printable
 
 MIN_FREE_MB = 500
 LOW_FREE_MB = 100
@@ -143,7 +147,8 @@ def _clock(config: KioskConfig, conn: sqlite3.Connection) -> Check:
 
 
 def _api(config: KioskConfig) -> Check:
-    from kiosk.adapters.base import ApiError, Unauthorized
+    from kiosk.adapters.base import ApiError, Misconfigured, NotFound, Unauthorized
+    from kiosk.adapters.tls import describe_tls_failure
     from kiosk.wiring import has_credentials, open_api
 
     if not has_credentials(config):
@@ -155,9 +160,17 @@ def _api(config: KioskConfig) -> Check:
         return Check(
             "lapor_api", "fail", "credentials refused", "check the channel's key and token"
         )
+    except (Misconfigured, NotFound) as error:
+        return Check("lapor_api", "fail", printable(error), "check [lapor] base_url")
     except ApiError as error:
+        if tls := describe_tls_failure(error):  # a TLS failure is no network outage
+            problem, _, fix = tls.rpartition("): ")
+            return Check("lapor_api", "fail", f"{problem})", fix)
         return Check(
-            "lapor_api", "warn", f"not reachable: {error}", "check the network; reports wait"
+            "lapor_api",
+            "warn",
+            f"not reachable: {printable(error)}",
+            "check the network; reports wait",
         )
     finally:
         api.close()
@@ -181,11 +194,30 @@ def _queue(conn: sqlite3.Connection) -> Check:
     return Check("queue", "ok", detail)
 
 
+def _metrics(config: KioskConfig, conn: sqlite3.Connection) -> Check:
+    """What the forwarder recorded when it last started: whether it could serve metrics."""
+    listen = config.metrics.listen
+    if not listen:
+        return Check("metrics", "ok", "no metrics configured ([metrics] listen is empty)")
+    problem = metrics_problem(conn)
+    if problem is None:
+        return Check("metrics", "ok", f"the forwarder recorded no problem serving on {listen}")
+    restart = "restart the forwarder (systemctl restart lapor-kiosk-forwarder)"
+    if f" on {listen}:" not in problem:  # recorded before [metrics] listen was changed
+        return Check("metrics", "warn", f"{problem} (before listen was changed)", restart)
+    host, port = parse_listen(listen)
+    if os.strerror(errno.EADDRINUSE) in problem:
+        fix = f"another program uses port {port}: choose another [metrics] listen port, or stop it"
+    else:
+        fix = f"set [metrics] listen to an address of this terminal (not {host})"
+    return Check("metrics", "fail", problem, f"{fix}; then {restart}")
+
+
 def run_checks(config: KioskConfig, conn: sqlite3.Connection) -> list[Check]:
     simple: list[Callable[[KioskConfig], Check]] = [
         _display, _speech, _keypad, _printer, _speech_model, _disk, _api,
     ]  # fmt: skip
     checks = [check(config) for check in simple]
     checks[1:1] = _sound(config)
-    checks += [_clock(config, conn), _queue(conn)]
+    checks += [_clock(config, conn), _queue(conn), _metrics(config, conn)]
     return checks

@@ -87,7 +87,7 @@ def test_server_errors_are_retried_and_retry_after_is_honoured(make_setup):
     stored = save_report(conn, make_report(), 1)
     before = time.time()
     for _ in range(6):
-        conn.execute("UPDATE outbox SET next_attempt_at = 0")
+        conn.execute("UPDATE outbox SET wait_boot = ''")  # due now
         forwarder.run_once()
     item = outbox.get(conn, stored.uuid)
     assert item.attempts >= 3  # every pass failed (a reconciliation wait is not an attempt)
@@ -152,7 +152,7 @@ def test_failed_lookup_keeps_the_report_sending(make_setup):
     forwarder.run_once()
     assert outbox.get(conn, stored.uuid).state == "sending"
     sim.stop()  # LAPOR! unreachable while the kiosk wants to reconcile
-    conn.execute("UPDATE outbox SET next_attempt_at = 0, create_sent_at = 0")
+    conn.execute("UPDATE outbox SET wait_boot = '', create_sent_at = 0")  # grace over
     forwarder.run_once()
     item = outbox.get(conn, stored.uuid)
     assert item.state == "sending", "a failed lookup must never make the report postable"
@@ -160,21 +160,15 @@ def test_failed_lookup_keeps_the_report_sending(make_setup):
     assert "cannot connect" in item.last_error
 
 
-def test_a_crash_before_an_answered_create_is_written_is_reconciled(make_setup):
-    """The answer of a create is written with the next report's commit; a crash before
-    that leaves the report `sending`, and the next forwarder finds it instead of posting."""
+def test_an_answered_create_is_written_before_anything_else(make_setup):
+    """A crash right after LAPOR!'s answer loses nothing: the answer is already durable, seen
+    from another connection (another process) before the forwarder takes its next step."""
     sim, conn, forwarder = make_setup(reconcile_grace_s=0.0)
     stored = save_report(conn, make_report(), 1)
-    [item] = outbox.due(conn, time.time())
-    assert forwarder.deliver(item)  # answered, not written yet: then the process dies
-    assert outbox.get(conn, stored.uuid).state == "sending"
-    config = load_config(sim.config_path)
-    restarted = Forwarder(
-        connect(config.db_path), LaporV3Client(config.lapor, config.terminal.id),
-        replace(config.forwarder, reconcile_grace_s=0.0), 86400.0,
-    )  # fmt: skip
-    restarted.run(until_empty=True)
-    item = outbox.get(restarted.conn, stored.uuid)
-    restarted.close()
-    [complaint] = sim.complaints()  # posted once, found by its reference
-    assert item.state == "delivered" and item.complaint_id == str(complaint["complaint_id"])
+    [item] = outbox.due(conn, forwarder.clock)
+    assert forwarder.deliver(item)
+    other = connect(load_config(sim.config_path).db_path)
+    seen = outbox.get(other, stored.uuid)
+    other.close()
+    [complaint] = sim.complaints()
+    assert seen.state == "delivered" and seen.complaint_id == str(complaint["complaint_id"])

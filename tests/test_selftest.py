@@ -70,3 +70,87 @@ def test_a_configured_sound_device_that_is_not_there_fails(tmp_path):
     assert checks["audio_out"]["detail"] == "sound output 'USB Headset' not found"
     assert "kiosk audio devices" in checks["audio_out"]["fix"]
     assert checks["audio_in"] == {**checks["audio_in"], "status": "ok", "detail": "input: pulse"}
+
+
+def test_a_metrics_port_taken_by_another_program_fails_with_the_fix(tmp_path):
+    import socket
+
+    from kiosk.config import load_config
+    from kiosk.db import connect
+    from kiosk.health import start_metrics, stop_metrics
+    from kiosk.selftest import _metrics
+
+    config_path = tmp_path / "kiosk.toml"
+    config_path.write_text('[data]\ndir = "data"\n')
+    code, checks = selftest(config_path, {"DISPLAY": ""})
+    assert checks["metrics"]["status"] == "ok" and "listen is empty" in checks["metrics"]["detail"]
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config_path.write_text(f'[data]\ndir = "data"\n[metrics]\nlisten = "127.0.0.1:{port}"\n')
+        config = load_config(config_path, env={})
+        problem = start_metrics(config, lambda: connect(config.db_path))  # as the forwarder does
+        code, checks = selftest(config_path, {"DISPLAY": ""})
+    assert code == 1
+    assert checks["metrics"]["status"] == "fail"
+    assert checks["metrics"]["detail"] == problem and "Address already in use" in problem
+    assert checks["metrics"]["fix"].startswith(
+        f"another program uses port {port}: choose another [metrics] listen port, or stop it"
+    )
+    assert "restart lapor-kiosk-forwarder" in checks["metrics"]["fix"]
+
+    # The technician chose another port but has not restarted the forwarder yet.
+    config_path.write_text(f'[data]\ndir = "data"\n[metrics]\nlisten = "127.0.0.1:{port + 1}"\n')
+    conn = connect(config.db_path)
+    try:
+        check = _metrics(load_config(config_path, env={}), conn)
+        assert check.status == "warn" and "restart" in check.fix
+
+        # The forwarder started again and serves: the check passes.
+        try:
+            assert start_metrics(config, lambda: connect(config.db_path)) is None
+            check = _metrics(config, conn)
+        finally:
+            stop_metrics()
+    finally:
+        conn.close()
+    assert check.status == "ok" and f"127.0.0.1:{port}" in check.detail
+
+
+def test_a_redirecting_lapor_fails_with_the_fix(tmp_path):
+    with SimulatorProcess(
+        "--redirect-to", "http://127.0.0.1:9", config_path=tmp_path / "kiosk.toml"
+    ) as sim:
+        code, checks = selftest(sim.config_path, {"DISPLAY": ""})
+    assert code == 1
+    api = checks["lapor_api"]
+    assert api["status"] == "fail" and "redirect to 127.0.0.1" in api["detail"]
+    assert "base_url" in api["fix"]
+
+
+def test_an_untrusted_certificate_is_named_as_a_tls_failure_with_the_fix(tmp_path):
+    import ssl
+
+    from test_adapter import ScriptedServer, make_certificate
+
+    cert, key = make_certificate(tmp_path / "cert", "127.0.0.1", "IP:127.0.0.1")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = ScriptedServer(tls=context)
+    try:
+        (tmp_path / "c.toml").write_text('auth_key = "k"\ntoken = "t"\n')
+        config = tmp_path / "kiosk.toml"
+        config.write_text(
+            f'[data]\ndir = "data"\n[lapor]\nbase_url = "{server.url}"\n'
+            'credentials_file = "c.toml"\n'
+        )
+        code, checks = selftest(config, {"DISPLAY": ""})
+    finally:
+        server.close()
+    api = checks["lapor_api"]
+    assert code == 1 and api["status"] == "fail"
+    assert api["detail"].startswith("TLS: LAPOR!'s certificate is not trusted by this terminal")
+    assert api["fix"] == "check base_url, the system CA certificates and the clock"
+    assert server.calls == []
