@@ -19,15 +19,18 @@ from pathlib import Path
 BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
 
 
+_PROCESS_ID = f"process-{uuid.uuid4()}"
+
+
 def _boot_id() -> str:
     try:
         return BOOT_ID_FILE.read_text().strip()
     except OSError:  # not Linux: waits are then kept for this process only
-        return f"process-{uuid.uuid4()}"
+        return _PROCESS_ID
 
 
 def _seconds_since_boot() -> float:
-    return time.clock_gettime(time.CLOCK_BOOTTIME)
+    return time.clock_gettime(getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC))
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ from kiosk.store import save_report
 from kiosk.wiring import has_credentials, open_api, open_forwarder, open_store
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
+FOLLOW_UP_CHARS = 20_000
+"""An agency's answer is printed whole (escaped), not cut like a log line."""
 
 
 class CommandError(Exception):
@@ -194,13 +196,14 @@ def cmd_track(args: argparse.Namespace, config: KioskConfig) -> int:
                     "fetched_at": result.fetched_at,
                     "offline": result.offline,
                 },
-                ensure_ascii=False,
+                ensure_ascii=True,  # the API's text: no raw control character reaches a terminal
             )
         )
     else:
         print(printable(result.sentence))
         for followup in result.status.followups if result.status else []:
-            print(printable(f"- {followup.date} {followup.institution}: {followup.content}"))
+            line = f"- {followup.date} {followup.institution}: {followup.content}"
+            print(printable(line, limit=FOLLOW_UP_CHARS))
     if result.problem == "invalid":
         return EXIT_BAD_INPUT
     return EXIT_FAILED if result.problem else EXIT_OK
@@ -215,7 +218,7 @@ def cmd_refdata(args: argparse.Namespace, config: KioskConfig) -> int:
             try:
                 print(json.dumps(refdata.sync(conn, open_api(config))))
             except ApiError as error:
-                raise CommandError(f"reference lists not synced: {error}") from None
+                raise CommandError(f"reference lists not synced: {printable(error)}") from None
             return EXIT_OK
         for kind in REFERENCE_KINDS:
             listing = refdata.get(conn, kind)

@@ -104,6 +104,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN create_posts INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE outbox ADD COLUMN lookup_misses INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX outbox_waiting ON outbox(state, wait_boot, due_s);
+    DROP INDEX outbox_due;
+    UPDATE outbox SET create_posts = 1 WHERE state = 'sending';
     """,
 )
 

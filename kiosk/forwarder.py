@@ -52,6 +52,7 @@ from kiosk.boot_clock import BootClock
 from kiosk.config import ForwarderConfig
 from kiosk.outbox import WHOLE, OutboxItem, Shard
 from kiosk.receipt import format_code
+from kiosk.report import Report
 from kiosk.safe_text import printable
 from kiosk.store import load_report, wipe_personal_data
 
@@ -113,6 +114,9 @@ class Forwarder:
         self._recorded_api_state = ""
         self._unsynced = False
         """An answer was committed without its own fsync (see `_create`)."""
+        self._last_wait = 0.0
+        self._outage_pause = 0.0
+        """Seconds the loop waits before its next pass: LAPOR! was down (the back-off)."""
         self._progress_due = time.monotonic() + PROGRESS_MARGIN_S
         outbox.rebase_waits(conn, self.clock)
 
@@ -127,7 +131,15 @@ class Forwarder:
         return max(0.0, time.monotonic() - self._progress_due)
 
     def _before_call(self, upload_bytes: int = 0, calls: int = 1) -> None:
+        """Every request: answers already committed are made durable first; then it runs."""
+        self._sync_answers()
         self._expect_progress(calls * self.api.deadline_s(upload_bytes))
+
+    def _sync_answers(self) -> None:
+        """Make the answers committed without their own fsync durable: any durable commit
+        syncs the WAL, and this one also records how LAPOR! answered."""
+        if self._unsynced:
+            self._record_api_state(force=True)
 
     # -- one report -------------------------------------------------------------------------
 
@@ -137,8 +149,8 @@ class Forwarder:
             try:
                 if not self._reconcile(item):
                     return True
-            except (NotFound, Rejected) as error:  # the assumed search is missing or refuses
-                self._park(item, f"reference lookup failed ({error})")
+            except (NotFound, Rejected, MalformedAnswer) as error:  # the assumed search is
+                self._park(item, f"reference lookup failed ({error})")  # missing or odd
                 return True
             except ApiError as error:  # the create may be at LAPOR!: it stays `sending`
                 self._retry(item, error, "sending", getattr(error, "retry_after_s", None))
@@ -147,11 +159,21 @@ class Forwarder:
             self._upload_attachments(item)
         except ApiError as error:
             return self._failed(item, error, create_sent=False)
+        if item.create_posts >= self.settings.max_create_posts:
+            self._park(
+                item,
+                f"posted {item.create_posts} time(s), each answered with a server error after"
+                " which LAPOR! may have stored it",
+            )
+            return True
+        report = load_report(self.conn, item.report_uuid, with_recordings=False).report
+        attachment_ids = outbox.uploaded_attachment_ids(self.conn, item.report_uuid)
         outbox.mark_sending(
             self.conn, item.report_uuid, self.clock, self.settings.reconcile_grace_s
         )
+        self._unsynced = False  # the durable `sending` mark synced the answers before it
         try:
-            self._create(item)
+            self._create(item, report, attachment_ids)
         except ApiError as error:
             return self._failed(item, error, create_sent=True)
         self.last_failure = None
@@ -169,17 +191,21 @@ class Forwarder:
                 log.warning("report %s rejected (HTTP %d)", format_code(item.code), error.status)
                 return True
             case Unauthorized() | Misconfigured() | NotFound():
-                self._retry(item, error, "queued", self.settings.backoff_max_s)
+                wait = self.settings.backoff_max_s
+                self._retry(item, error, "queued", wait, unsent=create_sent)
                 log.error(
                     "LAPOR! refuses the kiosk's calls; check the configuration: %s",
                     printable(error),
                 )
             case Unavailable():
                 # A gateway's 5xx may come after the service stored the create: look it up
-                # where lookups exist; without them it is taken as not stored (ASSUMED).
+                # where lookups exist; without them post it again, but it counts as a post
+                # (bounded by max_create_posts). 408, 429 and 503 say it was not taken.
                 stored_maybe = create_sent and error.maybe_processed
                 reconcile = stored_maybe and self.api.supports_reference_lookup
-                self._retry(item, error, "sending" if reconcile else "queued", error.retry_after_s)
+                state = "sending" if reconcile else "queued"
+                unsent = create_sent and not stored_maybe
+                self._retry(item, error, state, error.retry_after_s, unsent=unsent)
             case NoAnswer() if create_sent:
                 self._retry(item, error, "sending", self.settings.reconcile_grace_s)
             case _:
@@ -236,9 +262,7 @@ class Forwarder:
             remote_id = self.api.upload_attachment(row["filename"], row["mime"], row["data"])
             outbox.mark_attachment_uploaded(self.conn, item.report_uuid, row["position"], remote_id)
 
-    def _create(self, item: OutboxItem) -> None:
-        report = load_report(self.conn, item.report_uuid, with_recordings=False).report
-        attachment_ids = outbox.uploaded_attachment_ids(self.conn, item.report_uuid)
+    def _create(self, item: OutboxItem, report: Report, attachment_ids: list[str]) -> None:
         self._before_call()
         created = self.api.create_complaint(
             report, kiosk_reference(item.report_uuid), attachment_ids
@@ -263,12 +287,23 @@ class Forwarder:
         )
         return delay * (1.0 - settings.jitter * self.rng.random())
 
-    def _retry(self, item: OutboxItem, error: ApiError, state: str, delay: float | None) -> None:
+    def _retry(
+        self,
+        item: OutboxItem,
+        error: ApiError,
+        state: str,
+        delay: float | None,
+        unsent: bool = False,
+    ) -> None:
+        """Wait `delay` (the back-off when None; never under backoff_initial_s, whatever a
+        Retry-After says) in `state`; `unsent`: LAPOR! said it did not take the create."""
         self.last_failure = error
         outbox.count_api_error(self.conn, _error_kind(error))
         wait = self._backoff(item.attempts) if delay is None else delay
+        wait = max(wait, self.settings.backoff_initial_s)
+        self._last_wait = wait
         outbox.schedule_retry(
-            self.conn, item.report_uuid, self.clock, wait, str(error), state=state
+            self.conn, item.report_uuid, self.clock, wait, str(error), state=state, unsent=unsent
         )
         log.info(
             "report %s: %s; next try in %.1f s", format_code(item.code), printable(error), wait
@@ -287,7 +322,8 @@ class Forwarder:
         )
         state = outbox.get(self.conn, item.report_uuid).state
         if state in outbox.WAITING_STATES:
-            wait = self.settings.reconcile_grace_s if state == "sending" else self._backoff(0)
+            wait = self._backoff(item.attempts)
+            wait = max(wait, self.settings.reconcile_grace_s) if state == "sending" else wait
             outbox.schedule_retry(
                 self.conn,
                 item.report_uuid,
@@ -310,18 +346,25 @@ class Forwarder:
             self._expect_progress(0.0)
             handled += 1
             try:
-                if not self.deliver(item):
+                if not self.deliver(item):  # LAPOR! is down: the others wait as long
+                    self._outage_pause = self._last_wait
                     break
             except sqlite3.Error:  # the store itself failed: nothing can be recorded
                 raise
             except Exception as error:  # never let one odd answer end the forwarder
                 self._unexpected(item, error)
+        if handled:
+            self._record_api_state(force=self._unsynced)
+        return handled
+
+    def _record_api_state(self, force: bool) -> None:
+        """Record how LAPOR! last answered when it changed (or `force`: the durable commit
+        also syncs answers committed without their own fsync)."""
         state = _api_state(self.last_failure)
-        if handled and (state != self._recorded_api_state or self._unsynced):
-            outbox.record_api_state(self.conn, state)  # durable: syncs the pass's answers too
+        if force or state != self._recorded_api_state:
+            outbox.record_api_state(self.conn, state)
             self._recorded_api_state = state
         self._unsynced = False
-        return handled
 
     def housekeeping(self) -> None:
         """Sync reference lists, learn ids not known yet and wipe expired personal data, at
@@ -340,8 +383,10 @@ class Forwarder:
             self._before_call(calls=len(REFERENCE_KINDS))
             try:
                 refdata.sync(self.conn, self.api)
-            except ApiError as error:
-                log.info("reference lists not synced: %s", printable(error))
+            except sqlite3.Error:
+                raise
+            except Exception as error:  # an odd list never stops delivery
+                log.warning("reference lists not synced: %s", printable(error))
         if self.api.supports_reference_lookup:
             self._learn_complaint_ids()
 
@@ -358,6 +403,8 @@ class Forwarder:
                 outbox.set_complaint_id(
                     self.conn, item.report_uuid, found.complaint_id, found.tracking_id
                 )
+            else:  # the next round asks for the others first
+                outbox.note_id_unknown(self.conn, item.report_uuid)
 
     def run(self, until_empty: bool = False, stop: threading.Event | None = None) -> None:
         """Deliver until stopped (or, with `until_empty`, until nothing is waiting)."""
@@ -369,7 +416,8 @@ class Forwarder:
             if until_empty and next_due is None:
                 return
             pause = self.settings.poll_interval_s if next_due is None else next_due
-            pause = min(pause, self.settings.poll_interval_s)
+            pause = max(min(pause, self.settings.poll_interval_s), self._outage_pause)
+            self._outage_pause = 0.0
             self._expect_progress(pause)
             stop.wait(pause)
 
@@ -437,11 +485,12 @@ def _watch_workers(forwarders: list[Forwarder], threads: list[threading.Thread])
     """Until every thread ends: feed the watchdog while all are on time, name the stuck."""
     reported: set[int] = set()
     while running := [thread for thread in threads if thread.is_alive()]:
-        stuck = {
+        late = {
             number: forwarder.stuck_for()
             for number, (forwarder, thread) in enumerate(zip(forwarders, threads, strict=True))
-            if thread.is_alive() and forwarder.stuck_for() > 0
+            if thread.is_alive()
         }
+        stuck = {number: seconds for number, seconds in late.items() if seconds > 0}
         if not stuck:
             watchdog.notify("WATCHDOG=1")
         for number in stuck.keys() - reported:

@@ -181,8 +181,8 @@ def mark_attachment_uploaded(
 def mark_sending(
     conn: sqlite3.Connection,
     report_uuid: str,
-    clock: BootClock | None = None,
-    grace_s: float = 0.0,
+    clock: BootClock,
+    grace_s: float,
 ) -> None:
     """Record, durably, that a create request is about to go out.
 
@@ -195,7 +195,7 @@ def mark_sending(
             "UPDATE outbox SET state = 'sending', create_sent_at = :wall, updated_at = :wall,"
             " create_posts = create_posts + 1, lookup_misses = 0, next_attempt_at = :wall + :wait,"
             " wait_boot = :boot, due_s = :now + :wait, wait_s = :wait WHERE report_uuid = :uuid",
-            {**_now(clock or BootClock()), "wall": now, "wait": grace_s, "uuid": report_uuid},
+            {**_now(clock), "wall": now, "wait": grace_s, "uuid": report_uuid},
         )
 
 
@@ -241,6 +241,14 @@ def set_complaint_id(
     )
 
 
+def note_id_unknown(conn: sqlite3.Connection, report_uuid: str) -> None:
+    """Its LAPOR! id was looked for and not found: the others are asked first next time."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE outbox SET updated_at = ? WHERE report_uuid = ?", (time.time(), report_uuid)
+        )
+
+
 def mark_not_sent(conn: sqlite3.Connection, report_uuid: str) -> None:
     """Reconciliation found the create never arrived: it may be posted again now."""
     _update(
@@ -269,12 +277,13 @@ def schedule_retry(
     state: str,
     count: bool = True,
     lookup_missed: bool = False,
+    unsent: bool = False,
 ) -> None:
     """Wait `wait_s` seconds in `state`; `count` adds a failed attempt (it lengthens the
-    back-off); `error` "" keeps the last error.
+    back-off); `error` "" keeps the last error; `unsent`: LAPOR! answered that it did not
+    take the create, so it no longer counts as a post.
 
-    Back in `queued` the create is known not to have arrived (LAPOR! answered that it did
-    not take it), so its send time is cleared and it no longer counts as a post.
+    Back in `queued` the create is not being reconciled, so its send time is cleared.
     """
     if state not in WAITING_STATES:
         raise ValueError(f"cannot wait in state {state}")
@@ -282,8 +291,7 @@ def schedule_retry(
     now = time.time()
     with transaction(conn):
         conn.execute(
-            f"UPDATE outbox SET create_sent_at = {sent}, create_posts = create_posts -"
-            " (CASE WHEN state = 'sending' AND :state = 'queued' THEN 1 ELSE 0 END),"
+            f"UPDATE outbox SET create_sent_at = {sent}, create_posts = create_posts - :unsent,"
             " state = :state, attempts = attempts + :count,"
             " lookup_misses = lookup_misses + :missed,"
             " last_error = COALESCE(NULLIF(:error, ''), last_error), updated_at = :wall,"
@@ -294,6 +302,7 @@ def schedule_retry(
                 "state": state,
                 "count": int(count),
                 "missed": int(lookup_missed),
+                "unsent": int(unsent),
                 "error": error,
                 "wall": now,
                 "wait": wait_s,
@@ -323,7 +332,8 @@ def requeue(conn: sqlite3.Connection, report_uuid: str) -> bool:
     with transaction(conn):
         cursor = conn.execute(
             "UPDATE outbox SET state = 'queued', create_sent_at = NULL, attempts = 0,"
-            " create_posts = 0, lookup_misses = 0, wait_boot = '',"
+            " create_posts = CASE WHEN state = 'queued' THEN create_posts ELSE 0 END,"
+            " lookup_misses = 0, wait_boot = '',"
             " next_attempt_at = ?, last_error = NULL, updated_at = ?"
             " WHERE report_uuid = ? AND state IN ('queued', 'rejected', 'needs_review')",
             (now, now, report_uuid),

@@ -44,7 +44,8 @@ def get(conn: sqlite3.Connection, kind: str) -> ReferenceList:
 def is_stale(conn: sqlite3.Connection, max_age_s: float, now: float) -> bool:
     row = conn.execute("SELECT MIN(fetched_at), COUNT(*) FROM refdata").fetchone()
     oldest, synced = row
-    return synced < len(REFERENCE_KINDS) or oldest + max_age_s <= now
+    # A sync dated ahead of now (the clock was ahead then) is stale too, not fresh for a year.
+    return synced < len(REFERENCE_KINDS) or oldest + max_age_s <= now or oldest > now
 
 
 def sync(conn: sqlite3.Connection, api: ComplaintApi) -> dict[str, int]:
@@ -65,7 +66,7 @@ def sync(conn: sqlite3.Connection, api: ComplaintApi) -> dict[str, int]:
         with transaction(conn):
             conn.execute(
                 "INSERT OR REPLACE INTO refdata (kind, items_json, fetched_at) VALUES (?, ?, ?)",
-                (kind, json.dumps(items, ensure_ascii=False), time.time()),
+                (kind, json.dumps(items), time.time()),  # ASCII: a lone surrogate stays text
             )
         counts[kind] = len(items)
     return counts

@@ -2,8 +2,9 @@
 
 A complaint id or a rejection reason is the API's text: a newline in it would forge a log
 line, an ESC sequence would repaint the technician's terminal. `printable` escapes every
-control character (C0, C1, DEL, line and paragraph separators, bidi overrides) so that one
-event stays one line and the text reads as it came.
+control character (C0, C1, DEL, line and paragraph separators, bidi overrides, lone
+surrogates that no terminal can encode) so that one event stays one line and the text reads
+as it came.
 """
 
 from __future__ import annotations
@@ -28,6 +29,6 @@ def printable(value: object, limit: int = MAX_CHARS) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return "".join(
-        _escaped(char) if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        _escaped(char) if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") else char
         for char in text
     )

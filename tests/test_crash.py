@@ -104,8 +104,9 @@ def test_forwarder_killed_again_and_again_delivers_every_report_exactly_once(tmp
         assert counts == {"queued": 0, "sending": 0, "delivered": REPORTS - parked,
                           "rejected": 0}  # fmt: skip
         faults = sim.stats()["faults"]
-        if not lookup:  # each lost answer parks one report; a kill can cut one create per worker
-            assert parked <= faults["dropped_response"] + KILLS * 2
+        if not lookup:  # each lost answer parks one report (a kill can cut one create per
+            # worker); three 500s in a row park one too (a gateway's 500 may follow a store)
+            assert parked <= faults["dropped_response"] + KILLS * 2 + faults["500"] // 3
         else:  # parked only after lookups missed every post: truly absent, staff may retry
             at_lapor = {tag for c in sim.complaints() for tag in c["tags_raw"].split()}
             assert not {f"#kiosk-{uuid}" for uuid in parked_reports(sim.config_path)} & at_lapor

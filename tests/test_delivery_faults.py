@@ -392,3 +392,92 @@ def test_a_stuck_worker_starves_the_watchdog(tmp_path, monkeypatch, caplog):
     assert ("READY=1" in [message for _, message in heard]) and fed, "never fed at all"
     assert not [at for at in fed if 0.6 < at < 1.9], f"fed while a worker was stuck: {fed}"
     assert "forwarder worker 0 is stuck" in caplog.text
+
+
+# -- no tight loops, no endless re-posts -------------------------------------------------------
+
+
+def scripted_forwarder(server: ScriptedServer, tmp_path: Path, lookup: bool = False, **settings):
+    conn = connect(tmp_path / "kiosk.sqlite3")
+    lapor = LaporConfig(
+        base_url=server.url, auth_key=Secret("k"), token=Secret("t"), reference_lookup=lookup
+    )
+    return Forwarder(conn, LaporV3Client(lapor, "T"), ForwarderConfig(**settings), 86400.0)
+
+
+def run_for(forwarder: Forwarder, seconds: float) -> None:
+    stop = threading.Event()
+    threading.Timer(seconds, stop.set).start()
+    forwarder.run(stop=stop)
+
+
+def test_retry_after_zero_and_an_outage_do_not_make_a_tight_loop(tmp_path):
+    """`Retry-After: 0` on every call, 20 reports waiting: the kiosk waits at least
+    backoff_initial_s (0.5 s) between tries and the others wait with it (it used to send
+    about a thousand requests a second)."""
+    server = ScriptedServer()
+    try:
+        server.script["POST /complaints/complaint"] = [(429, {"Retry-After": "0"}, {})]
+        forwarder = scripted_forwarder(
+            server, tmp_path, backoff_initial_s=0.5, poll_interval_s=0.05, jitter=0.0
+        )
+        for number in range(20):
+            save_report(forwarder.conn, make_report(number), 1)
+        run_for(forwarder, 1.2)
+        creates = server.calls.count("POST /complaints/complaint")
+        assert 1 <= creates <= 4, f"{creates} creates in 1.2 s"
+        forwarder.close()
+    finally:
+        server.close()
+
+
+def test_server_errors_without_lookups_are_posted_a_bounded_number_of_times(tmp_path):
+    """A gateway that answers 502 (perhaps after storing): without lookups the create is
+    posted again, but at most max_create_posts (3) times; then staff decide."""
+    server = ScriptedServer()
+    try:
+        server.script["POST /complaints/complaint"] = [(502, {}, {"message": "Bad gateway"})]
+        forwarder = scripted_forwarder(server, tmp_path, backoff_initial_s=0.01, jitter=0.0)
+        stored = save_report(forwarder.conn, make_report(), 1)
+        forwarder.run(until_empty=True)
+        item = outbox.get(forwarder.conn, stored.uuid)
+        assert item.state == "needs_review" and "posted 3 time(s)" in item.last_error
+        assert server.calls.count("POST /complaints/complaint") == 3
+        forwarder.close()
+    finally:
+        server.close()
+
+
+def test_a_technicians_retry_of_a_queued_report_keeps_its_count_of_posts(tmp_path):
+    server = ScriptedServer()
+    try:
+        forwarder = scripted_forwarder(server, tmp_path)
+        stored = save_report(forwarder.conn, make_report(), 1)
+        outbox.mark_sending(forwarder.conn, stored.uuid, forwarder.clock, 60.0)
+        outbox.mark_not_sent(forwarder.conn, stored.uuid)  # queued again, but it was posted
+        assert outbox.requeue(forwarder.conn, stored.uuid)
+        assert outbox.get(forwarder.conn, stored.uuid).create_posts == 1
+        forwarder.close()
+    finally:
+        server.close()
+
+
+def test_refusals_nested_without_end_and_names_no_terminal_can_print_stop_nothing(tmp_path):
+    server = ScriptedServer()
+    try:
+        nested = "[" * 600 + '"terlalu dalam"' + "]" * 600  # parses; a reader recursing dies
+        refusal = ('{"errors": {"title": ' + nested + "}}").encode()
+        server.script["POST /complaints/complaint"] = [(400, {}, refusal)]
+        odd_name = {"success": True, "results": {"data": [{"id": 1, "name": "Dinas \ud800"}]}}
+        for path in ("/masters/institutions/external", "/masters/categories", "/masters/locations"):
+            server.script[f"GET {path}"] = [(200, {}, odd_name)]
+        forwarder = scripted_forwarder(server, tmp_path)
+        stored = save_report(forwarder.conn, make_report(), 1)
+        forwarder.housekeeping()
+        forwarder.run_once()
+        item = outbox.get(forwarder.conn, stored.uuid)
+        assert item.state == "rejected" and "HTTP 400" in item.last_error
+        assert refdata.get(forwarder.conn, "institutions").items[0]["name"] == "Dinas \ud800"
+        forwarder.close()
+    finally:
+        server.close()

@@ -172,11 +172,21 @@ def _carries(item: dict, reference: str) -> bool:
 
 
 def search_hit(body: dict, reference: str, call: str) -> CreatedComplaint | None:
-    """The complaint carrying `reference` in a search answer; None when it is not there."""
-    results = _map_or_empty(body.get("results"), "results", call)
-    if results is None:
+    """The complaint carrying `reference` in a search answer; None when it is not there.
+
+    Only an explicit empty answer (`[]` or `{}` for `results` or `results.data`) means "not
+    there": a miss may lead to a re-post, so any other shape is MalformedAnswer.
+    """
+    results = body.get("results")
+    if results in ([], {}):
         return None
-    hits = _list_or_empty(results.get("data"), "results.data", call)
+    if not isinstance(results, dict):
+        raise MalformedAnswer(f"{call}: results is {what(results)}, expected a map")
+    hits = results.get("data")
+    if hits in ([], {}):
+        return None
+    if not isinstance(hits, list):
+        raise MalformedAnswer(f"{call}: results.data is {what(hits)}, expected a list")
     arrived: CreatedComplaint | None = None
     for item in hits:
         if not isinstance(item, dict) or not _carries(item, reference):

@@ -136,9 +136,12 @@ def _retry_after(response: requests.Response) -> float | None:
 _MAX_REASONS = 10
 
 
-def _reason_text(value: object) -> str:
+def _reason_text(value: object, depth: int = 0) -> str:
+    """A refusal reason as text; lists nested deeper than two levels are not read."""
     if isinstance(value, list):
-        return "; ".join(filter(None, map(_reason_text, value)))
+        if depth >= 2:
+            return ""
+        return "; ".join(filter(None, (_reason_text(item, depth + 1) for item in value)))
     if isinstance(value, dict):
         return answers.text_of(value.get("message") or value.get("description"))
     return answers.text_of(value)
