@@ -155,10 +155,14 @@ class Forwarder:
             except ApiError as error:  # the create may be at LAPOR!: it stays `sending`
                 self._retry(item, error, "sending", getattr(error, "retry_after_s", None))
                 return False
-        try:
-            self._upload_attachments(item)
-        except ApiError as error:
-            return self._failed(item, error, create_sent=False)
+        report = load_report(self.conn, item.report_uuid, with_recordings=False).report
+        attachment_ids: list[str] = []
+        if report.attachments:  # most reports have none: no upload queries for them
+            try:
+                self._upload_attachments(item)
+            except ApiError as error:
+                return self._failed(item, error, create_sent=False)
+            attachment_ids = outbox.uploaded_attachment_ids(self.conn, item.report_uuid)
         if item.create_posts >= self.settings.max_create_posts:
             self._park(
                 item,
@@ -166,8 +170,6 @@ class Forwarder:
                 " which LAPOR! may have stored it",
             )
             return True
-        report = load_report(self.conn, item.report_uuid, with_recordings=False).report
-        attachment_ids = outbox.uploaded_attachment_ids(self.conn, item.report_uuid)
         outbox.mark_sending(
             self.conn, item.report_uuid, self.clock, self.settings.reconcile_grace_s
         )
