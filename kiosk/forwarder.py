@@ -219,7 +219,7 @@ class Forwarder:
             self.conn,
             item.report_uuid,
             f"{why}: check LAPOR! for {kiosk_reference(item.report_uuid)}, then"
-            f" `kiosk queue retry {item.code}` if it is not there",
+            f" `kiosk queue retry {format_code(item.code)}` if it is not there",
         )
         log.warning("report %s parked for review: %s", format_code(item.code), printable(why))
 
@@ -430,9 +430,11 @@ def _error_kind(error: ApiError) -> str:
 
 
 def _api_state(failure: ApiError | None) -> str:
+    """How LAPOR! answered, for fleet health; an answer of an odd shape most often means the
+    wrong endpoint or API version, so it reads as a configuration problem."""
     if isinstance(failure, Unauthorized):
         return "unauthorized"
-    if isinstance(failure, Misconfigured | NotFound):
+    if isinstance(failure, Misconfigured | NotFound | MalformedAnswer):
         return "misconfigured"
     if isinstance(failure, Unavailable | NoAnswer):
         return "unreachable"
