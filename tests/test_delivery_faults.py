@@ -57,6 +57,14 @@ def deliver_with(tmp_path):
         sim.stop()
 
 
+@pytest.fixture
+def server():
+    """A scripted LAPOR! on 127.0.0.1 (tests/test_adapter.py), closed after the test."""
+    scripted = ScriptedServer()
+    yield scripted
+    scripted.close()
+
+
 def references_at(sim: SimulatorProcess) -> list[str]:
     """The kiosk reference of every complaint the simulator stored (one per copy)."""
     return [
@@ -172,30 +180,23 @@ def test_re_posting_is_bounded_and_then_staff_decide(deliver_with):
     assert outbox.get(conn, stored.uuid).create_posts == 0
 
 
-def test_one_odd_answer_does_not_stop_the_others(tmp_path):
+def test_one_odd_answer_does_not_stop_the_others(server, tmp_path):
     """The first create is answered in a shape nobody expects, the second normally: both are
     handled in the same pass, the first waits to be reconciled."""
-    server = ScriptedServer()
-    try:
-        server.script["POST /complaints/complaint"] = [
-            (200, {}, {"success": True, "results": [], "data": None}),
-            (200, {}, {"success": True, "complaint_id": 501}),
-        ]
-        conn = connect(tmp_path / "kiosk.sqlite3")
-        lapor = LaporConfig(base_url=server.url, auth_key=Secret("k"), token=Secret("t"))
-        forwarder = Forwarder(
-            conn, LaporV3Client(lapor, "T"), ForwarderConfig(reconcile_grace_s=60), 86400.0
-        )
-        odd, fine = (save_report(conn, make_report(number), 1) for number in (1, 2))
-        assert forwarder.run_once() == 2
-        assert outbox.get(conn, odd.uuid).state == "sending"
-        assert (outbox.get(conn, fine.uuid).state, outbox.get(conn, fine.uuid).complaint_id) == (
-            "delivered",
-            "501",
-        )
-        forwarder.close()
-    finally:
-        server.close()
+    server.script["POST /complaints/complaint"] = [
+        (200, {}, {"success": True, "results": [], "data": None}),
+        (200, {}, {"success": True, "complaint_id": 501}),
+    ]
+    forwarder = scripted_forwarder(server, tmp_path, reconcile_grace_s=60)
+    conn = forwarder.conn
+    odd, fine = (save_report(conn, make_report(number), 1) for number in (1, 2))
+    assert forwarder.run_once() == 2
+    assert outbox.get(conn, odd.uuid).state == "sending"
+    assert (outbox.get(conn, fine.uuid).state, outbox.get(conn, fine.uuid).complaint_id) == (
+        "delivered",
+        "501",
+    )
+    forwarder.close()
 
 
 @pytest.mark.parametrize(
@@ -207,24 +208,21 @@ def test_one_odd_answer_does_not_stop_the_others(tmp_path):
         [1, 2, 3],
     ],
 )
-def test_reference_lists_of_the_wrong_shape_keep_the_lists_and_the_forwarder(tmp_path, answer):
-    server = ScriptedServer()
-    try:
-        for path in ("/masters/institutions/external", "/masters/categories", "/masters/locations"):
-            server.script[f"GET {path}"] = [(200, {}, answer)]
-        server.script["POST /complaints/complaint"] = [(200, {}, {"complaint_id": 77})]
-        conn = connect(tmp_path / "kiosk.sqlite3")
-        lapor = LaporConfig(base_url=server.url, auth_key=Secret("k"), token=Secret("t"))
-        forwarder = Forwarder(conn, LaporV3Client(lapor, "T"), ForwarderConfig(), 86400.0)
-        bundled = refdata.get(conn, "institutions").items
-        stored = save_report(conn, make_report(), 1)
-        forwarder.housekeeping()  # used to raise at every start: nothing was ever delivered
-        forwarder.run_once()
-        assert outbox.get(conn, stored.uuid).state == "delivered"
-        assert refdata.get(conn, "institutions").items == bundled
-        forwarder.close()
-    finally:
-        server.close()
+def test_reference_lists_of_the_wrong_shape_keep_the_lists_and_the_forwarder(
+    server, tmp_path, answer
+):
+    for path in ("/masters/institutions/external", "/masters/categories", "/masters/locations"):
+        server.script[f"GET {path}"] = [(200, {}, answer)]
+    server.script["POST /complaints/complaint"] = [(200, {}, {"complaint_id": 77})]
+    forwarder = scripted_forwarder(server, tmp_path)
+    conn = forwarder.conn
+    bundled = refdata.get(conn, "institutions").items
+    stored = save_report(conn, make_report(), 1)
+    forwarder.housekeeping()  # used to raise at every start: nothing was ever delivered
+    forwarder.run_once()
+    assert outbox.get(conn, stored.uuid).state == "delivered"
+    assert refdata.get(conn, "institutions").items == bundled
+    forwarder.close()
 
 
 # -- a trickling server costs one report its deadline, not a worker ---------------------------
@@ -410,73 +408,57 @@ def run_for(forwarder: Forwarder, seconds: float) -> None:
     forwarder.run(stop=stop)
 
 
-def test_retry_after_zero_and_an_outage_do_not_make_a_tight_loop(tmp_path):
+def test_retry_after_zero_and_an_outage_do_not_make_a_tight_loop(server, tmp_path):
     """`Retry-After: 0` on every call, 20 reports waiting: the kiosk waits at least
     backoff_initial_s (0.5 s) between tries and the others wait with it (it used to send
     about a thousand requests a second)."""
-    server = ScriptedServer()
-    try:
-        server.script["POST /complaints/complaint"] = [(429, {"Retry-After": "0"}, {})]
-        forwarder = scripted_forwarder(
-            server, tmp_path, backoff_initial_s=0.5, poll_interval_s=0.05, jitter=0.0
-        )
-        for number in range(20):
-            save_report(forwarder.conn, make_report(number), 1)
-        run_for(forwarder, 1.2)
-        creates = server.calls.count("POST /complaints/complaint")
-        assert 1 <= creates <= 4, f"{creates} creates in 1.2 s"
-        forwarder.close()
-    finally:
-        server.close()
+    server.script["POST /complaints/complaint"] = [(429, {"Retry-After": "0"}, {})]
+    forwarder = scripted_forwarder(
+        server, tmp_path, backoff_initial_s=0.5, poll_interval_s=0.05, jitter=0.0
+    )
+    for number in range(20):
+        save_report(forwarder.conn, make_report(number), 1)
+    run_for(forwarder, 1.2)
+    creates = server.calls.count("POST /complaints/complaint")
+    assert 1 <= creates <= 4, f"{creates} creates in 1.2 s"
+    forwarder.close()
 
 
-def test_server_errors_without_lookups_are_posted_a_bounded_number_of_times(tmp_path):
+def test_server_errors_without_lookups_are_posted_a_bounded_number_of_times(server, tmp_path):
     """A gateway that answers 502 (perhaps after storing): without lookups the create is
     posted again, but at most max_create_posts (3) times; then staff decide."""
-    server = ScriptedServer()
-    try:
-        server.script["POST /complaints/complaint"] = [(502, {}, {"message": "Bad gateway"})]
-        forwarder = scripted_forwarder(server, tmp_path, backoff_initial_s=0.01, jitter=0.0)
-        stored = save_report(forwarder.conn, make_report(), 1)
-        forwarder.run(until_empty=True)
-        item = outbox.get(forwarder.conn, stored.uuid)
-        assert item.state == "needs_review" and "posted 3 time(s)" in item.last_error
-        assert server.calls.count("POST /complaints/complaint") == 3
-        forwarder.close()
-    finally:
-        server.close()
+    server.script["POST /complaints/complaint"] = [(502, {}, {"message": "Bad gateway"})]
+    forwarder = scripted_forwarder(server, tmp_path, backoff_initial_s=0.01, jitter=0.0)
+    stored = save_report(forwarder.conn, make_report(), 1)
+    forwarder.run(until_empty=True)
+    item = outbox.get(forwarder.conn, stored.uuid)
+    assert item.state == "needs_review" and "posted 3 time(s)" in item.last_error
+    assert server.calls.count("POST /complaints/complaint") == 3
+    forwarder.close()
 
 
-def test_a_technicians_retry_of_a_queued_report_keeps_its_count_of_posts(tmp_path):
-    server = ScriptedServer()
-    try:
-        forwarder = scripted_forwarder(server, tmp_path)
-        stored = save_report(forwarder.conn, make_report(), 1)
-        outbox.mark_sending(forwarder.conn, stored.uuid, forwarder.clock, 60.0)
-        outbox.mark_not_sent(forwarder.conn, stored.uuid)  # queued again, but it was posted
-        assert outbox.requeue(forwarder.conn, stored.uuid)
-        assert outbox.get(forwarder.conn, stored.uuid).create_posts == 1
-        forwarder.close()
-    finally:
-        server.close()
+def test_a_technicians_retry_of_a_queued_report_keeps_its_count_of_posts(server, tmp_path):
+    forwarder = scripted_forwarder(server, tmp_path)
+    stored = save_report(forwarder.conn, make_report(), 1)
+    outbox.mark_sending(forwarder.conn, stored.uuid, forwarder.clock, 60.0)
+    outbox.mark_not_sent(forwarder.conn, stored.uuid)  # queued again, but it was posted
+    assert outbox.requeue(forwarder.conn, stored.uuid)
+    assert outbox.get(forwarder.conn, stored.uuid).create_posts == 1
+    forwarder.close()
 
 
-def test_refusals_nested_without_end_and_names_no_terminal_can_print_stop_nothing(tmp_path):
-    server = ScriptedServer()
-    try:
-        nested = "[" * 600 + '"terlalu dalam"' + "]" * 600  # parses; a reader recursing dies
-        refusal = ('{"errors": {"title": ' + nested + "}}").encode()
-        server.script["POST /complaints/complaint"] = [(400, {}, refusal)]
-        odd_name = {"success": True, "results": {"data": [{"id": 1, "name": "Dinas \ud800"}]}}
-        for path in ("/masters/institutions/external", "/masters/categories", "/masters/locations"):
-            server.script[f"GET {path}"] = [(200, {}, odd_name)]
-        forwarder = scripted_forwarder(server, tmp_path)
-        stored = save_report(forwarder.conn, make_report(), 1)
-        forwarder.housekeeping()
-        forwarder.run_once()
-        item = outbox.get(forwarder.conn, stored.uuid)
-        assert item.state == "rejected" and "HTTP 400" in item.last_error
-        assert refdata.get(forwarder.conn, "institutions").items[0]["name"] == "Dinas \ud800"
-        forwarder.close()
-    finally:
-        server.close()
+def test_refusals_nested_without_end_and_names_no_terminal_can_print_stop_nothing(server, tmp_path):
+    nested = "[" * 600 + '"terlalu dalam"' + "]" * 600  # parses; a reader recursing dies
+    refusal = ('{"errors": {"title": ' + nested + "}}").encode()
+    server.script["POST /complaints/complaint"] = [(400, {}, refusal)]
+    odd_name = {"success": True, "results": {"data": [{"id": 1, "name": "Dinas \ud800"}]}}
+    for path in ("/masters/institutions/external", "/masters/categories", "/masters/locations"):
+        server.script[f"GET {path}"] = [(200, {}, odd_name)]
+    forwarder = scripted_forwarder(server, tmp_path)
+    stored = save_report(forwarder.conn, make_report(), 1)
+    forwarder.housekeeping()
+    forwarder.run_once()
+    item = outbox.get(forwarder.conn, stored.uuid)
+    assert item.state == "rejected" and "HTTP 400" in item.last_error
+    assert refdata.get(forwarder.conn, "institutions").items[0]["name"] == "Dinas \ud800"
+    forwarder.close()

@@ -59,9 +59,6 @@ class Deadline:
         self._watched: list[socket.socket] = []
         self._outer: Deadline | None = None
 
-    def remaining(self) -> float:
-        return max(0.0, self.when - time.monotonic())
-
     def __enter__(self) -> Deadline:
         self._outer = getattr(_current, "deadline", None)
         _current.deadline = self
