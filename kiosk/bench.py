@@ -3,7 +3,8 @@
 Everything runs against a local simulator process on 127.0.0.1 without
 injected faults. `raw_post_per_s` posts the very same create payloads with a
 plain keep-alive HTTP session and no store: `forward_vs_raw` is the share of
-that speed the forwarder keeps while saving every step durably.
+that speed the forwarder keeps while saving every step durably. The reference lists are
+synced before the clock starts, as on a provisioned terminal.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import requests
 
-from kiosk import outbox
+from kiosk import outbox, refdata
 from kiosk.adapters.lapor_v3 import create_payload
 from kiosk.config import KioskConfig, load_config
 from kiosk.db import connect
@@ -34,7 +35,7 @@ from kiosk.report import Classification, Report, Reporter
 from kiosk.simulator.process import SimulatorProcess
 from kiosk.store import load_report, save_report
 from kiosk.touch.bench import rss_mb
-from kiosk.wiring import open_forwarder
+from kiosk.wiring import open_api, open_forwarder
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -105,6 +106,9 @@ def bench_queue(
         if workers:
             config = replace(config, forwarder=replace(config.forwarder, workers=workers))
         with closing(connect(config.db_path)) as conn:
+            # A provisioned terminal has its reference lists: their first sync is not forwarding.
+            with closing(open_api(config)) as api:
+                refdata.sync(conn, api)
             enqueue_ms: list[float] = []
             forward_s = raw_s = 0.0
             for round_number in range(rounds):

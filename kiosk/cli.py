@@ -518,7 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("target", choices=("queue", "ui", "voice", "asr"))
     bench.add_argument("--model", type=Path, help="asr: a model folder (default: the Korean one)")
     bench.add_argument("--json", action="store_true", help="one line of JSON")
-    bench.add_argument("--reports", type=int, default=300, help="reports per run")
+    bench.add_argument("--reports", type=int, default=1000, help="queue: reports per run")
     bench.add_argument("--workers", type=int, help="forwarder workers (default: configured, 2)")
     bench.add_argument(
         "--latency-ms", type=int, default=0, help="simulated network delay of each answer"
