@@ -2,18 +2,24 @@
 
 On a provisioned terminal systemd does this job (hardware/systemd/); this is for
 a kiosk started by hand: the forwarder is restarted when it dies and stopped
-when the kiosk stops.
+when the kiosk stops, also when the kiosk is killed (SIGKILL, a crash): the
+kernel then sends it SIGTERM (kiosk/child_lifetime.py), and it stops as it does
+for systemd.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
+from kiosk.child_lifetime import ends_with_this_process
+
 RESTART_CHECK_S = 2.0
+STOP_GRACE_S = 3.0
+"""How long a forwarder may take to stop on SIGTERM before it is killed (any step it was
+in resumes at its next start: delivery is built for crashes)."""
 
 
 class ForwarderProcess:
@@ -21,30 +27,48 @@ class ForwarderProcess:
         self.command = [sys.executable, "-m", "kiosk", "--config", str(config_path), "forward"]
         self.log_path = log_path
         self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        """Held while a forwarder is started, so that `stop` never misses one."""
         self._stopping = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name="forwarder-watch", daemon=True)
 
     def start(self) -> ForwarderProcess:
-        self._spawn()
         self._watcher.start()
         return self
 
-    def _spawn(self) -> None:
+    def _watch(self) -> None:
+        """Start the forwarder, and again whenever it has ended, until `stop`.
+
+        Every forwarder is started from this thread, which lives until the kiosk stops
+        (see `ends_with_this_process`).
+        """
+        while True:
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                if self._process is None or self._process.poll() is not None:
+                    self._process = self._spawn()
+            if self._stopping.wait(RESTART_CHECK_S):
+                return
+
+    def _spawn(self) -> subprocess.Popen:
         with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(
-                self.command, stdout=log, stderr=log, env={**os.environ}, start_new_session=True
+            return subprocess.Popen(
+                self.command,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,  # a Ctrl+C meant for the kiosk is not the forwarder's
+                preexec_fn=ends_with_this_process(),
             )
 
-    def _watch(self) -> None:
-        while not self._stopping.wait(RESTART_CHECK_S):
-            if self._process is not None and self._process.poll() is not None:
-                self._spawn()
-
     def stop(self) -> None:
-        self._stopping.set()
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
+        with self._lock:
+            self._stopping.set()
+            process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
             try:
-                self._process.wait(timeout=10)
+                process.wait(timeout=STOP_GRACE_S)
             except subprocess.TimeoutExpired:
-                self._process.kill()
+                process.kill()
+                process.wait()

@@ -5,12 +5,16 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
-import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from test_child_lifetime import running, wait_for
 
 from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
 from kiosk.touch.display import virtual_display
@@ -122,15 +126,13 @@ def test_english_larger_text_dark_theme_and_help(display, tmp_path):
     assert seen["after"] == ["welcome", False, False]  # the next citizen gets the defaults
 
 
-def test_only_the_technician_pin_leaves_kiosk_mode(display, tmp_path):
-    import hashlib
-
+def test_a_signal_drops_the_draft_and_stops_the_kiosk(display, tmp_path):
     config = tmp_path / "kiosk.toml"
-    pin_hash = hashlib.sha256(b"2468").hexdigest()
-    config.write_text(f'[data]\ndir = "data"\n\n[touch]\ntechnician_pin_sha256 = "{pin_hash}"\n')
-    seen = run_scenario("technician_exit", config, display, tmp_path)
-    assert seen["closing_refused"] is True  # the window manager's close is refused
-    assert seen["stopping"] is True  # the right PIN stopped the app before the 5 s wait ended
+    config.write_text('[data]\ndir = "data"\n')
+    seen = run_scenario("stop_signal", config, display, tmp_path)
+    assert seen["closing_refused"] is True  # kiosk mode: no technician PIN, no closing ...
+    assert seen["stopped"] is True  # ... yet the signal stopped it before the 5 s wait ended
+    assert (seen["draft_before"], seen["draft_at_stop"]) == ("pengaduan", "")
 
 
 def _forwarders(pid: int) -> list[int]:
@@ -151,43 +153,88 @@ def _forwarders(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _wait_for(condition, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def test_kiosk_run_keeps_its_forwarder_alive(display, tmp_path):
-    with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
-        environment = {**os.environ, "DISPLAY": display, "KIVY_HOME": str(tmp_path / "kivy")}
-        kiosk_run = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "run", "--windowed"],
+@contextmanager
+def _kiosk_run(config: Path, display: str, tmp_path: Path) -> Iterator[subprocess.Popen]:
+    """`kiosk run` once its touch face is up (it says READY=1 on systemd's notify socket);
+    killed afterwards if it still runs."""
+    notify = f"@kiosk-test-{uuid.uuid4().hex}"  # an abstract socket: no path length limit
+    environment = {**os.environ, "DISPLAY": display, "KIVY_HOME": str(tmp_path / "kivy"),
+                   "NOTIFY_SOCKET": notify}  # fmt: skip
+    environment.pop("SDL_VIDEODRIVER", None)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as channel:
+        channel.bind("\0" + notify[1:])
+        channel.settimeout(60)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "--config", str(config), "run", "--windowed"],
             cwd=REPO_ROOT, env=environment,
         )  # fmt: skip
         try:
-            assert _wait_for(lambda: _forwarders(kiosk_run.pid)), "no forwarder was started"
-            [forwarder] = _forwarders(kiosk_run.pid)
-            os.kill(forwarder, signal.SIGKILL)  # the forwarder crashes ...
-            assert _wait_for(lambda: _forwarders(kiosk_run.pid) not in ([], [forwarder]))
-            report = {
-                "classification": "aspirasi", "title": "Taman kota butuh lampu",
-                "content": "Taman kota gelap di malam hari, mohon dipasang lampu taman.",
-                "date_of_incident": "2026-11-20", "location": "Taman Kota", "category": "6",
-            }  # fmt: skip
-            subprocess.run(
-                [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "submit", "-"],
-                cwd=REPO_ROOT, input=json.dumps(report), text=True, check=True,
-                capture_output=True,
-            )  # fmt: skip
-            # ... and the restarted one delivers what the kiosk stored.
-            assert _wait_for(lambda: len(sim.complaints()) == 1)
+            while channel.recv(64) != b"READY=1":
+                pass
+            yield process
         finally:
-            kiosk_run.send_signal(signal.SIGINT)
-            kiosk_run.wait(timeout=30)
-        assert _wait_for(lambda: not Path(f"/proc/{forwarder}").exists(), 10)
+            process.kill()
+            process.wait()
+
+
+STOPS_WITHIN_S = 10.0
+"""`systemctl stop` waits 90 s before it kills: a kiosk that stops cleanly takes about 1 s."""
+
+
+def test_kiosk_run_keeps_its_forwarder_alive(display, tmp_path):
+    with (
+        SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim,
+        _kiosk_run(sim.config_path, display, tmp_path) as kiosk_run,
+    ):
+        assert wait_for(lambda: _forwarders(kiosk_run.pid)), "no forwarder was started"
+        [forwarder] = _forwarders(kiosk_run.pid)
+        os.kill(forwarder, signal.SIGKILL)  # the forwarder crashes ...
+        assert wait_for(lambda: _forwarders(kiosk_run.pid) not in ([], [forwarder]))
+        report = {
+            "classification": "aspirasi", "title": "Taman kota butuh lampu",
+            "content": "Taman kota gelap di malam hari, mohon dipasang lampu taman.",
+            "date_of_incident": "2026-11-20", "location": "Taman Kota", "category": "6",
+        }  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "submit", "-"],
+            cwd=REPO_ROOT, input=json.dumps(report), text=True, check=True, capture_output=True,
+        )  # fmt: skip
+        # ... and the restarted one delivers what the kiosk stored.
+        assert wait_for(lambda: len(sim.complaints()) == 1)
+        [restarted] = _forwarders(kiosk_run.pid)
+        kiosk_run.send_signal(signal.SIGINT)
+        assert kiosk_run.wait(timeout=STOPS_WITHIN_S) == 0
+    assert not running(restarted)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
+def test_a_signal_stops_kiosk_run_and_its_forwarder_in_kiosk_mode(display, tmp_path, stop_signal):
+    """In kiosk mode (no technician PIN: the window cannot be closed), as systemd stops it."""
+    with (
+        SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim,
+        _kiosk_run(sim.config_path, display, tmp_path) as kiosk_run,
+    ):
+        assert wait_for(lambda: _forwarders(kiosk_run.pid)), "no forwarder was started"
+        [forwarder] = _forwarders(kiosk_run.pid)
+        kiosk_run.send_signal(stop_signal)
+        assert kiosk_run.wait(timeout=STOPS_WITHIN_S) == 0
+    assert not running(forwarder)
+
+
+def test_a_killed_kiosk_run_takes_its_forwarder_along(display, tmp_path):
+    with (
+        SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim,
+        _kiosk_run(sim.config_path, display, tmp_path) as kiosk_run,
+    ):
+        assert wait_for(lambda: _forwarders(kiosk_run.pid)), "no forwarder was started"
+        [forwarder] = _forwarders(kiosk_run.pid)
+        kiosk_run.kill()
+        kiosk_run.wait()
+        try:
+            assert wait_for(lambda: not running(forwarder), 5), "the forwarder outlived the kiosk"
+        finally:
+            if running(forwarder):
+                os.kill(forwarder, signal.SIGKILL)
 
 
 def test_a_keypad_key_starts_speech_and_touches_need_confirming(display, tmp_path):

@@ -166,20 +166,21 @@ def look(driver, shots: Path, seen: dict):
     seen["after"] = (driver.app.view.screen, driver.app.larger_text, driver.app.dark)
 
 
-def technician_exit(driver, shots: Path, seen: dict):
-    """Needs `[touch] technician_pin_sha256` of 2468 (the test writes it)."""
-    seen["closing_refused"] = driver.app.root_window.dispatch("on_request_close")
-    yield from driver.hold("status", 3.5)
-    yield 0.2
-    driver.type_text("1111")
-    driver.tap("pin:ok")
-    yield 0.1
-    driver.screenshot(shots / "technician-00-wrong-pin.png")
-    driver.type_text("2468")
-    seen["stopping"] = True
-    driver.tap("pin:ok")
+def stop_signal(driver, shots: Path, seen: dict):
+    """SIGTERM mid-report, as `systemctl stop` sends it: the draft is dropped, the app stops."""
+    import signal
+
+    app = driver.app
+    for choice in ("choice:id", "choice:file", "choice:pengaduan"):
+        driver.tap(choice)
+        yield 0.1
+    seen["draft_before"] = app.dialog.draft.classification
+    app.bind(on_stop=lambda _app: seen.update(draft_at_stop=app.dialog.draft.classification))
+    seen["closing_refused"] = app.root_window.dispatch("on_request_close")
+    seen["stopped"] = True
+    os.kill(os.getpid(), signal.SIGTERM)
     yield 5.0
-    seen["stopping"] = "still running"
+    seen["stopped"] = "still running"
 
 
 def keypad(driver, shots: Path, seen: dict):
@@ -263,7 +264,7 @@ SCENARIOS = {
     "voice_answer": voice_answer,
     "headphones": headphones,
     "keypad": keypad,
-    "technician_exit": technician_exit,
+    "stop_signal": stop_signal,
     "file_report": file_report,
     "follow_up": follow_up,
     "time_out": time_out,

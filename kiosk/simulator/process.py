@@ -26,6 +26,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from kiosk.child_lifetime import ends_with_this_process
 from kiosk.simulator.options import DEFAULT_AUTH_KEY, DEFAULT_TOKEN
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +68,11 @@ class SimulatorProcess:
         self._stderr_path = Path(name)
         with os.fdopen(descriptor, "ab") as stderr:
             self._process = subprocess.Popen(
-                command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=stderr
+                command,
+                cwd=REPO_ROOT,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                preexec_fn=ends_with_this_process(),  # a killed demo or test leaves no server
             )
         match = self._wait_for_listening()
         if match is None:

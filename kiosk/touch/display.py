@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from kiosk.child_lifetime import ends_with_this_process
 from kiosk.touch.run import PANEL_SIZE
 
 START_TIMEOUT_S = 10.0
@@ -37,6 +38,7 @@ def virtual_display() -> Iterator[str]:
         [xvfb, f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=ends_with_this_process(),  # a killed test run leaves no X server behind
     )
     try:
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -84,7 +84,11 @@ class TouchDriver:
 
 
 def run_script(app: App, script: Callable[[TouchDriver], Script]) -> list[BaseException]:
-    """Schedule `script` on the app's clock; the app stops when it ends. Returns its failure."""
+    """Run `script` on the app's clock from its first drawn frame; the app stops when it ends.
+
+    Returns its failure. Not before that frame: until it, no widget has been laid out,
+    and a tap lands where a widget's default place is (a 100 x 100 box at 0, 0).
+    """
     failures: list[BaseException] = []
     steps = script(TouchDriver(app))
 
@@ -103,5 +107,9 @@ def run_script(app: App, script: Callable[[TouchDriver], Script]) -> list[BaseEx
             return
         Clock.schedule_once(step, wait)
 
-    Clock.schedule_once(step, 1.0)
+    def first_frame_drawn(*_args) -> None:
+        Window.unbind(on_flip=first_frame_drawn)
+        Clock.schedule_once(step)
+
+    Window.bind(on_flip=first_frame_drawn)
     return failures

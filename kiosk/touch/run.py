@@ -1,17 +1,24 @@
-"""Start the touch kiosk: Kivy settings first (they are read at import), then the app."""
+"""Start the touch kiosk (Kivy settings first: they are read at import) and stop it on a signal."""
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from kiosk.config import KioskConfig
+from kiosk.engine.events import Cancel
 
 PANEL_SIZE = (1280, 800)
 """The 10-inch kiosk panel the layout is designed for."""
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+SIGNAL_CHECK_S = 0.1
+
+log = logging.getLogger("kiosk.touch")
 
 
 def configure_kivy(fullscreen: bool, kivy_home: Path | None = None) -> None:
@@ -63,24 +70,67 @@ def give_back_freed_memory() -> None:
         pass
 
 
+class StopOnSignals:
+    """SIGTERM and SIGINT stop the touch kiosk, whatever kiosk mode says about closing.
+
+    Kiosk mode refuses a request to close the window (a citizen, the window manager); a
+    signal is the service manager's (`systemctl stop`) or a technician's Ctrl+C, and wins.
+    Installed before Kivy starts SDL, which then leaves these signals alone (SDL turns a
+    SIGTERM it handles into a close request, refused). A handler only notes the signal:
+    the app is stopped from its own clock, between frames, where Kivy may be called.
+    """
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> StopOnSignals:
+        for number in STOP_SIGNALS:
+            self._previous[number] = signal.signal(number, self._note)
+        return self
+
+    def __exit__(self, *_exc_info: object) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+
+    def _note(self, number: int, _frame: FrameType | None) -> None:
+        self.received = number
+
+    def stop_on_signal(self, app: Any) -> None:
+        """Check for a signal while `app` runs; on one, drop the draft and stop the app."""
+        from kivy.clock import Clock
+
+        def check(_dt: float) -> None:
+            if self.received is None:
+                return
+            log.info("stopping on %s", signal.Signals(self.received).name)
+            app.dialog.handle(Cancel())  # nothing of the citizen's is left in memory
+            app.stop()
+
+        Clock.schedule_interval(check, SIGNAL_CHECK_S)
+
+
 def run_touch_kiosk(
     config: KioskConfig, on_start: Callable[[Any], None] | None = None, windowed: bool = False
 ) -> None:
-    """Run until the technician leaves kiosk mode (or `on_start`'s script stops the app)."""
-    give_back_freed_memory()
-    configure_kivy(config.touch.fullscreen and not windowed)
-    logging.getLogger("kivy").setLevel(logging.WARNING)  # its start-up chatter is not news
-    from kiosk.terminal import TerminalServices
-    from kiosk.touch.app import KioskApp
+    """Run until the technician leaves kiosk mode, SIGTERM or SIGINT comes, or `on_start`'s
+    script stops the app."""
+    with StopOnSignals() as signals:
+        give_back_freed_memory()
+        configure_kivy(config.touch.fullscreen and not windowed)
+        logging.getLogger("kivy").setLevel(logging.WARNING)  # its start-up chatter is not news
+        from kiosk.terminal import TerminalServices
+        from kiosk.touch.app import KioskApp
 
-    services = TerminalServices(config)
-    app = KioskApp(config, services)
-    if on_start is not None:
-        app.bind(on_start=lambda instance: on_start(instance))
-    try:
-        app.run()
-    finally:
-        services.close()
+        services = TerminalServices(config)
+        app = KioskApp(config, services)
+        signals.stop_on_signal(app)
+        if on_start is not None:
+            app.bind(on_start=lambda instance: on_start(instance))
+        try:
+            app.run()
+        finally:
+            services.close()
 
 
 def run_keypad_learner(config: KioskConfig, out: Path, windowed: bool = False) -> bool:
