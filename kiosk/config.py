@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from hardware.jack import JackError, jack_from_setting
 from kiosk.engine.timer import SessionSettings
+from kiosk.technician_pin import CONFIG_KEY, OLD_CONFIG_KEY, PinError, parse_hash
 from voice.recognizer import RecognizerSettings
 
 SYSTEM_CONFIG = Path("/etc/lapor-kiosk/kiosk.toml")
@@ -142,6 +143,9 @@ class LaporConfig:
     """Use the assumed `GET /complaints/search?reference=` to reconcile ambiguous creates."""
     tags: str = "#kiosk"
     """Tags sent in `tags_raw` before the kiosk reference."""
+    credentials_file: Path | None = None
+    """The credentials file read (the setting names it relative to the configuration file);
+    None without one."""
 
 
 @dataclass(frozen=True)
@@ -180,8 +184,10 @@ class TouchConfig:
     pixels_per_mm: float = ranged(5.88, 1, 40)
     """Display density, 1 to 40; 5.88 for a 10.1-inch 1280x800 panel. Sets the smallest text
     size."""
-    technician_pin_sha256: str = ""
-    """SHA-256 (hex) of the PIN that leaves kiosk mode; empty: the UI cannot be left."""
+    technician_pin_hash: str = ""
+    """The PIN that leaves kiosk mode, as `kiosk pin set` or `kiosk provision` stores it
+    (`scrypt$N$r$p$SALT$KEY`, see kiosk/technician_pin.py); empty: the UI cannot be left. A file
+    holding it must not be readable by other users."""
 
 
 @dataclass(frozen=True)
@@ -383,6 +389,31 @@ def _check_base_url(url: str) -> None:
     )
 
 
+def _touch(raw: dict[str, Any], path: Path | None) -> TouchConfig:
+    """[touch], whose PIN must be a usable salted hash in a file other users cannot read."""
+    if OLD_CONFIG_KEY in raw:
+        raise ConfigError(
+            f"[touch] {OLD_CONFIG_KEY} is no longer accepted (an unsalted hash of a short PIN is"
+            " cracked in milliseconds): set a new PIN of at least 6 digits with `kiosk pin set`,"
+            " which replaces that line (or delete the line: then kiosk mode cannot be left)"
+        )
+    touch = _section(TouchConfig, raw, "touch")
+    if not touch.technician_pin_hash:
+        return touch
+    try:
+        parse_hash(touch.technician_pin_hash)
+    except PinError as error:
+        raise ConfigError(str(error)) from None
+    mode = path.stat().st_mode if path else 0
+    if mode & 0o044:
+        raise ConfigError(
+            f"{path} holds the technician PIN's hash ([touch] {CONFIG_KEY}) and other users can"
+            f" read it (mode {mode & 0o777:o}): `chmod 600 {path}` (its owner, the kiosk user,"
+            " still reads it)"
+        )
+    return touch
+
+
 def config_file(path: Path | None, env: dict[str, str]) -> Path | None:
     """The file to read: `path`, else `KIOSK_CONFIG`, else the system one when present."""
     if path is None and env.get("KIOSK_CONFIG"):
@@ -423,8 +454,9 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         data_raw["dir"] = str(base / Path(data_raw["dir"]).expanduser())
     lapor = _section(LaporConfig, lapor_raw, "lapor")
     if credentials_file:
-        auth_key, token = load_credentials(base / credentials_file)
-        lapor = replace(lapor, auth_key=auth_key, token=token)
+        credentials = base / credentials_file
+        auth_key, token = load_credentials(credentials)
+        lapor = replace(lapor, auth_key=auth_key, token=token, credentials_file=credentials)
     _check_base_url(lapor.base_url)
     audio = _section(AudioConfig, raw.get("audio", {}), "audio")
     try:
@@ -442,7 +474,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         lapor=lapor,
         forwarder=_section(ForwarderConfig, raw.get("forwarder", {}), "forwarder"),
         session=_section(SessionSettings, raw.get("session", {}), "session"),
-        touch=_section(TouchConfig, raw.get("touch", {}), "touch"),
+        touch=_touch(raw.get("touch", {}), path),
         audio=audio,
         recognition=_section(RecognizerSettings, raw.get("recognition", {}), "recognition"),
         printer=_section(PrinterConfig, raw.get("printer", {}), "printer"),

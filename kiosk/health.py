@@ -15,8 +15,9 @@ from pathlib import Path
 from hardware.sound_cards import ASOUND, device_present, sound_cards
 from kiosk import outbox
 from kiosk.config import ConfigError, KioskConfig, is_loopback, parse_listen
-from kiosk.db import StoreError
+from kiosk.deployment_checks import security_problems
 from kiosk.face_state import MODEL_STATES, metrics_problem, model_state, record_metrics_problem
+from kiosk.store_health import StoreError
 
 STARTED = time.time()
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ class Health:
     metrics_problem: str | None
     """Why the forwarder serves no metrics (recorded when it last started); None if it does or
     none are configured."""
+    security_problems: list[str]
+    """Unsafe ways of reaching a production LAPOR! (kiosk/deployment_checks.py), with the fix;
+    [] when there are none."""
 
 
 def oldest_undelivered_s(conn: sqlite3.Connection) -> float | None:
@@ -76,6 +80,7 @@ def health(config: KioskConfig, conn: sqlite3.Connection, asound: Path = ASOUND)
         audio_input=device_present(config.audio.input_device, "input", cards),
         uptime_s=time.time() - STARTED,
         metrics_problem=metrics_problem(conn) if config.metrics.listen else None,
+        security_problems=[str(problem) for problem in security_problems(config)],
     )
 
 
@@ -136,6 +141,10 @@ class HealthCollector:
         yield GaugeMetricFamily(
             "kiosk_uptime_seconds", "Seconds since start", value=status.uptime_s
         )
+        yield GaugeMetricFamily(
+            "kiosk_security_problems", "Unsafe settings for a production LAPOR! (kiosk status)",
+            value=len(status.security_problems),
+        )  # fmt: skip
 
 
 def _one_of(name: str, documentation: str, states: tuple[str, ...], current: str):

@@ -1,8 +1,9 @@
 """`kiosk provision`: turn a technician's answers (or a TOML file) into a terminal's files.
 
-Writes `ROOT/etc/lapor-kiosk/kiosk.toml`, the credentials beside it (mode 0600, owned by
-the `kiosk` user where it exists), makes the data directory, and installs a speech model
-when one is given. Credentials are never printed back.
+Writes `ROOT/etc/lapor-kiosk/kiosk.toml` with the technician PIN's salted hash and the
+credentials beside it (both mode 0600, owned by the `kiosk` user where it exists), makes the
+data directory, and installs a speech model when one is given. Credentials and the PIN are
+never printed back.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
+from kiosk.technician_pin import CONFIG_KEY, PinError, ask_new_pin, hash_pin
 from kiosk.toml_files import toml_value, write_file
 
 KIOSK_USER = "kiosk"
@@ -54,8 +56,9 @@ def ask(
     read_secret: Callable[[str], str] = getpass.getpass,
     hardware: bool = True,
 ) -> dict:
-    """The answers, asked one by one in a terminal (secrets are not echoed); with `hardware`,
-    then the sound devices (test phrase, microphone level) and the keypad (learned)."""
+    """The answers, asked one by one in a terminal (secrets and the technician PIN are not
+    echoed); with `hardware`, then the sound devices (test phrase, microphone level) and the
+    keypad (learned)."""
     answers: dict[str, dict[str, object]] = {}
     for question in QUESTIONS:
         default = f" [{question.default}]" if question.default else ""
@@ -69,6 +72,7 @@ def ask(
                 continue
             break
         answers.setdefault(question.section, {})[question.key] = value
+    answers["touch"] = {"technician_pin": ask_new_pin(read_secret, allow_empty=True)}
     if hardware:
         sound = ask_sound(read)
         answers.setdefault("audio", {}).update(sound | ask_keypad(read, sound["output_device"]))
@@ -149,6 +153,12 @@ def provision(answers: dict, root: Path, owner: str = KIOSK_USER) -> tuple[Path,
     lapor = sections.setdefault("lapor", {})
     secrets = {key: lapor.pop(key, "") for key in ("auth_key", "token")}
     model = str(sections.pop("speech", {}).get("model") or "")
+    touch = sections.setdefault("touch", {})
+    if pin := str(touch.pop("technician_pin", "")):
+        try:
+            touch[CONFIG_KEY] = hash_pin(pin)
+        except PinError as error:
+            raise ConfigError(f"[touch] technician_pin: {error}") from None
     credentials = etc / "credentials.toml"
     write_file(credentials, "".join(f"{k} = {toml_value(v)}\n" for k, v in secrets.items()), 0o600)
     lapor["credentials_file"] = "credentials.toml"
@@ -163,8 +173,9 @@ def provision(answers: dict, root: Path, owner: str = KIOSK_USER) -> tuple[Path,
         lines.append(f"\n[{name}]\n")
         lines += [f"{key} = {toml_value(value)}\n" for key, value in values.items() if value != ""]
     config_path = etc / "kiosk.toml"
-    write_file(config_path, "".join(lines), 0o644)  # nothing secret: the kiosk user reads it
-    done = [f"configuration {config_path}", f"credentials {credentials} (0600)"]
+    write_file(config_path, "".join(lines), 0o600)  # the PIN's hash: for the kiosk user only
+    with_pin = "with the technician PIN" if touch.get(CONFIG_KEY) else "without technician PIN"
+    done = [f"configuration {config_path} (0600, {with_pin})", f"credentials {credentials} (0600)"]
     try:
         config = load_config(config_path, env={})
     except ConfigError as error:
@@ -175,22 +186,24 @@ def provision(answers: dict, root: Path, owner: str = KIOSK_USER) -> tuple[Path,
         except ModelError as error:
             raise ConfigError(f"speech model: {error}") from None
         done.append(f"speech model {installed.name} ({installed.language})")
-    done.append(_hand_over(credentials, data, owner))  # after the model: it is data too
+    done.append(_hand_over((config_path, credentials), data, owner))  # after the model too
     done += [f"warning: {problem}" for problem in _device_problems(config)]
     return config_path, done
 
 
-def _hand_over(credentials: Path, data: Path, owner: str) -> str:
-    """The services run as `owner`: give it the credentials and everything in the data dir."""
+def _hand_over(secret_files: tuple[Path, ...], data: Path, owner: str) -> str:
+    """The services run as `owner`: give it the configuration, the credentials and everything
+    in the data dir."""
     try:
         user = pwd.getpwnam(owner)
     except KeyError:
         return f"owner unchanged: there is no user {owner!r} (the installer makes it)"
-    os.chown(credentials, user.pw_uid, user.pw_gid)
+    for path in secret_files:
+        os.chown(path, user.pw_uid, user.pw_gid)
     for folder, _subfolders, files in os.walk(data):  # the data directory and all in it
         for path in (folder, *(os.path.join(folder, name) for name in files)):
             os.chown(path, user.pw_uid, user.pw_gid)
-    return f"credentials and data owned by {owner}"
+    return f"configuration, credentials and data owned by {owner}"
 
 
 def read_answers(path: Path) -> dict:

@@ -8,12 +8,12 @@ from datetime import date, datetime
 
 from kiosk import outbox, refdata
 from kiosk.config import KioskConfig
-from kiosk.db import StoreError
 from kiosk.i18n import text
 from kiosk.report import Report
 from kiosk.store import save_report
+from kiosk.store_health import StoreError
 from kiosk.tracking import TrackResult, track
-from kiosk.wiring import has_credentials, open_store
+from kiosk.wiring import has_credentials, open_api, open_store
 
 FOLLOW_UP_TIMEOUT_S = 4.0
 """A citizen waits at the screen: a follow-up gives up on LAPOR! sooner than the forwarder."""
@@ -25,10 +25,8 @@ class TerminalServices:
         self.conn = open_store(config)
         self.api = None
         if has_credentials(config):
-            from kiosk.adapters.lapor_v3 import LaporV3Client
-
             timeout = min(config.lapor.timeout_s, FOLLOW_UP_TIMEOUT_S)
-            self.api = LaporV3Client(replace(config.lapor, timeout_s=timeout), config.terminal.id)
+            self.api = open_api(replace(config, lapor=replace(config.lapor, timeout_s=timeout)))
         self.last_printer = None
         """The printer of the latest receipt (tests read a dummy printer's bytes from it)."""
 

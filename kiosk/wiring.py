@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,10 @@ from kiosk.outbox import WHOLE, Shard
 
 if TYPE_CHECKING:
     from kiosk.adapters.lapor_v3 import LaporV3Client
+
+log = logging.getLogger("kiosk.security")
+_told: set[str] = set()
+"""Unsafe settings already logged by this process (each API client would repeat them)."""
 
 
 def open_store(config: KioskConfig) -> sqlite3.Connection:
@@ -30,7 +35,18 @@ def open_api(config: KioskConfig) -> LaporV3Client:
             "LAPOR! credentials are not configured: set [lapor] credentials_file (run"
             " `kiosk provision`, or `kiosk lapor-sim --write-config FILE` for the simulator)"
         )
+    _warn_of_unsafe_settings(config)
     return LaporV3Client(config.lapor, config.terminal.id)
+
+
+def _warn_of_unsafe_settings(config: KioskConfig) -> None:
+    """Each unsafe way of reaching a production LAPOR!, logged once a process."""
+    from kiosk.deployment_checks import security_problems
+
+    for problem in map(str, security_problems(config)):
+        if problem not in _told:
+            _told.add(problem)
+            log.warning("UNSAFE SETTING: %s", problem)
 
 
 def open_forwarder(config: KioskConfig, shard: Shard = WHOLE) -> Forwarder:

@@ -234,3 +234,102 @@ def test_a_remote_listen_address_needs_allow_remote(tmp_path, listen):
 
 def test_no_metrics_no_warning(tmp_path):
     assert metrics_warning(load(tmp_path, "[metrics]\nallow_remote = true\n")) is None
+
+
+@pytest.fixture(scope="module")
+def pin_hash() -> str:
+    from kiosk.technician_pin import hash_pin
+
+    return hash_pin("246810")
+
+
+def test_the_old_unsalted_pin_is_refused_with_what_to_do(tmp_path):
+    """A terminal updated from before the scrypt PIN: every command says to set a new PIN."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[data]\ndir = "data"\n[touch]\ntechnician_pin_sha256 = "{"ab" * 32}"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(path), "status"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "[touch] technician_pin_sha256 is no longer accepted" in result.stderr
+    assert "set a new PIN of at least 6 digits with `kiosk pin set`" in result.stderr
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_a_pin_hash_others_can_read_is_refused(tmp_path, pin_hash, mode):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[touch]\ntechnician_pin_hash = "{pin_hash}"\n')
+    path.chmod(mode)
+    with pytest.raises(ConfigError) as error:
+        load_config(path, env={"KIOSK_DATA_DIR": str(tmp_path / "data")})
+    assert str(error.value) == (
+        f"{path} holds the technician PIN's hash ([touch] technician_pin_hash) and other users"
+        f" can read it (mode {mode:o}): `chmod 600 {path}` (its owner, the kiosk user, still"
+        " reads it)"
+    )
+    path.chmod(0o600)
+    config = load_config(path, env={"KIOSK_DATA_DIR": str(tmp_path / "data")})
+    assert config.touch.technician_pin_hash == pin_hash
+
+
+def test_a_readable_configuration_without_a_pin_is_fine(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[touch]\nfullscreen = false\n")
+    path.chmod(0o644)
+    assert load_config(path, env={"KIOSK_DATA_DIR": str(tmp_path)}).touch.technician_pin_hash == ""
+
+
+def test_a_pin_hash_that_is_not_scrypt_is_refused(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[touch]\ntechnician_pin_hash = "{"ab" * 32}"\n')
+    path.chmod(0o600)
+    with pytest.raises(ConfigError, match=r"is not scrypt\$N\$r\$p\$SALT\$KEY: set a new PIN"):
+        load_config(path, env={"KIOSK_DATA_DIR": str(tmp_path)})
+
+
+def test_setting_a_pin_replaces_the_old_one_and_keeps_everything_else(tmp_path, pin_hash):
+    """What `kiosk pin set` does to a file written by an older `kiosk provision`."""
+    import stat
+
+    from kiosk.technician_pin import store_pin_hash, verify
+
+    path = tmp_path / "kiosk.toml"
+    original = (
+        '# Written by `kiosk provision`.\n\n[data]\ndir = "data"\n\n[touch]\n'
+        f'fullscreen = true  # kiosk mode\ntechnician_pin_sha256 = "{"ab" * 32}"\n'
+        'pixels_per_mm = 6.0\n\n[printer]\ndevice = "dummy"\n'
+    )
+    path.write_text(original)
+    path.chmod(0o644)
+    store_pin_hash(path, pin_hash)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text() == original.replace(
+        f'fullscreen = true  # kiosk mode\ntechnician_pin_sha256 = "{"ab" * 32}"\n',
+        f'technician_pin_hash = "{pin_hash}"\nfullscreen = true  # kiosk mode\n',
+    )
+    config = load_config(path, env={})
+    assert verify("246810", config.touch.technician_pin_hash)
+    assert (config.touch.pixels_per_mm, config.printer.device) == (6.0, "dummy")
+
+
+def test_setting_a_pin_where_there_is_no_touch_section_adds_one(tmp_path, pin_hash):
+    from kiosk.technician_pin import store_pin_hash
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[data]\ndir = "data"')  # no newline at the end
+    store_pin_hash(path, pin_hash)
+    store_pin_hash(path, pin_hash)  # set again: still one line
+    written = f'[data]\ndir = "data"\n\n[touch]\ntechnician_pin_hash = "{pin_hash}"\n'
+    assert path.read_text() == written
+    assert load_config(path, env={}).touch.technician_pin_hash == pin_hash
+
+
+def test_the_credentials_file_read_is_known(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[lapor]\ncredentials_file = "secrets/c.toml"\n')
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "c.toml").write_text('auth_key = "k"\ntoken = "t"\n')
+    config = load_config(path, env={"KIOSK_DATA_DIR": str(tmp_path)})
+    assert config.lapor.credentials_file == tmp_path / "secrets" / "c.toml"
+    assert load(tmp_path, "").lapor.credentials_file is None

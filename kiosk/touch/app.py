@@ -7,7 +7,6 @@ must run before the import; `kiosk.touch.run` does that.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import threading
@@ -33,6 +32,7 @@ from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import Back, Cancel, Choose, Event, MoreTime, Next, Tick, Type
 from kiosk.engine.view import View
 from kiosk.i18n import text
+from kiosk.pin_lockout import PinLockout, Verdict, verdict_text
 from kiosk.terminal import TerminalServices
 from kiosk.touch.keyboard import Keyboard, apply_key
 from kiosk.touch.theme import theme_properties
@@ -75,6 +75,7 @@ class KioskApp(App):
         self.dialog = Dialog(services, config.session, config.terminal.default_language)
         self.view: View | None = None
         self.unlocked = False
+        self.pin_lockout = PinLockout(config.data.dir)
         self._keyboards: dict[bool, Keyboard] = {}
         self.keymap = load_keymap(config.audio.keymap)
         self.held_keys = HeldKeys(load_holds(config.audio.keymap))
@@ -303,17 +304,22 @@ class KioskApp(App):
     # -- technician exit --------------------------------------------------------------------
 
     def ask_pin(self) -> None:
-        """Leaving kiosk mode needs the technician PIN; without one configured it is impossible."""
-        if self.kiosk_config.touch.technician_pin_sha256:
-            PinOverlay(self.check_pin, text("ui.pin_wrong", self.language)).open(animation=False)
+        """Leaving kiosk mode needs the technician PIN; without one configured it is impossible.
+        While wrong tries make the next one wait, the overlay says so from the start."""
+        if self.kiosk_config.touch.technician_pin_hash:
+            wait = self.pin_lockout.wait_s()
+            notice = verdict_text(Verdict(False, "locked", wait), self.language) if wait else ""
+            PinOverlay(self.check_pin, notice).open(animation=False)
 
-    def check_pin(self, typed: str) -> bool:
-        expected = self.kiosk_config.touch.technician_pin_sha256
-        if not expected or hashlib.sha256(typed.encode()).hexdigest() != expected:
-            return False
+    def check_pin(self, typed: str) -> str:
+        """An empty text when `typed` is the technician PIN (the app then stops), else what the
+        overlay shows instead."""
+        verdict = self.pin_lockout.try_pin(typed, self.kiosk_config.touch.technician_pin_hash)
+        if not verdict.accepted:
+            return verdict_text(verdict, self.language)
         self.unlocked = True
         self.stop()
-        return True
+        return ""
 
     # -- rendering --------------------------------------------------------------------------
 

@@ -159,17 +159,19 @@ class StatusLabel(Label):
 
 
 class PinOverlay(ModalView):
-    """The technician's PIN: digits shown as dots, checked by `on_pin`; wrong PINs are said so."""
+    """The technician's PIN: digits shown as dots, checked by `on_pin`, which answers "" for
+    the right PIN and otherwise what to show instead (wrong, or how long to wait)."""
 
-    def __init__(self, on_pin: Callable[[str], bool], wrong_text: str, **kwargs) -> None:
+    def __init__(self, on_pin: Callable[[str], str], notice: str = "", **kwargs) -> None:
         from kiosk.touch.keyboard import Keyboard
 
         super().__init__(auto_dismiss=False, size_hint=(0.6, 0.8), **kwargs)
         self.typed = ""
         self.on_pin = on_pin
-        self.wrong_text = wrong_text
         box = BoxLayout(orientation="vertical", spacing=12, padding=24)
-        self.dots = Label(text="PIN", font_size=App.get_running_app().sizes["title"])
+        self.dots = Label(halign="center", valign="middle")
+        self.dots.bind(size=lambda label, size: setattr(label, "text_size", size))
+        self._show(notice)
         box.add_widget(self.dots)
         box.add_widget(Keyboard(True, self._key))
         row = BoxLayout(spacing=12, size_hint_y=None, height=96)
@@ -180,16 +182,22 @@ class PinOverlay(ModalView):
         box.add_widget(row)
         self.add_widget(box)
 
+    def _show(self, message: str) -> None:
+        """A message in body text (it may take lines), else the dots (or "PIN") in title size."""
+        sizes = App.get_running_app().sizes
+        self.dots.font_size = sizes["body"] if message else sizes["title"]
+        self.dots.text = message or "•" * len(self.typed) or "PIN"
+
     def _key(self, key: str) -> None:
         from kiosk.touch.keyboard import apply_key  # keyboard.py builds on this module
 
         self.typed = apply_key(self.typed, key, shift=False)
-        self.dots.text = "•" * len(self.typed) or "PIN"
+        self._show("")
 
     def _ok(self) -> None:
-        if not self.on_pin(self.typed):
+        if message := self.on_pin(self.typed):
             self.typed = ""
-            self.dots.text = self.wrong_text
+            self._show(message)
 
 
 class InfoOverlay(ModalView):
