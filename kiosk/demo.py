@@ -7,7 +7,6 @@ reports are filed, queued, delivered, then followed up by receipt code.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,15 +17,17 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from kiosk import outbox
-from kiosk.config import load_config
+from kiosk import outbox, refdata
+from kiosk.attachment_files import AttachmentFolder
+from kiosk.config import KioskConfig, load_config
 from kiosk.db import connect
 from kiosk.forwarder import run_workers
 from kiosk.i18n import text
+from kiosk.intake import reports_from_json
 from kiosk.receipt import format_code
-from kiosk.report import report_from_json
 from kiosk.simulator.process import SimulatorProcess
 from kiosk.store import save_report
+from kiosk.technician_pin import CONFIG_KEY, hash_pin
 from kiosk.tracking import track
 from kiosk.wiring import open_api, open_forwarder
 
@@ -41,7 +42,7 @@ def _queue_line(conn) -> str:
     return text("queue.waiting", "id", count=waiting) if waiting else text("queue.all_sent", "id")
 
 
-DEMO_PIN = "1234"
+DEMO_PIN = "246810"
 
 
 def has_screen() -> bool:
@@ -69,6 +70,15 @@ def _workdir(keep: bool) -> Iterator[Path]:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def windowed_with_pin(config_path: Path) -> KioskConfig:
+    """The simulator's configuration in a window, left with `DEMO_PIN` (its hash kept in a file
+    only its owner reads, as for a real terminal)."""
+    config_path.chmod(0o600)  # before it holds the hash
+    with config_path.open("a") as config_file:
+        config_file.write(f'\n[touch]\nfullscreen = false\n{CONFIG_KEY} = "{hash_pin(DEMO_PIN)}"\n')
+    return load_config(config_path, env={})
+
+
 def run_touch_demo(keep: bool) -> int:
     from kiosk.touch.session import run_kiosk_with_forwarder
 
@@ -77,12 +87,7 @@ def run_touch_demo(keep: bool) -> int:
         with SimulatorProcess(
             "--seed", "7", "--advance-every-s", "60", config_path=config_path
         ) as simulator:
-            pin_hash = hashlib.sha256(DEMO_PIN.encode()).hexdigest()
-            with config_path.open("a") as config_file:
-                config_file.write(
-                    f'\n[touch]\nfullscreen = false\ntechnician_pin_sha256 = "{pin_hash}"\n'
-                )
-            config = load_config(config_path, env={})
+            config = windowed_with_pin(config_path)
             _say(f"LAPOR! simulator: {simulator.url}   data: {config.data.dir}")
             _say("Reports move one status on every minute in the simulator.")
             _say(
@@ -111,8 +116,10 @@ def _narrate(workdir: Path) -> None:
         with closing(connect(config.db_path)) as conn:
             _say("1. Tiga warga membuat laporan (jaringan belum dipakai):")
             codes = []
-            for raw in raw_reports:
-                report = report_from_json(raw, workdir, date.today())
+            lists = refdata.items_by_kind(conn)
+            folder = AttachmentFolder(workdir)
+            for entry in reports_from_json(raw_reports, lists, folder, date.today()):
+                report = entry.report
                 stored = save_report(conn, report, config.terminal.number)
                 codes.append(stored.code)
                 _say(f"   {format_code(stored.code)}  {report.classification}: {report.title}")

@@ -2,14 +2,17 @@
 
 A terminal that has never been online offers the lists bundled with the
 software (`kiosk/data/reference_defaults.json`); every successful sync
-replaces the cached list of that kind.
+replaces the cached list of that kind. An item is found by its id or by its name
+(`lookup`).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import sqlite3
 import time
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -41,6 +44,11 @@ def get(conn: sqlite3.Connection, kind: str) -> ReferenceList:
     return ReferenceList(kind, json.loads(row["items_json"]), row["fetched_at"])
 
 
+def items_by_kind(conn: sqlite3.Connection) -> dict[str, list[dict]]:
+    """Every list's items, by kind: what reports are checked against."""
+    return {kind: get(conn, kind).items for kind in REFERENCE_KINDS}
+
+
 def is_stale(conn: sqlite3.Connection, max_age_s: float, now: float) -> bool:
     row = conn.execute("SELECT MIN(fetched_at), COUNT(*) FROM refdata").fetchone()
     oldest, synced = row
@@ -70,3 +78,54 @@ def sync(conn: sqlite3.Connection, api: ComplaintApi) -> dict[str, int]:
             )
         counts[kind] = len(items)
     return counts
+
+
+SUGGESTIONS = 3
+"""How many of the closest names an unknown name is answered with."""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What `lookup` found: the item, or why not (`problem`) with the names to offer."""
+
+    item: dict | None
+    problem: str = ""
+    """"" when found; `unknown_id`, `unknown_name` or `ambiguous_name`."""
+    names: tuple[str, ...] = ()
+    """The closest names (unknown) or those that match (ambiguous)."""
+
+
+def folded(name: str) -> str:
+    """`name` as names are compared: no case, no accents, no spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return "".join(kept.split()).casefold()
+
+
+def _names(item: dict) -> list[str]:
+    """The item's names: `name`, and `name_en` where the list has one."""
+    return [name for key in ("name", "name_en") if isinstance(name := item.get(key), str)]
+
+
+def lookup(items: list[dict], given: int | str) -> Lookup:
+    """The item whose id is `given`, or whose name is `given` or starts with it (ignoring
+    case, accents and spaces; a whole name wins over prefixes), if exactly one matches."""
+    wanted = str(given).strip()
+    for item in items:
+        if str(item.get("id")) == wanted:
+            return Lookup(item)
+    if isinstance(given, int) or (wanted.isascii() and wanted.isdigit()):
+        return Lookup(None, "unknown_id")
+    key = folded(wanted)
+    if key:
+        for matches in (
+            [item for item in items if any(folded(n) == key for n in _names(item))],
+            [item for item in items if any(folded(n).startswith(key) for n in _names(item))],
+        ):
+            if len(matches) == 1:
+                return Lookup(matches[0])
+            if matches:
+                return Lookup(None, "ambiguous_name", tuple(item["name"] for item in matches))
+    by_folded = {folded(name): item["name"] for item in items for name in _names(item)}
+    close = difflib.get_close_matches(key, list(by_folded), n=SUGGESTIONS, cutoff=0.5)
+    return Lookup(None, "unknown_name", tuple(dict.fromkeys(by_folded[name] for name in close)))

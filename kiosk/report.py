@@ -5,20 +5,23 @@ Limits (also in docs/REPORT.md):
 - date of incident from 2000-01-01 up to today on the terminal's clock;
 - reporter name 2-100 characters; phone an Indonesian number of 9-14 digits
   starting with 0 (``+62`` is accepted and rewritten); e-mail up to 254;
-- an anonymous report carries no identity at all (UU PDP: collect only what is needed);
+- anonymous (LAPOR!'s *anonim*): the report is public, the reporter's identity is hidden
+  from the public; it may still carry a name, phone or e-mail for follow-up. Secret
+  (*rahasia*): the report is not public at all;
 - up to 3 audio attachments of at most 10 MB each;
-- no control characters anywhere (line breaks and tabs only in the content).
+- no control characters anywhere, nor line or paragraph separators (line breaks and tabs
+  only in the content).
+
+Reading reports from a file (`kiosk submit`) is `kiosk/intake.py`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from kiosk.i18n import LANGUAGES, text
@@ -82,6 +85,8 @@ class Report:
     location: str = ""
     category_id: int | None = None
     institution_id: int | None = None
+    location_id: int | None = None
+    """The area from the reference list of locations, when one was chosen."""
     is_anonymous: bool = False
     is_secret: bool = False
     reporter: Reporter = field(default_factory=Reporter)
@@ -114,10 +119,14 @@ class ReportInvalid(ValueError):
         return [error.describe(language) for error in self.errors]
 
 
+_LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+"""Line breaks other than `\\n` (CR LF, CR, NEL, line and paragraph separators)."""
+
+
 def clean_text(value: str, multiline: bool = False) -> str:
-    """NFC-normalised and stripped; line endings unified in multi-line text."""
+    """NFC-normalised and stripped; every line break made `\\n` in multi-line text."""
     value = unicodedata.normalize("NFC", value).strip()
-    return value.replace("\r\n", "\n").replace("\r", "\n") if multiline else value
+    return _LINE_BREAKS.sub("\n", value) if multiline else value
 
 
 _BIDI_CONTROLS = frozenset(
@@ -125,15 +134,21 @@ _BIDI_CONTROLS = frozenset(
 )
 
 
+_REFUSED_CATEGORIES = frozenset(("Cc", "Cs", "Co", "Cn", "Zl", "Zp"))
+"""Control (NEL and the C1 set included), lone surrogate, private use, unassigned, and the
+line and paragraph separators U+2028 and U+2029."""
+
+
 def has_control_characters(value: str, multiline: bool = False) -> bool:
-    """Control, surrogate, private-use, unassigned and bidi-control characters.
+    """Control, surrogate, private-use, unassigned, line/paragraph-separator and bidi-control
+    characters; `multiline` allows `\\n` and tabs.
 
     Other format characters (the zero-width joiner inside emoji) are allowed.
     """
     allowed = {"\n", "\t"} if multiline else set()
     return any(
         char not in allowed
-        and (unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in _BIDI_CONTROLS)
+        and (unicodedata.category(char) in _REFUSED_CATEGORIES or char in _BIDI_CONTROLS)
         for char in value
     )
 
@@ -176,9 +191,9 @@ def check_phone(phone: str) -> FieldError | None:
     return None if _PHONE.fullmatch(phone) else FieldError("reporter.phone", "phone_invalid")
 
 
-def check_reporter(reporter: Reporter, is_anonymous: bool) -> list[FieldError]:
-    if is_anonymous:
-        return [] if reporter.is_empty() else [FieldError("reporter", "anonymous_with_identity")]
+def check_reporter(reporter: Reporter) -> list[FieldError]:
+    """Each given part of the identity must be valid; an anonymous report may carry one too
+    (anonymity hides it from the public, it does not forbid it)."""
     errors = []
     if reporter.name and (error := check_text("reporter.name", reporter.name, NAME_LIMITS)):
         errors.append(error)
@@ -226,146 +241,6 @@ def validate(report: Report, today: date | None = None) -> list[FieldError]:
         errors.append(FieldError("category", "required"))
     if report.language not in LANGUAGES:
         errors.append(FieldError("language", "language_unknown"))
-    errors += check_reporter(report.reporter, report.is_anonymous)
+    errors += check_reporter(report.reporter)
     errors += check_attachments(report.attachments)
     return errors
-
-
-MAX_ID = 2**31 - 1
-
-
-def _id(raw: dict[str, Any], key: str, errors: list[FieldError], required: bool) -> int | None:
-    """A reference-list id given as a number or as a string of ASCII digits."""
-    value = raw.get(key)
-    if value is None or value == "":
-        if required:
-            errors.append(FieldError(key, "required"))
-        return None
-    digits = str(value).strip()
-    if isinstance(value, bool) or not (digits.isascii() and digits.isdigit()):
-        errors.append(FieldError(key, "not_an_id"))
-        return None
-    if not 0 < int(digits) <= MAX_ID:
-        errors.append(FieldError(key, "not_an_id"))
-        return None
-    return int(digits)
-
-
-def _read_attachment(item: Any, root: Path, errors: list[FieldError]) -> Attachment | None:
-    path_text = item.get("path") if isinstance(item, dict) else item
-    if not isinstance(path_text, str) or not path_text:
-        errors.append(FieldError("attachments", "attachment_path"))
-        return None
-    path = root / path_text
-    mime = AUDIO_TYPES.get(path.suffix.lower())
-    if mime is None:
-        errors.append(FieldError("attachments", "attachment_type", {"name": path.name}))
-        return None
-    try:
-        if path.stat().st_size > MAX_ATTACHMENT_BYTES:  # do not read a huge file to refuse it
-            megabytes = MAX_ATTACHMENT_BYTES // (1024 * 1024)
-            params = {"name": path.name, "maximum": megabytes}
-            errors.append(FieldError("attachments", "attachment_too_big", params))
-            return None
-        data = path.read_bytes()
-    except OSError:
-        errors.append(FieldError("attachments", "attachment_unreadable", {"name": path.name}))
-        return None
-    return Attachment(path.name, mime, data)
-
-
-def _date(value: Any) -> date | None:
-    """A `YYYY-MM-DD` string as a date (no other ISO form); None when it is not one."""
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def report_from_json(raw: Any, attachment_root: Path, today: date | None = None) -> Report:
-    """Build and validate a report from the `kiosk submit` JSON shape; raise ReportInvalid."""
-    if not isinstance(raw, dict):
-        raise ReportInvalid([FieldError("report", "not_an_object")])
-    errors: list[FieldError] = []
-    strings: dict[str, str] = {}
-    for key in ("title", "content", "location"):
-        value = raw.get(key, "")
-        if not isinstance(value, str):
-            errors.append(FieldError(key, "not_text"))
-            value = ""
-        strings[key] = clean_text(value, multiline=key == "content")
-    try:
-        classification = Classification(raw.get("classification"))
-    except ValueError:
-        errors.append(FieldError("classification", "classification_unknown"))
-        classification = Classification.PENGADUAN
-    incident = _date(raw.get("date_of_incident"))
-    if incident is None:
-        errors.append(FieldError("date_of_incident", "date_format"))
-        incident = today or date.today()
-    person = raw.get("reporter") or {}
-    if not isinstance(person, dict):
-        errors.append(FieldError("reporter", "not_an_object"))
-        person = {}
-    reporter = Reporter(
-        name=clean_text(str(person.get("name") or "")),
-        phone=normalize_phone(str(person.get("phone") or "")),
-        email=clean_text(str(person.get("email") or "")).lower(),
-    )
-    flags = {}
-    for key in ("is_anonymous", "is_secret"):
-        flags[key] = raw.get(key, False)
-        if not isinstance(flags[key], bool):
-            errors.append(FieldError(key, "not_a_flag"))
-            flags[key] = False
-    items = raw.get("attachments") or []
-    if not isinstance(items, list):
-        errors.append(FieldError("attachments", "attachment_path"))
-        items = []
-    attachments = tuple(
-        attachment
-        for item in items
-        if (attachment := _read_attachment(item, attachment_root, errors)) is not None
-    )
-    report = Report(
-        classification=classification,
-        title=strings["title"],
-        content=strings["content"],
-        date_of_incident=incident,
-        location=strings["location"],
-        category_id=_id(raw, "category", errors, required=True),
-        institution_id=_id(raw, "institution_id", errors, required=False),
-        is_anonymous=flags["is_anonymous"],
-        is_secret=flags["is_secret"],
-        reporter=reporter,
-        attachments=attachments,
-        language=str(raw.get("language") or "id"),
-    )
-    errors += validate(report, today)
-    if errors:
-        raise ReportInvalid(errors)
-    return report
-
-
-def parse_reports_file(payload: str) -> list[Any]:
-    """One JSON report, a JSON list of reports, or JSON Lines; raise ValueError with the line."""
-    stripped = payload.strip()
-    if not stripped:
-        raise ValueError("empty input")
-    try:
-        whole = json.loads(stripped)
-    except json.JSONDecodeError:
-        pass  # not one JSON document: read it as JSON Lines
-    else:
-        return whole if isinstance(whole, list) else [whole]
-    items = []
-    for number, line in enumerate(payload.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            items.append(json.loads(line))
-        except json.JSONDecodeError as error:
-            raise ValueError(f"line {number}: not valid JSON ({error.msg})") from None
-    return items

@@ -4,14 +4,22 @@
 show, speak or print the receipt code. A report gets its UUID at capture
 time; the UUID is the key LAPOR! sees (in `tags_raw` and the content) and the
 receipt code is what the citizen keeps.
+
+`save_reports` stores a whole `kiosk submit` file in one transaction, idempotently: each
+report is kept under its client key (`id:<uuid>` when the file gave it an id, else
+`sha256:<digest of its content>`), and a report whose key is already stored is answered
+with the code it has, nothing new stored.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 import time
 import uuid as uuid_module
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
 from kiosk.db import transaction
@@ -30,54 +38,134 @@ class StoredReport:
     """The report as filed; after the retention wipe its personal fields are empty."""
 
 
+@dataclass(frozen=True)
+class Filed:
+    """Where one report of a submitted file is: its receipt code, and whether an earlier
+    submit (or an earlier report of the same file) had stored it already."""
+
+    code: str
+    already_stored: bool
+
+
+class KeyReused(ValueError):
+    """A client id already stored with other content: the file reuses an id by mistake."""
+
+    def __init__(self, position: int, code: str) -> None:
+        super().__init__(f"report {position + 1}: its id is already used by {code}")
+        self.position = position
+        self.code = code
+
+
 def save_report(conn: sqlite3.Connection, report: Report, terminal_number: int) -> StoredReport:
     """Store the report, its attachments and its outbox row durably; return its receipt."""
+    with transaction(conn):
+        return _insert(conn, report, terminal_number, None, None)
+
+
+def save_reports(
+    conn: sqlite3.Connection,
+    reports: Sequence[tuple[Report, str | None]],
+    terminal_number: int,
+) -> list[Filed]:
+    """Store every (report, client id) not stored yet, all in one durable transaction; raise
+    KeyReused (nothing stored) when a client id is stored with other content."""
+    filed = []
+    with transaction(conn):
+        for position, (report, client_id) in enumerate(reports):
+            digest = content_digest(report)
+            key = f"id:{client_id}" if client_id else f"sha256:{digest}"
+            row = conn.execute(
+                "SELECT code, content_digest FROM reports WHERE client_key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                code = _insert(conn, report, terminal_number, key, digest).code
+                filed.append(Filed(code, already_stored=False))
+            elif row["content_digest"] == digest:
+                filed.append(Filed(row["code"], already_stored=True))
+            else:
+                raise KeyReused(position, row["code"])
+    return filed
+
+
+def content_digest(report: Report) -> str:
+    """SHA-256 of everything the report says, its recordings by their own SHA-256."""
+    fields = asdict(report) | {
+        "attachments": [
+            [item.filename, item.mime, hashlib.sha256(item.data).hexdigest()]
+            for item in report.attachments
+        ]
+    }
+    canonical = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    report: Report,
+    terminal_number: int,
+    client_key: str | None,
+    digest: str | None,
+) -> StoredReport:
+    """Insert the report, its attachments and its outbox row (inside a transaction)."""
     report_uuid = str(uuid_module.uuid4())
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
     now = time.time()
-    with transaction(conn):
-        code = _insert_report(conn, report_uuid, created_at, report, terminal_number)
-        for position, attachment in enumerate(report.attachments):
-            conn.execute(
-                "INSERT INTO attachments (report_uuid, position, filename, mime, data, size)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    report_uuid,
-                    position,
-                    attachment.filename,
-                    attachment.mime,
-                    attachment.data,
-                    len(attachment.data),
-                ),
-            )
+    code = _insert_report(
+        conn,
+        report,
+        terminal_number,
+        report_uuid=report_uuid,
+        created_at=created_at,
+        client_key=client_key,
+        digest=digest,
+    )
+    for position, attachment in enumerate(report.attachments):
         conn.execute(
-            "INSERT INTO outbox (report_uuid, state, next_attempt_at, updated_at)"
-            " VALUES (?, 'queued', ?, ?)",
-            (report_uuid, now, now),
+            "INSERT INTO attachments (report_uuid, position, filename, mime, data, size)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                report_uuid,
+                position,
+                attachment.filename,
+                attachment.mime,
+                attachment.data,
+                len(attachment.data),
+            ),
         )
+    conn.execute(
+        "INSERT INTO outbox (report_uuid, state, next_attempt_at, updated_at)"
+        " VALUES (?, 'queued', ?, ?)",
+        (report_uuid, now, now),
+    )
     return StoredReport(report_uuid, code, created_at, report)
 
 
 def _insert_report(
     conn: sqlite3.Connection,
-    report_uuid: str,
-    created_at: str,
     report: Report,
     terminal_number: int,
+    *,
+    report_uuid: str,
+    created_at: str,
+    client_key: str | None,
+    digest: str | None,
 ) -> str:
     """Insert the report row under a fresh receipt code, retrying on the rare code collision."""
     for _ in range(_CODE_ATTEMPTS):
         code = new_code(terminal_number)
         try:
             conn.execute(
-                "INSERT INTO reports (uuid, code, created_at, classification, title, content,"
-                " date_of_incident, location, category_id, institution_id, is_anonymous,"
-                " is_secret, language, reporter_name, reporter_phone, reporter_email)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO reports (uuid, created_at, client_key, content_digest, code,"
+                " classification, title, content, date_of_incident, location, category_id,"
+                " institution_id, location_id, is_anonymous, is_secret, language,"
+                " reporter_name, reporter_phone, reporter_email)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     report_uuid,
-                    code,
                     created_at,
+                    client_key,
+                    digest,
+                    code,
                     report.classification.value,
                     report.title,
                     report.content,
@@ -85,6 +173,7 @@ def _insert_report(
                     report.location,
                     report.category_id,
                     report.institution_id,
+                    report.location_id,
                     int(report.is_anonymous),
                     int(report.is_secret),
                     report.language,
@@ -136,6 +225,7 @@ def _stored_from_row(
         location=row["location"],
         category_id=row["category_id"],
         institution_id=row["institution_id"],
+        location_id=row["location_id"],
         is_anonymous=bool(row["is_anonymous"]),
         is_secret=bool(row["is_secret"]),
         reporter=Reporter(row["reporter_name"], row["reporter_phone"], row["reporter_email"]),
@@ -143,44 +233,3 @@ def _stored_from_row(
         language=row["language"],
     )
     return StoredReport(row["uuid"], row["code"], row["created_at"], report)
-
-
-def wipe_personal_data(conn: sqlite3.Connection, retention_s: float, now: float) -> int:
-    """Clear what may identify a citizen in reports settled over `retention_s` ago.
-
-    Settled: delivered, or rejected (staff had the retention period to act on
-    it). Identity, title, content, place, recordings, the rejection reason and the
-    cached agency answers go; what stays is what a follow-up needs: the receipt
-    code, the LAPOR! complaint id, the kind of report and its dates. Returns how
-    many reports were wiped.
-    """
-    wiped_at = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
-    with transaction(conn):
-        uuids = [
-            row[0]
-            for row in conn.execute(
-                "SELECT r.uuid FROM reports r JOIN outbox o ON o.report_uuid = r.uuid"
-                " WHERE r.personal_wiped_at IS NULL AND ("
-                " (o.state = 'delivered' AND o.delivered_at <= ?)"
-                " OR (o.state = 'rejected' AND o.updated_at <= ?))",
-                (now - retention_s, now - retention_s),
-            )
-        ]
-        for report_uuid in uuids:
-            conn.execute(
-                "UPDATE reports SET title = '', content = '', location = '', reporter_name = '',"
-                " reporter_phone = '', reporter_email = '', personal_wiped_at = ? WHERE uuid = ?",
-                (wiped_at, report_uuid),
-            )
-            conn.execute("UPDATE attachments SET data = NULL WHERE report_uuid = ?", (report_uuid,))
-            conn.execute(
-                "UPDATE outbox SET last_error = NULL WHERE report_uuid = ?", (report_uuid,)
-            )
-            conn.execute(
-                "DELETE FROM status_cache WHERE complaint_id ="
-                " (SELECT complaint_id FROM outbox WHERE report_uuid = ?)",
-                (report_uuid,),
-            )
-    if uuids:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return len(uuids)

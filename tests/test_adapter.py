@@ -26,11 +26,17 @@ from kiosk.adapters.base import (
     Unavailable,
 )
 from kiosk.adapters.deadline import Deadline
-from kiosk.adapters.lapor_v3 import MAX_RETRY_AFTER_S, LaporV3Client, retry_after_s
+from kiosk.adapters.lapor_v3 import (
+    MAX_RETRY_AFTER_S,
+    LaporV3Client,
+    create_payload,
+    retry_after_s,
+)
 from kiosk.adapters.tls import describe_tls_failure
 from kiosk.boot_clock import BootClock
 from kiosk.config import ForwarderConfig, LaporConfig, Secret
 from kiosk.forwarder import Forwarder
+from kiosk.report import Reporter
 from kiosk.store import save_report
 
 DROP = "drop"
@@ -919,3 +925,30 @@ def test_rejection_reasons_are_read_tolerantly_and_printably(server, body, reaso
     with pytest.raises(Rejected) as caught:
         client(server.url).create_complaint(make_report(), "kiosk-x", [])
     assert caught.value.reasons == reasons
+
+
+def payload_of(report) -> dict:
+    return create_payload(report, "kiosk-1", ["41"], client("https://lapor.test").config, "T-1")
+
+
+@pytest.mark.parametrize(("anonymous", "secret"), [(False, False), (True, False), (True, True)])
+def test_an_identity_is_sent_anonymous_or_not(anonymous, secret):
+    """ASSUMED: anonim hides the reporter from the public, LAPOR! still gets the identity."""
+    reporter = Reporter("", "081234567890", "")
+    payload = payload_of(make_report(is_anonymous=anonymous, is_secret=secret, reporter=reporter))
+    assert (payload["is_anonymous"], payload["is_secret"]) == (anonymous, secret)
+    assert payload["is_new_user_slider"] is True
+    assert (payload["nameUser"], payload["phoneUser"]) == ("", "081234567890")
+
+
+def test_without_an_identity_no_new_reporter_is_sent():
+    payload = payload_of(make_report(is_anonymous=True, reporter=Reporter()))
+    assert payload["is_new_user_slider"] is False
+    assert not {"nameUser", "emailUser", "phoneUser"} & set(payload)
+
+
+def test_the_area_is_sent_and_the_place_stays_in_the_content():
+    payload = payload_of(make_report(location_id=3171))
+    assert payload["location_id"] == 3171
+    assert "Lokasi: Jl. Kenanga, Jakarta Selatan" in payload["content"]
+    assert payload_of(make_report())["location_id"] is None

@@ -5,9 +5,12 @@ import os
 import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import numpy
 import pytest
+import soundfile
 
 from kiosk.config import load_config
 from kiosk.db import connect
@@ -181,8 +184,22 @@ def test_refused_credentials_are_reported_and_never_printed(sim):
     )
 
 
+def cache_categories(config: Path, items: list[dict]) -> None:
+    """The terminal's cached category list, as a sync long ago left it."""
+    conn = connect(load_config(config).db_path)
+    try:
+        conn.execute(
+            "INSERT OR REPLACE INTO refdata (kind, items_json, fetched_at) VALUES (?, ?, ?)",
+            ("categories", json.dumps(items), time.time()),
+        )
+    finally:
+        conn.close()
+
+
 def test_forward_track_and_retry_against_the_simulator(sim):
     code = run("submit", "-", config=sim.config_path, stdin=json.dumps(GOOD)).stdout.strip()
+    # The terminal's list still has a category LAPOR! has dropped since: LAPOR! refuses it.
+    cache_categories(sim.config_path, [{"id": 999, "name": "Kategori yang sudah dihapus"}])
     rejected = run(
         "submit", "-", config=sim.config_path, stdin=json.dumps(GOOD | {"category": "999"})
     ).stdout.strip()
@@ -226,7 +243,8 @@ def test_second_forwarder_is_refused(sim):
 def test_full_disk_gives_a_clear_error_and_loses_nothing(tmp_path, offline_config):
     first = run("submit", "-", config=offline_config, stdin=json.dumps(GOOD))
     assert first.returncode == 0
-    (tmp_path / "besar.flac").write_bytes(os.urandom(2_000_000))
+    noise = numpy.random.default_rng(7).integers(-8000, 8000, 70 * 16000, dtype=numpy.int16)
+    soundfile.write(tmp_path / "besar.flac", noise, 16000)  # about 2 MB: noise hardly packs
     big = write_json(tmp_path, "big.json", GOOD | {"attachments": ["besar.flac"]})
     data = load_config(offline_config).data.dir
     limit = max(path.stat().st_size for path in data.iterdir()) + 200_000
@@ -302,3 +320,35 @@ def test_the_store_is_private(offline_config):
     assert data.stat().st_mode & 0o777 == 0o700
     for path in data.iterdir():
         assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
+
+
+def test_refdata_show_lists_ids_and_names(offline_config):
+    everything = run("refdata", "show", config=offline_config)
+    assert everything.returncode == 0
+    lines = everything.stdout.splitlines()
+    assert "categories: 10 (bundled)" in lines and "locations: 5 (bundled)" in lines
+    assert any(line.split() == ["4", "Infrastruktur", "dan", "Jalan"] for line in lines)
+    one = run("refdata", "show", "institutions", config=offline_config).stdout
+    assert one.startswith("institutions: 10 (bundled)\n") and "Dinas Kesehatan" in one
+    assert "categories" not in one and "Jakarta" not in one  # no other list
+    listed = json.loads(
+        run("refdata", "show", "--json", "categories", config=offline_config).stdout
+    )
+    assert list(listed) == ["categories"] and listed["categories"]["synced_at"] is None
+    assert listed["categories"]["items"][0] == {"id": 1, "name": "Kesehatan", "name_en": "Health"}
+
+
+def test_refdata_show_prints_a_synced_list_and_escapes_its_names(offline_config):
+    cache_categories(offline_config, [{"id": 77, "name": "Baru\x1b[31m dari LAPOR!"}])
+    shown = run("refdata", "show", "categories", config=offline_config)
+    assert "(bundled)" not in shown.stdout and "\x1b" not in shown.stdout
+    assert "77  Baru\\x1b[31m dari LAPOR!" in shown.stdout
+    submitted = run(
+        "submit", "-", config=offline_config, stdin=json.dumps(GOOD | {"category": "baru"})
+    )
+    assert submitted.returncode == 0, submitted.stderr
+
+
+def test_refdata_sync_takes_no_list_name(offline_config):
+    result = run("refdata", "sync", "categories", config=offline_config)
+    assert result.returncode == 2 and "unrecognized arguments: categories" in result.stderr

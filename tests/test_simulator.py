@@ -204,6 +204,24 @@ def test_create_refuses_one_bad_field(sim: SimulatorProcess, api, changes, field
     assert list(answer.json()["errors"]) == [field]
 
 
+@pytest.mark.parametrize("secret", [False, True])
+def test_an_anonymous_report_may_carry_an_identity_for_follow_up(
+    sim: SimulatorProcess, api, secret: bool
+) -> None:
+    """Anonim hides the reporter from the public; it does not mean "no identity"."""
+    body = complaint_body(is_anonymous=True, is_secret=secret, nameUser="", emailUser="")
+    answer = api.post(f"{sim.url}/complaints/complaint", json=body, timeout=5)
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_new_reporter_without_any_identity_is_refused(sim: SimulatorProcess, api) -> None:
+    body = complaint_body(nameUser="", emailUser="", phoneUser="")
+    answer = api.post(f"{sim.url}/complaints/complaint", json=body, timeout=5)
+    assert answer.status_code == 400
+    assert list(answer.json()["errors"]) == ["is_new_user_slider"]
+    assert "nama, email, atau telepon" in answer.json()["errors"]["is_new_user_slider"][0]
+
+
 def test_create_refuses_a_body_that_is_not_json(sim: SimulatorProcess, api) -> None:
     answer = api.post(f"{sim.url}/complaints/complaint", data=b"title=x", timeout=5)
     assert answer.status_code == 400

@@ -6,8 +6,16 @@ import pytest
 from conftest import make_report, voice_attachment
 
 from kiosk import outbox
-from kiosk.db import MIGRATIONS, connect, schema_version, transaction
-from kiosk.store import find_by_code, load_report, save_report, wipe_personal_data
+from kiosk.db import BUSY_TIMEOUT_S, MIGRATIONS, connect, is_busy, schema_version, transaction
+from kiosk.report import Reporter
+from kiosk.store import (
+    KeyReused,
+    content_digest,
+    find_by_code,
+    load_report,
+    save_report,
+    save_reports,
+)
 
 
 def test_report_outbox_and_attachments_are_saved_together(conn):
@@ -62,44 +70,113 @@ def test_codes_are_unique_under_many_reports(conn):
     assert len(codes) == 300
 
 
-def test_personal_data_is_wiped_after_retention(tmp_path):
-    path = tmp_path / "kiosk.sqlite3"
-    conn = connect(path)
-    old = save_report(conn, make_report(1, attachments=(voice_attachment(),)), 1)
-    fresh = save_report(conn, make_report(2), 1)
-    waiting = save_report(conn, make_report(3), 1)
-    outbox.mark_delivered(conn, old.uuid, "1000001", "LAP0000001")
-    outbox.mark_delivered(conn, fresh.uuid, "1000002", "LAP0000002")
-    conn.execute("UPDATE outbox SET delivered_at = 1000 WHERE report_uuid = ?", (old.uuid,))
-    import time
-
-    assert wipe_personal_data(conn, retention_s=86400, now=time.time()) == 1
-    wiped = load_report(conn, old.uuid).report
-    assert wiped.reporter.is_empty() and wiped.content == "" and wiped.title == ""
-    assert wiped.attachments[0].data == b""
-    assert find_by_code(conn, old.code) is not None  # the code still answers a follow-up
-    assert load_report(conn, fresh.uuid).report.reporter.name == "Budi Santoso"
-    assert load_report(conn, waiting.uuid).report.reporter.name == "Budi Santoso"
-    conn.close()
-    # secure_delete and the checkpoint leave no copy of the wiped phone number in the files.
-    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("kiosk"))
-    assert raw.count(b"081234567890") == 2  # the two reports not yet due
+CLIENT_ID = "5b0e2f61-7c4d-4e8a-9f13-2d6c8b4a1e70"
 
 
-def test_rejected_reports_and_cached_answers_are_wiped_too(conn):
-    import json
-    import time
+def count(conn, table: str = "reports") -> int:
+    return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
-    rejected = save_report(conn, make_report(1), 1)
-    delivered = save_report(conn, make_report(2), 1)
-    outbox.mark_rejected(conn, rejected.uuid, "HTTP 400: nameUser: Budi Santoso tidak valid")
-    outbox.mark_delivered(conn, delivered.uuid, "1000009", None)
-    conn.execute(
-        "INSERT INTO status_cache VALUES ('1000009', ?, 0)",
-        (json.dumps({"answer": "Bapak Budi Santoso, jalan sudah diperbaiki"}),),
+
+def test_a_file_is_stored_in_one_transaction(conn):
+    good = [(make_report(n), None) for n in range(5)]
+    bad = make_report(99, attachments=(voice_attachment(),))
+    object.__setattr__(bad.attachments[0], "data", None)  # len(None) fails mid-way
+    with pytest.raises(TypeError):
+        save_reports(conn, [*good, (bad, None)], 1)
+    assert count(conn) == count(conn, "outbox") == 0
+    filed = save_reports(conn, good, 1)
+    assert [entry.already_stored for entry in filed] == [False] * 5
+    assert count(conn) == count(conn, "outbox") == 5
+
+
+def test_a_report_submitted_again_keeps_its_code_and_stores_nothing(conn):
+    reports = [
+        (make_report(1), CLIENT_ID),
+        (make_report(2, attachments=(voice_attachment(),)), None),
+    ]
+    first = save_reports(conn, reports, 1)
+    again = save_reports(conn, reports, 1)
+    assert [entry.code for entry in again] == [entry.code for entry in first]
+    assert all(entry.already_stored for entry in again)
+    assert count(conn) == count(conn, "outbox") == 2 and count(conn, "attachments") == 1
+
+
+def test_the_same_report_twice_in_one_file_is_stored_once(conn):
+    first, second = save_reports(conn, [(make_report(1), None), (make_report(1), None)], 1)
+    assert first.code == second.code
+    assert (first.already_stored, second.already_stored) == (False, True)
+    assert count(conn) == 1
+
+
+def test_a_client_id_reused_for_other_content_stores_nothing(conn):
+    [stored] = save_reports(conn, [(make_report(1), CLIENT_ID)], 1)
+    with pytest.raises(KeyReused) as caught:
+        save_reports(conn, [(make_report(7), None), (make_report(2), CLIENT_ID)], 1)
+    assert (caught.value.position, caught.value.code) == (1, stored.code)
+    assert count(conn) == 1  # report 7, before it in the file, was rolled back too
+
+
+def test_the_digest_covers_every_field_and_each_recording():
+    report = make_report(1, attachments=(voice_attachment(),))
+    assert content_digest(report) == content_digest(
+        make_report(1, attachments=(voice_attachment(),))
     )
-    conn.execute("UPDATE outbox SET updated_at = 0, delivered_at = 0")
-    assert wipe_personal_data(conn, retention_s=60, now=time.time()) == 2
-    assert outbox.get(conn, rejected.uuid).last_error is None
-    assert load_report(conn, rejected.uuid).report.reporter.is_empty()
-    assert conn.execute("SELECT COUNT(*) FROM status_cache").fetchone()[0] == 0
+    changed = [
+        make_report(1, attachments=(voice_attachment(4096),)),
+        make_report(1, attachments=(voice_attachment(),), is_secret=True),
+        make_report(1, attachments=(voice_attachment(),), location_id=3171),
+        make_report(1, attachments=(voice_attachment(),), reporter=Reporter("Budi Santoso")),
+    ]
+    assert len({content_digest(other) for other in [report, *changed]}) == 5
+
+
+def test_the_area_is_kept(conn):
+    stored = save_report(conn, make_report(1, location_id=3171), 1)
+    assert load_report(conn, stored.uuid).report.location_id == 3171
+
+
+def test_reports_filed_at_the_screen_have_no_client_key(conn):
+    """Two citizens may file the same words at the screen: both are kept."""
+    save_report(conn, make_report(1), 1)
+    save_report(conn, make_report(1), 1)
+    assert count(conn) == 2
+
+
+def test_an_older_store_gains_the_keys_and_keeps_its_reports(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    for version, migration in enumerate(MIGRATIONS[:-1]):
+        old.executescript(migration)
+        old.execute(f"PRAGMA user_version={version + 1}")
+    old.execute(
+        "INSERT INTO reports (uuid, code, created_at, classification, title, content,"
+        " date_of_incident, location, is_anonymous, is_secret, language, reporter_name,"
+        " reporter_phone, reporter_email) VALUES ('u', '00011234567', 't', 'pengaduan',"
+        " 'Lampu jalan mati', 'Lampu jalan mati sejak seminggu.', '2026-11-20', 'Jl. Kenanga',"
+        " 0, 0, 'id', '', '', '')"
+    )
+    old.close()
+    connection = connect(path)
+    assert load_report(connection, "u").report.location_id is None
+    assert save_reports(connection, [(make_report(1), CLIENT_ID)], 1)[0].already_stored is False
+    assert count(connection) == 2
+    connection.close()
+
+
+def test_writers_wait_for_the_lock_and_a_give_up_is_told_apart(tmp_path):
+    path = tmp_path / "kiosk.sqlite3"
+    holder, waiter = connect(path), connect(path)
+    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_S * 1000
+    impatient = sqlite3.connect(path, isolation_level=None, timeout=0.2)
+    with (
+        transaction(holder),
+        pytest.raises(sqlite3.OperationalError) as caught,
+        transaction(impatient),
+    ):
+        pass
+    assert is_busy(caught.value)
+    with pytest.raises(sqlite3.OperationalError) as other:
+        waiter.execute("SELECT * FROM nothing")
+    assert not is_busy(other.value)
+    for connection in (holder, waiter, impatient):
+        connection.close()

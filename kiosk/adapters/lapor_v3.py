@@ -81,7 +81,13 @@ def create_payload(
     config: LaporConfig,
     terminal: str,
 ) -> dict[str, Any]:
-    """The JSON body of `POST /complaints/complaint` for this report."""
+    """The JSON body of `POST /complaints/complaint` for this report.
+
+    ASSUMED (LAPOR!'s public help, no API spec): `is_anonymous` (*anonim*) hides the
+    reporter's name from the public report, it does not mean "no identity"; so a report's
+    identity is sent whenever it has one, anonymous or not, and LAPOR! can follow up by phone.
+    `is_secret` (*rahasia*) keeps the report from the public altogether.
+    """
     content = report.content
     if report.location:
         content += f"\n\nLokasi: {report.location}"
@@ -94,13 +100,13 @@ def create_payload(
         "classification_id": CLASSIFICATION_IDS[report.classification],
         "category_id": report.category_id,
         "disposition_id": report.institution_id,
-        "location_id": None,  # the kiosk sends the place as text in the content
+        "location_id": report.location_id,  # the area; the place itself is in the content
         "date_of_incident": report.date_of_incident.isoformat(),  # ASSUMED format Y-m-d
         "tags_raw": f"{config.tags} #{reference}".strip(),
         "is_anonymous": report.is_anonymous,
         "is_secret": report.is_secret,
         "attachments": "[" + ", ".join(attachment_ids) + "]",
-        "is_new_user_slider": not report.is_anonymous and not person.is_empty(),
+        "is_new_user_slider": not person.is_empty(),
     }
     if payload["is_new_user_slider"]:
         payload |= {"nameUser": person.name, "emailUser": person.email, "phoneUser": person.phone}

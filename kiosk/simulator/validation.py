@@ -1,8 +1,11 @@
 """Validation of `POST /complaints/complaint` bodies, with reasons in Indonesian.
 
 ASSUMED (the real rules are not public): which fields are required, the length limits of
-title (1..150) and content (10..10000), classification ids 1..4, `YYYY-MM-DD` dates, and
-that unknown extra fields are ignored rather than refused.
+title (1..150) and content (10..10000), classification ids 1..4, `YYYY-MM-DD` dates, that
+unknown extra fields are ignored rather than refused, and that a new reporter
+(`is_new_user_slider`) comes with a name, e-mail or phone. `is_anonymous` (*anonim*) hides the
+reporter from the public and may come with an identity (for follow-up); `is_secret`
+(*rahasia*) keeps the whole report from the public.
 """
 
 from __future__ import annotations
@@ -185,6 +188,9 @@ class ComplaintValidator:
             if reason:
                 errors[name] = [reason]
             clean[name] = value
+        identity = [clean[name] for name in ("nameUser", "emailUser", "phoneUser")]
+        if clean["is_new_user_slider"] is True and not any(identity):
+            errors["is_new_user_slider"] = ["Pelapor baru wajib diisi nama, email, atau telepon."]
         if errors:
             raise ValidationError(errors)
         return ValidComplaint(clean, parse_attachment_ids(clean["attachments"]))
