@@ -53,8 +53,9 @@ from kiosk.config import ForwarderConfig
 from kiosk.outbox import WHOLE, OutboxItem, Shard
 from kiosk.receipt import format_code
 from kiosk.report import Report
+from kiosk.retention import wipe_personal_data
 from kiosk.safe_text import printable
-from kiosk.store import load_report, wipe_personal_data
+from kiosk.store import load_report
 
 log = logging.getLogger("kiosk.forwarder")
 

@@ -326,7 +326,8 @@ def requeue(conn: sqlite3.Connection, report_uuid: str) -> bool:
     not there; the create may then be posted again (its count of posts starts anew).
     The state is checked in the same statement, so a forwarder that just started sending
     it is never undone.
-    Returns False when the report was in no retryable state.
+    Returns False when the report was in no retryable state, or its content was wiped
+    (`retention`): an empty report is never posted.
     """
     now = time.time()
     with transaction(conn):
@@ -335,7 +336,8 @@ def requeue(conn: sqlite3.Connection, report_uuid: str) -> bool:
             " create_posts = CASE WHEN state = 'queued' THEN create_posts ELSE 0 END,"
             " lookup_misses = 0, wait_boot = '',"
             " next_attempt_at = ?, last_error = NULL, updated_at = ?"
-            " WHERE report_uuid = ? AND state IN ('queued', 'rejected', 'needs_review')",
+            " WHERE report_uuid = ? AND state IN ('queued', 'rejected', 'needs_review') AND"
+            " report_uuid NOT IN (SELECT uuid FROM reports WHERE personal_wiped_at IS NOT NULL)",
             (now, now, report_uuid),
         )
     return cursor.rowcount == 1

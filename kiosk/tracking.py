@@ -3,7 +3,8 @@
 A citizen's code is checked first (Damm check digit): a mistyped code is
 "not valid", never another citizen's report. Delivered reports are asked of
 LAPOR!; the answer is cached so that an offline terminal still shows the
-last known status and its date.
+last known status and its date, until the report's personal data is wiped (the agency's
+answers may quote the citizen): after that it is shown, never stored.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from kiosk import outbox
+from kiosk import outbox, retention
 from kiosk.adapters.base import (
     ApiError,
     ComplaintApi,
@@ -117,7 +118,8 @@ def track(
     except ApiError:
         return _offline_result(conn, item, language)
     fetched_at = time.time()
-    _cache(conn, status, fetched_at)
+    if not retention.is_wiped(conn, item.report_uuid):  # agency answers may quote the citizen
+        _cache(conn, status, fetched_at)
     return TrackResult(None, status_sentence(status, language), item, status, fetched_at)
 
 

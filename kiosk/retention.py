@@ -1,0 +1,70 @@
+"""Personal data retention (UU PDP, No. 27/2022): wiped when it is no longer needed.
+
+A report's personal data is needed until LAPOR! has the report, and for `retention_days`
+after that (staff may need to confirm what was sent). Then everything on the terminal that
+can identify the citizen goes: name, phone, email, title, content, place, recordings and
+their file names, the last error text, and the agency's cached answers (which may quote the
+citizen). A report that never reached LAPOR! (queued, rejected, parked) is never wiped: it
+waits, whole, for staff to act on it.
+
+What stays: the receipt code, the LAPOR! complaint id, the kind of report and its dates,
+which is what a follow-up needs, and the intake key (`client_key`, `content_digest`: a
+client's UUID or a SHA-256 of the whole report, which reveals nothing without the report
+itself) so that an old file submitted again is still recognised. A wiped report is never
+posted again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from kiosk.db import transaction
+
+_EXPIRED = (
+    "SELECT r.uuid FROM reports r JOIN outbox o ON o.report_uuid = r.uuid"
+    " WHERE r.personal_wiped_at IS NULL AND o.state = 'delivered' AND o.delivered_at <= ?"
+)
+_WIPED = "SELECT uuid FROM reports WHERE personal_wiped_at IS NOT NULL"
+
+# Each sweep runs over every wiped report, not only the ones wiped now: what was copied
+# after a wipe (a follow-up cached again) or left by an older version (attachment names)
+# goes too. Each statement touches only rows that still hold something.
+_SWEEPS = (
+    "UPDATE reports SET title = '', content = '', location = '', reporter_name = '',"
+    " reporter_phone = '', reporter_email = '' WHERE personal_wiped_at IS NOT NULL AND"
+    " (title != '' OR content != '' OR location != '' OR reporter_name != ''"
+    " OR reporter_phone != '' OR reporter_email != '')",
+    f"UPDATE attachments SET data = NULL, filename = '' WHERE report_uuid IN ({_WIPED})"
+    " AND (data IS NOT NULL OR filename != '')",
+    f"UPDATE outbox SET last_error = NULL WHERE report_uuid IN ({_WIPED})"
+    " AND last_error IS NOT NULL",
+    "DELETE FROM status_cache WHERE complaint_id IN"
+    f" (SELECT complaint_id FROM outbox WHERE report_uuid IN ({_WIPED}))",
+)
+
+
+def wipe_personal_data(conn: sqlite3.Connection, retention_s: float, now: float) -> int:
+    """Wipe the reports delivered over `retention_s` ago, and sweep every wiped report again.
+
+    Returns how many reports were wiped now. The freed pages are overwritten
+    (`secure_delete`) and the write-ahead log is emptied, so no copy stays in the files.
+    """
+    wiped_at = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds")
+    with transaction(conn):
+        expired = [row[0] for row in conn.execute(_EXPIRED, (now - retention_s,))]
+        conn.executemany(
+            "UPDATE reports SET personal_wiped_at = ? WHERE uuid = ?",
+            [(wiped_at, report_uuid) for report_uuid in expired],
+        )
+        changed = sum(conn.execute(sweep).rowcount for sweep in _SWEEPS)
+    if changed:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return len(expired)
+
+
+def is_wiped(conn: sqlite3.Connection, report_uuid: str) -> bool:
+    row = conn.execute(
+        "SELECT personal_wiped_at IS NOT NULL FROM reports WHERE uuid = ?", (report_uuid,)
+    ).fetchone()
+    return bool(row and row[0])
