@@ -7,7 +7,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates \
 	xvfb libgl1 libgl1-mesa-dri libegl1 libmtdev1 \
 	espeak-ng libespeak-ng1 libportaudio2 libsndfile1 \
 	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils xdotool \
-	faketime
+	faketime sqlite3
 
 .PHONY: demo test lint format system-packages bench clean
 

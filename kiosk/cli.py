@@ -17,17 +17,17 @@ import sys
 import threading
 from contextlib import closing
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from kiosk import outbox
+from kiosk import db, outbox, refdata, retention
+from kiosk.adapters.base import REFERENCE_KINDS
 from kiosk.config import ConfigError, KioskConfig, has_config, load_config
-from kiosk.db import StoreError
+from kiosk.db import is_busy
 from kiosk.i18n import text
 from kiosk.receipt import format_code, normalize_code
-from kiosk.report import ReportInvalid, parse_reports_file, report_from_json
 from kiosk.safe_text import printable
-from kiosk.store import save_report
+from kiosk.store_health import StoreError, describe
 from kiosk.wiring import has_credentials, open_api, open_forwarder, open_store
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
@@ -43,45 +43,93 @@ class CommandError(Exception):
         self.code = code
 
 
-def _open_store(config: KioskConfig) -> sqlite3.Connection:
-    try:
-        return open_store(config)
-    except StoreError as error:
-        raise CommandError(str(error)) from None
-
-
 # -- commands -------------------------------------------------------------------------------
 
 
 def cmd_submit(args: argparse.Namespace, config: KioskConfig) -> int:
-    path = Path(args.file)
-    try:
-        payload = sys.stdin.read() if args.file == "-" else path.read_text("utf-8")
-        items = parse_reports_file(payload)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise CommandError(f"{args.file}: {error}; nothing was stored", EXIT_BAD_INPUT) from None
-    root = Path.cwd() if args.file == "-" else path.parent
-    reports, problems = [], []
-    for number, raw in enumerate(items, start=1):
-        try:
-            reports.append(report_from_json(raw, root))
-        except ReportInvalid as invalid:
-            problems += [f"report {number}: {message}" for message in invalid.messages(args.lang)]
-    if not items:
-        problems.append("no report in the input")
-    if problems:
-        raise CommandError("\n".join([*problems, "nothing was stored"]), EXIT_BAD_INPUT)
-    with closing(_open_store(config)) as conn:
-        for report in reports:
-            try:
-                stored = save_report(conn, report, config.terminal.number)
-            except Exception as error:
-                raise CommandError(
-                    f"the store cannot be written ({error}); reports whose codes were printed"
-                    " are safe, the others were not stored"
-                ) from None
-            print(format_code(stored.code), flush=True)
+    """All or nothing: every report of the file is checked, then all are stored in one
+    transaction; the codes are printed only after the commit, a report stored before with
+    the code it has."""
+    data = _read_submit_file(args.file)
+    with closing(open_store(config)) as conn:
+        submitted = _check_reports(args, data, refdata.items_by_kind(conn))
+        filed = _store_reports(conn, submitted, config.terminal.number)
+    for number, entry in enumerate(filed, start=1):
+        if entry.already_stored:
+            code = format_code(entry.code)
+            print(f"report {number}: already stored as {code}; nothing new", file=sys.stderr)
+    print("\n".join(format_code(entry.code) for entry in filed), flush=True)
     return EXIT_OK
+
+
+def _read_submit_file(file: str) -> bytes:
+    from kiosk.intake import SubmitFileInvalid, read_input
+
+    try:
+        if file == "-":
+            return read_input(sys.stdin.buffer)
+        with open(file, "rb") as stream:
+            return read_input(stream)
+    except (OSError, SubmitFileInvalid) as error:
+        why = (error.strerror or error) if isinstance(error, OSError) else error
+        raise CommandError(
+            f"{printable(file)}: {why}; nothing was stored", EXIT_BAD_INPUT
+        ) from None
+
+
+def _check_reports(args: argparse.Namespace, data: bytes, lists: dict[str, list[dict]]) -> list:
+    """Every report of the file checked (attachments read): `intake.Submitted` each."""
+    from kiosk.attachment_files import MAX_SUBMIT_BYTES, AttachmentFolder, SubmitTooBig
+    from kiosk.intake import (
+        SubmissionInvalid,
+        SubmitFileInvalid,
+        parse_reports_file,
+        reports_from_json,
+    )
+
+    here = Path.cwd() if args.file == "-" else Path(args.file).absolute().parent
+    folder = AttachmentFolder(args.attachments_dir or here)
+    name = printable(args.file)
+    try:
+        return reports_from_json(parse_reports_file(data), lists, folder, date.today())
+    except SubmissionInvalid as invalid:
+        problems = "\n".join(invalid.messages(args.lang))
+        raise CommandError(f"{problems}\nnothing was stored", EXIT_BAD_INPUT) from None
+    except SubmitFileInvalid as error:
+        raise CommandError(f"{name}: {error}; nothing was stored", EXIT_BAD_INPUT) from None
+    except SubmitTooBig as error:
+        raise CommandError(
+            f"{name}: with {printable(error)} the recordings add up to more than"
+            f" {MAX_SUBMIT_BYTES // 2**20} MB, the most one submit carries: split the file;"
+            " nothing was stored",
+            EXIT_BAD_INPUT,
+        ) from None
+
+
+def _store_reports(conn: sqlite3.Connection, submitted: list, terminal_number: int) -> list:
+    """`store.Filed` for each report, all stored in one transaction or none."""
+    from kiosk.store import KeyReused, save_reports
+
+    try:
+        return save_reports(
+            conn, [(entry.report, entry.client_id) for entry in submitted], terminal_number
+        )
+    except KeyReused as error:
+        raise CommandError(
+            f"report {error.position + 1}: its id is already used by the report"
+            f" {format_code(error.code)}, which says something else: give this report a new"
+            " id; nothing was stored",
+            EXIT_BAD_INPUT,
+        ) from None
+    except (sqlite3.Error, OSError) as error:
+        if is_busy(error):
+            raise CommandError(
+                f"the store stayed busy (another process writing) for {db.BUSY_TIMEOUT_S:g} s:"
+                " gave up, nothing was stored; run the same file again"
+            ) from None
+        raise CommandError(
+            f"the store cannot be written ({printable(error)}); nothing was stored"
+        ) from None
 
 
 def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -107,9 +155,9 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
     _start_metrics(config)
     with lock:
         forwarders = run_workers(
-            config.forwarder.workers, lambda shard: _forwarder(config, shard), action, stop
+            config.forwarder.workers, lambda shard: open_forwarder(config, shard), action, stop
         )
-        with closing(_open_store(config)) as conn:
+        with closing(open_store(config)) as conn:
             counts = outbox.counts(conn)
         print(json.dumps(counts))
     if not any(counts[state] for state in outbox.WAITING_STATES):
@@ -139,15 +187,8 @@ def _start_metrics(config: KioskConfig) -> None:
         log.warning("%s", problem)
 
 
-def _forwarder(config: KioskConfig, shard):
-    try:
-        return open_forwarder(config, shard)
-    except StoreError as error:
-        raise CommandError(str(error)) from None
-
-
 def cmd_queue(args: argparse.Namespace, config: KioskConfig) -> int:
-    with closing(_open_store(config)) as conn:
+    with closing(open_store(config)) as conn:
         if args.action == "status":
             counts = outbox.counts(conn)
             if args.json:
@@ -171,6 +212,11 @@ def cmd_queue(args: argparse.Namespace, config: KioskConfig) -> int:
         if item is None:
             raise CommandError(text("code.unknown", args.lang))
         if not outbox.requeue(conn, item.report_uuid):
+            if retention.is_wiped(conn, item.report_uuid):
+                raise CommandError(
+                    f"{format_code(code)}: its content was wiped (personal data retention), so"
+                    " it cannot be sent again; the citizen files it anew"
+                )
             state = outbox.get(conn, item.report_uuid).state
             raise CommandError(f"{format_code(code)} is {state}: nothing to retry")
         print(f"{format_code(code)} queued again")
@@ -181,7 +227,7 @@ def cmd_track(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.tracking import track
 
     api = open_api(config) if has_credentials(config) else None
-    with closing(_open_store(config)) as conn:
+    with closing(open_store(config)) as conn:
         result = track(conn, api, args.code, args.lang, allow_complaint_id=True)
     if args.json:
         print(
@@ -210,24 +256,89 @@ def cmd_track(args: argparse.Namespace, config: KioskConfig) -> int:
 
 
 def cmd_refdata(args: argparse.Namespace, config: KioskConfig) -> int:
-    from kiosk import refdata
-    from kiosk.adapters.base import REFERENCE_KINDS, ApiError
+    from kiosk.adapters.base import ApiError
 
-    with closing(_open_store(config)) as conn:
+    with closing(open_store(config)) as conn:
         if args.action == "sync":
             try:
                 print(json.dumps(refdata.sync(conn, open_api(config))))
             except ApiError as error:
                 raise CommandError(f"reference lists not synced: {printable(error)}") from None
             return EXIT_OK
-        for kind in REFERENCE_KINDS:
-            listing = refdata.get(conn, kind)
-            when = (
-                datetime.fromtimestamp(listing.fetched_at).isoformat(timespec="seconds")
-                if listing.fetched_at
-                else "bundled"
-            )
-            print(f"{kind}: {len(listing.items)} ({when})")
+        listings = [
+            refdata.get(conn, kind) for kind in ([args.kind] if args.kind else REFERENCE_KINDS)
+        ]
+    if args.json:
+        print(json.dumps({listing.kind: _listing_json(listing) for listing in listings}))
+        return EXIT_OK
+    for listing in listings:
+        print(f"{listing.kind}: {len(listing.items)} ({_synced_when(listing)})")
+        for item in listing.items:
+            print(f"  {printable(item.get('id')):>8}  {printable(item.get('name'))}")
+    return EXIT_OK
+
+
+def _synced_when(listing: refdata.ReferenceList) -> str:
+    if listing.fetched_at is None:
+        return "bundled"
+    return datetime.fromtimestamp(listing.fetched_at).isoformat(timespec="seconds")
+
+
+def _listing_json(listing: refdata.ReferenceList) -> dict:
+    """`synced_at` is None for the list bundled with the software."""
+    return {
+        "synced_at": None if listing.fetched_at is None else _synced_when(listing),
+        "items": [
+            {key: item[key] for key in ("id", "name", "name_en") if key in item}
+            for item in listing.items
+        ],
+    }
+
+
+def cmd_store(args: argparse.Namespace, config: KioskConfig) -> int:
+    """`check`: SQLite's full integrity check; `recover`: rebuild a damaged store."""
+    from kiosk.store_health import integrity_problems, recover
+
+    if args.action == "recover":
+        recovered = recover(config.db_path)
+        print(
+            f"recovered {recovered.reports} report(s) into {config.db_path};"
+            f" {recovered.requeued} queued again; the damaged store is kept as"
+            f" {recovered.damaged_copy}"
+        )
+        return EXIT_OK
+    with closing(open_store(config)) as conn:
+        problems = integrity_problems(conn)
+    for problem in problems:
+        print(printable(problem))
+    if problems:
+        raise CommandError(f"the store {config.db_path} is damaged: run `kiosk store recover`")
+    print(f"the store {config.db_path} is whole")
+    return EXIT_OK
+
+
+def cmd_pin(args: argparse.Namespace, config: KioskConfig | None) -> int:
+    """`set`: a new technician PIN (asked twice, never echoed); `unlock`: lift the wait
+    after wrong tries. Needs no loadable configuration: one with the old key is refused."""
+    import getpass
+
+    from kiosk.config import config_file
+    from kiosk.pin_lockout import unlock
+    from kiosk.technician_pin import PinError, ask_new_pin, hash_pin, store_pin_hash
+
+    if args.action == "unlock":
+        print(unlock(load_config(args.config).data.dir))
+        return EXIT_OK
+    path = config_file(args.config, dict(os.environ))
+    if path is None:
+        raise CommandError(
+            "no configuration file to hold the PIN: pass --config FILE", EXIT_BAD_INPUT
+        )
+    try:
+        store_pin_hash(path, hash_pin(ask_new_pin(getpass.getpass)))
+    except PinError as error:
+        raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    print(f"technician PIN set in {path} (mode 0600); restart the kiosk to use it")
     return EXIT_OK
 
 
@@ -321,8 +432,7 @@ def cmd_listen(args: argparse.Namespace, config: KioskConfig) -> int:
 def cmd_selftest(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.selftest import run_checks
 
-    with closing(_open_store(config)) as conn:
-        checks = run_checks(config, conn)
+    checks = run_checks(config)
     if args.json:
         print(json.dumps([asdict(check) for check in checks], ensure_ascii=False))
     else:
@@ -346,7 +456,7 @@ def cmd_provision(args: argparse.Namespace, config: KioskConfig | None) -> int:
 def cmd_status(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.health import health
 
-    with closing(_open_store(config)) as conn:
+    with closing(open_store(config)) as conn:
         status = asdict(health(config, conn))
     if args.json:
         print(json.dumps(status))
@@ -484,9 +594,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--lang", choices=("id", "en"), help="language of messages")
 
     submit = command(
-        "submit", cmd_submit, "store reports from a JSON or JSON Lines file (- = stdin)"
+        "submit",
+        cmd_submit,
+        "store reports from a JSON or JSON Lines file (- = stdin): all of them or none",
     )
     submit.add_argument("file")
+    submit.add_argument(
+        "--attachments-dir",
+        type=Path,
+        help="folder the recordings are read from (default: the file's folder; stdin: here)",
+    )
     language_option(submit)
 
     forward = command("forward", cmd_forward, "deliver queued reports to LAPOR!")
@@ -507,7 +624,17 @@ def build_parser() -> argparse.ArgumentParser:
     language_option(track_cmd)
 
     refdata_cmd = command("refdata", cmd_refdata, "agencies, categories and locations")
-    refdata_cmd.add_argument("action", choices=("show", "sync"))
+    refdata_actions = refdata_cmd.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = refdata_actions.add_parser("show", help="the lists' ids and names")
+    show.add_argument("kind", nargs="?", choices=REFERENCE_KINDS, help="only this list")
+    show.add_argument("--json", action="store_true")
+    refdata_actions.add_parser("sync", help="fetch the lists from LAPOR! now")
+
+    store_cmd = command("store", cmd_store, "the store's health: check it, or recover it")
+    store_cmd.add_argument("action", choices=("check", "recover"))
+
+    pin = command("pin", cmd_pin, "technician PIN: set a new one, or lift the wait", False)
+    pin.add_argument("action", choices=("set", "unlock"))
 
     sim = command("lapor-sim", cmd_lapor_sim, "run the local LAPOR! simulator", needs_config=False)
     from kiosk.simulator.cli import add_arguments
@@ -592,6 +719,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    config = None
     try:
         config = load_config(args.config) if args.needs_config else None
         if config and getattr(args, "lang", "unset") is None:
@@ -603,3 +731,10 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return error.code
+    except StoreError as error:  # damaged, missing, read-only: the sentence says what to do
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except sqlite3.Error as error:  # a write that failed after the store was opened
+        where = config.db_path if config else Path("the store")
+        print(f"kiosk: {describe(error, where)}", file=sys.stderr)
+        return EXIT_FAILED

@@ -2,8 +2,9 @@
 
 Every write is one explicit transaction (`with transaction(conn):`) committed
 with `synchronous=FULL`, so that when it returns the data survives a power
-cut. The kiosk UI and the forwarder are separate processes on one file; WAL
-lets them read while the other writes, and `busy_timeout` serialises writers.
+cut. The kiosk UI, `kiosk submit` and the forwarder are separate processes on one file; WAL
+lets them read while another writes, and writers wait for each other up to
+`BUSY_TIMEOUT_S` (then `is_busy` tells the error apart).
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from kiosk.store_health import (
+    describe,
+    expect_store,
+    mark_created,
+    marker_path,
+    quick_check,
+)
 
 # Each entry moves the schema one version up; never edit a released entry, append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -107,27 +116,71 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX outbox_due;
     UPDATE outbox SET create_posts = 1 WHERE state = 'sending';
     """,
+    # Idempotent intake: `client_key` is `id:<uuid>` (the client's own id) or
+    # `sha256:<digest>` (a report without one); `content_digest` tells a re-used id apart.
+    # `location_id`: the area chosen from the reference list of locations.
+    """
+    ALTER TABLE reports ADD COLUMN client_key TEXT;
+    ALTER TABLE reports ADD COLUMN content_digest TEXT;
+    ALTER TABLE reports ADD COLUMN location_id INTEGER;
+    CREATE UNIQUE INDEX reports_client_key ON reports(client_key);
+    """,
+    # Older versions wiped rejected reports too, and `queue retry` could queue one again:
+    # an empty report must never be posted, staff see it parked with the reason.
+    """
+    UPDATE outbox SET state = 'needs_review', last_error = 'its content was wiped before'
+        || ' LAPOR! had it: file it again' WHERE state IN ('queued', 'sending') AND report_uuid
+        IN (SELECT uuid FROM reports WHERE personal_wiped_at IS NOT NULL);
+    """,
 )
 
-
-class StoreError(Exception):
-    """The store cannot be opened or written (disk full, read-only, corrupt)."""
+BUSY_TIMEOUT_S = 15.0
+"""How long a writer waits for another's transaction before giving up. A `kiosk submit` holds
+the lock for one transaction of up to 32 MB of recordings (seconds on a slow SD card), and
+queued writers take turns; the touch kiosk's save waits on its screen thread, whose systemd
+watchdog (30 s, fed every 10 s) must not fire meanwhile."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the database at `path`."""
+    """Open (creating if needed), check and migrate the database at `path`; writers wait up
+    to BUSY_TIMEOUT_S for the lock.
+
+    Raises `StoreError` with a sentence: `StoreMissing` where this terminal had a store,
+    `StoreDamaged` when SQLite's quick check finds a fault (nothing is written into it).
+    """
+    conn = None
     try:
+        new = expect_store(path)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+        conn = sqlite3.connect(
+            path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+        )
         conn.row_factory = sqlite3.Row
+        if not new:
+            quick_check(conn, path)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA secure_delete=ON")  # wiped personal data is overwritten, not freed
         migrate(conn)
-    except (sqlite3.Error, OSError) as error:
-        raise StoreError(f"cannot open the store {path}: {error}") from error
+        if not marker_path(path).exists():
+            mark_created(path)
+    except BaseException as error:
+        if conn is not None:
+            conn.close()
+        if isinstance(error, sqlite3.Error | OSError):
+            raise describe(error, path) from error
+        raise
     return conn
+
+
+def is_busy(error: BaseException) -> bool:
+    """True when `error` is another process holding the store's lock past the busy timeout."""
+    code = getattr(error, "sqlite_errorcode", None)  # absent from errors made by hand
+    return isinstance(error, sqlite3.OperationalError) and code in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    )
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

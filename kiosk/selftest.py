@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from kiosk.config import ConfigError, KioskConfig, parse_listen
 from kiosk.face_state import metrics_problem
 from kiosk.health import oldest_undelivered_s
 from kiosk.safe_text import printable
+from kiosk.store_health import RECOVERY_HELP, StoreError, integrity_problems
+from kiosk.wiring import open_store
 
 MIN_FREE_MB = 500
 LOW_FREE_MB = 100
@@ -213,11 +216,58 @@ def _metrics(config: KioskConfig, conn: sqlite3.Connection) -> Check:
     return Check("metrics", "fail", problem, f"{fix}; then {restart}")
 
 
-def run_checks(config: KioskConfig, conn: sqlite3.Connection) -> list[Check]:
+def _security(config: KioskConfig) -> Check:
+    """Unsafe ways of reaching a production LAPOR!, all in one check (one name, one line)."""
+    from kiosk.deployment_checks import security_problems
+
+    problems = security_problems(config)
+    if not problems:
+        return Check("security", "ok", f"no unsafe setting for {config.lapor.base_url}")
+    detail = "; ".join(problem.problem for problem in problems)
+    return Check("security", "fail", detail, "; ".join(problem.fix for problem in problems))
+
+
+def _technician_pin(config: KioskConfig) -> Check:
+    from kiosk.pin_lockout import PinLockout
+
+    if not config.touch.technician_pin_hash:
+        return Check(
+            "technician", "warn", "no technician PIN: kiosk mode cannot be left at the screen",
+            "set one with `kiosk pin set`",
+        )  # fmt: skip
+    lockout = PinLockout(config.data.dir)
+    failures, wait = lockout.attempts().failures, lockout.wait_s()
+    if wait:
+        return Check(
+            "technician", "warn",
+            f"PIN locked after {failures} wrong tries: the next in {wait:.0f} s",
+            "if that was you, `kiosk pin unlock`; if not, someone is guessing",
+        )  # fmt: skip
+    wrong = f", {failures} wrong tries since the last right one" if failures else ""
+    return Check("technician", "ok", f"PIN set{wrong}")
+
+
+def _store(conn: sqlite3.Connection) -> Check:
+    """SQLite's full integrity check (opening the store ran the quick one)."""
+    if problems := integrity_problems(conn):
+        return Check("store", "fail", f"damaged: {printable(problems[0], 200)}", RECOVERY_HELP)
+    reports = conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    return Check("store", "ok", f"whole, {reports} report(s)")
+
+
+def run_checks(config: KioskConfig) -> list[Check]:
     simple: list[Callable[[KioskConfig], Check]] = [
         _display, _speech, _keypad, _printer, _speech_model, _disk, _api,
     ]  # fmt: skip
     checks = [check(config) for check in simple]
     checks[1:1] = _sound(config)
-    checks += [_clock(config, conn), _queue(conn), _metrics(config, conn)]
+    try:
+        conn = open_store(config)
+    except StoreError as error:  # missing, damaged, unreadable: what depends on it waits
+        checks.append(Check("store", "fail", printable(str(error), 400), RECOVERY_HELP))
+    else:
+        with closing(conn):
+            checks += [_store(conn), _clock(config, conn), _queue(conn)]
+            checks.append(_metrics(config, conn))
+    checks += [_technician_pin(config), _security(config)]
     return checks

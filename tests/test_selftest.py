@@ -4,7 +4,10 @@ import json
 import os
 import subprocess
 import sys
+import time
 
+from kiosk.config import load_config
+from kiosk.db import connect
 from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
 from kiosk.touch.display import virtual_display
 from voice.virtual_sound import virtual_sound
@@ -32,6 +35,9 @@ def test_a_ready_terminal_passes(tmp_path):
     assert checks["speech_model"]["status"] == "warn"  # no Indonesian model: keypad only
     assert checks["printer"]["status"] == "warn"  # none configured
     assert "kiosk models install" in checks["speech_model"]["fix"]
+    assert checks["security"]["status"] == "ok"  # demo credentials are right for the simulator
+    assert checks["technician"]["status"] == "warn"  # no PIN: kiosk mode cannot be left
+    assert checks["technician"]["fix"] == "set one with `kiosk pin set`"
 
 
 def test_refused_credentials_and_stuck_reports_are_reported(tmp_path):
@@ -39,6 +45,13 @@ def test_refused_credentials_and_stuck_reports_are_reported(tmp_path):
         bad = {"classification": "aspirasi", "title": "Usul jam layanan",
                "content": "Mohon jam layanan diperpanjang sampai sore hari.",
                "date_of_incident": "2026-11-20", "location": "MPP", "category": "999"}  # fmt: skip
+        # The terminal's cached list still has a category LAPOR! has dropped: LAPOR! refuses it.
+        conn = connect(load_config(sim.config_path).db_path)
+        conn.execute(
+            "INSERT INTO refdata (kind, items_json, fetched_at) VALUES ('categories', ?, ?)",
+            (json.dumps([{"id": 999, "name": "Kategori yang sudah dihapus"}]), time.time()),
+        )
+        conn.close()
         subprocess.run([sys.executable, "-m", "kiosk", "--config", str(sim.config_path),
                         "submit", "-"], input=json.dumps(bad), text=True, cwd=REPO_ROOT,
                        check=True, capture_output=True)  # fmt: skip
@@ -154,3 +167,50 @@ def test_an_untrusted_certificate_is_named_as_a_tls_failure_with_the_fix(tmp_pat
     assert api["detail"].startswith("TLS: LAPOR!'s certificate is not trusted by this terminal")
     assert api["fix"] == "check base_url, the system CA certificates and the clock"
     assert server.calls == []
+
+
+def test_the_simulators_settings_against_a_production_lapor_fail_with_the_fix(tmp_path):
+    from test_deployment_checks import production_files
+
+    from kiosk.simulator.config_writer import credentials_path
+
+    config = production_files(tmp_path, verify_tls=False, demo=True, mode=0o644)
+    code, checks = selftest(config, {"DISPLAY": ""})
+    assert code == 1
+    security = checks["security"]
+    assert security["status"] == "fail"
+    assert security["detail"].startswith("[lapor] verify_tls = false with https://lapor.invalid")
+    assert "the LAPOR! simulator's demo auth_key and token" in security["detail"]
+    credentials = credentials_path(config)
+    assert (
+        f"other users can read the credentials file {credentials} (mode 644)"
+        in (security["detail"])
+    )
+    assert security["fix"].startswith("set verify_tls = true")
+    assert security["fix"].endswith(f"`chmod 600 {credentials}`")
+    assert "sim-dev-key" not in json.dumps(checks)
+
+
+def test_a_technician_pin_locked_by_wrong_tries_is_reported(tmp_path):
+    from kiosk.pin_lockout import FIRST_WAIT_S, FREE_TRIES, PinLockout
+    from kiosk.technician_pin import hash_pin
+
+    stored = hash_pin("246810")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[data]\ndir = "data"\n[touch]\ntechnician_pin_hash = "{stored}"\n')
+    config.chmod(0o600)
+    (tmp_path / "data").mkdir()
+    lockout = PinLockout(tmp_path / "data")
+    lockout.try_pin("135790", stored)
+    _, checks = selftest(config, {"DISPLAY": ""})
+    assert checks["technician"] == {
+        "name": "technician", "status": "ok", "fix": "",
+        "detail": "PIN set, 1 wrong tries since the last right one",
+    }  # fmt: skip
+    for _ in range(FREE_TRIES):
+        lockout.try_pin("135790", stored)
+    _, checks = selftest(config, {"DISPLAY": ""})
+    assert checks["technician"]["status"] == "warn"
+    assert checks["technician"]["detail"].startswith(f"PIN locked after {FREE_TRIES + 1} wrong")
+    assert 0 < int(checks["technician"]["detail"].split()[-2]) <= FIRST_WAIT_S
+    assert checks["technician"]["fix"].startswith("if that was you, `kiosk pin unlock`")

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
-from kiosk.db import StoreError
 from kiosk.engine.draft import Draft
 from kiosk.engine.events import (
     Back,
@@ -50,6 +49,7 @@ from kiosk.report import (
     normalize_phone,
     validate,
 )
+from kiosk.store_health import StoreError
 from kiosk.tracking import TrackResult
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
