@@ -54,10 +54,10 @@ if [ "$live" = yes ]; then
     systemctl daemon-reload
     systemctl enable lapor-kiosk.service lapor-kiosk-forwarder.service
     if grep -q '^technician_pin_sha256' /etc/lapor-kiosk/kiosk.toml 2>/dev/null; then
-        echo "The technician PIN must be set anew (it is now a salted slow hash):"
+        echo "Kiosk mode cannot be left until the technician PIN is set anew (a salted hash now):"
         echo "  sudo kiosk --config /etc/lapor-kiosk/kiosk.toml pin set"
-        echo "then: sudo systemctl start lapor-kiosk-forwarder lapor-kiosk"
-    elif [ -f /etc/lapor-kiosk/kiosk.toml ]; then
+    fi
+    if [ -f /etc/lapor-kiosk/kiosk.toml ]; then
         systemctl start lapor-kiosk-forwarder.service lapor-kiosk.service
     else
         echo "Installed. Next: sudo kiosk provision, then sudo systemctl start lapor-kiosk"

@@ -43,7 +43,7 @@ AUDIO_FORMATS = {
 }
 """The libsndfile formats a recording of each MIME type may hold."""
 
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 _BLOCK_FRAMES = 65536
 
 

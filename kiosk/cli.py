@@ -183,7 +183,7 @@ def _start_metrics(config: KioskConfig) -> None:
     log = logging.getLogger("kiosk.forward")
     if warning := metrics_warning(config):
         log.warning("%s", warning)
-    if problem := start_metrics(config, lambda: open_store(config)):
+    if problem := start_metrics(config, lambda: db.connect(config.db_path, check=False)):
         log.warning("%s", problem)
 
 
@@ -297,16 +297,10 @@ def _listing_json(listing: refdata.ReferenceList) -> dict:
 
 def cmd_store(args: argparse.Namespace, config: KioskConfig) -> int:
     """`check`: SQLite's full integrity check; `recover`: rebuild a damaged store."""
-    from kiosk.store_health import integrity_problems, recover
-
     if args.action == "recover":
-        recovered = recover(config.db_path)
-        print(
-            f"recovered {recovered.reports} report(s) into {config.db_path};"
-            f" {recovered.requeued} queued again; the damaged store is kept as"
-            f" {recovered.damaged_copy}"
-        )
-        return EXIT_OK
+        return _recover_store(config)
+    from kiosk.store_health import integrity_problems
+
     with closing(open_store(config)) as conn:
         problems = integrity_problems(conn)
     for problem in problems:
@@ -314,6 +308,30 @@ def cmd_store(args: argparse.Namespace, config: KioskConfig) -> int:
     if problems:
         raise CommandError(f"the store {config.db_path} is damaged: run `kiosk store recover`")
     print(f"the store {config.db_path} is whole")
+    return EXIT_OK
+
+
+def _recover_store(config: KioskConfig) -> int:
+    from kiosk.forwarder import ForwarderBusy, acquire_lock
+    from kiosk.store_recovery import recover
+
+    try:
+        lock = acquire_lock(config.data.dir)
+    except ForwarderBusy:
+        raise CommandError(
+            "a forwarder is running on this store: stop the kiosk and the forwarder first"
+            " (systemctl stop lapor-kiosk lapor-kiosk-forwarder)",
+            EXIT_BUSY,
+        ) from None
+    with lock:
+        recovered = recover(config.db_path)
+    print(
+        f"recovered {recovered.reports} report(s) into {config.db_path};"
+        f" {recovered.requeued} lost their place in the queue and are looked up at LAPOR!"
+        f" before anything is sent; {recovered.lost} queued report(s) could not be read."
+        f" The damaged store is kept as {recovered.damaged_copy}: it holds personal data,"
+        " delete it (`shred -u`) once `kiosk queue status` shows nothing waiting"
+    )
     return EXIT_OK
 
 
@@ -327,7 +345,11 @@ def cmd_pin(args: argparse.Namespace, config: KioskConfig | None) -> int:
     from kiosk.technician_pin import PinError, ask_new_pin, hash_pin, store_pin_hash
 
     if args.action == "unlock":
-        print(unlock(load_config(args.config).data.dir))
+        data_dir = load_config(args.config).data.dir
+        try:
+            print(unlock(data_dir))
+        except OSError as error:
+            raise CommandError(f"{data_dir}: {error}: run it as the kiosk user") from None
         return EXIT_OK
     path = config_file(args.config, dict(os.environ))
     if path is None:
@@ -338,6 +360,8 @@ def cmd_pin(args: argparse.Namespace, config: KioskConfig | None) -> int:
         store_pin_hash(path, hash_pin(ask_new_pin(getpass.getpass)))
     except PinError as error:
         raise CommandError(str(error), EXIT_BAD_INPUT) from None
+    except OSError as error:
+        raise CommandError(f"{path} cannot be written ({error}): run it as root") from None
     print(f"technician PIN set in {path} (mode 0600); restart the kiosk to use it")
     return EXIT_OK
 
@@ -731,6 +755,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return error.code
+    except BrokenPipeError:  # the reader went away (`kiosk refdata show | head`): no more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except StoreError as error:  # damaged, missing, read-only: the sentence says what to do
         print(f"kiosk: {error}", file=sys.stderr)
         return EXIT_FAILED

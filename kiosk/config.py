@@ -9,6 +9,7 @@ traceback by accident.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import os
 import re
@@ -20,8 +21,10 @@ from urllib.parse import urlsplit
 
 from hardware.jack import JackError, jack_from_setting
 from kiosk.engine.timer import SessionSettings
-from kiosk.technician_pin import CONFIG_KEY, OLD_CONFIG_KEY, PinError, parse_hash
+from kiosk.technician_pin import OLD_CONFIG_KEY, PinError, parse_hash
 from voice.recognizer import RecognizerSettings
+
+log = logging.getLogger(__name__)
 
 SYSTEM_CONFIG = Path("/etc/lapor-kiosk/kiosk.toml")
 """Where a provisioned terminal keeps its configuration."""
@@ -188,6 +191,9 @@ class TouchConfig:
     """The PIN that leaves kiosk mode, as `kiosk pin set` or `kiosk provision` stores it
     (`scrypt$N$r$p$SALT$KEY`, see kiosk/technician_pin.py); empty: the UI cannot be left. A file
     holding it must not be readable by other users."""
+    pin_problem: str = ""
+    """Why a PIN in the file is not used (set by loading, not in the file): kiosk mode then
+    cannot be left, selftest fails, and delivery goes on."""
 
 
 @dataclass(frozen=True)
@@ -390,28 +396,32 @@ def _check_base_url(url: str) -> None:
 
 
 def _touch(raw: dict[str, Any], path: Path | None) -> TouchConfig:
-    """[touch], whose PIN must be a usable salted hash in a file other users cannot read."""
-    if OLD_CONFIG_KEY in raw:
-        raise ConfigError(
-            f"[touch] {OLD_CONFIG_KEY} is no longer accepted (an unsalted hash of a short PIN is"
-            " cracked in milliseconds): set a new PIN of at least 6 digits with `kiosk pin set`,"
-            " which replaces that line (or delete the line: then kiosk mode cannot be left)"
-        )
+    """[touch]. A PIN that is unsafe to use (the old unsalted key, a hash other users can
+    read) is not used, and said; it never stops the terminal from delivering reports."""
+    raw = dict(raw)
+    old_pin = raw.pop(OLD_CONFIG_KEY, None)
     touch = _section(TouchConfig, raw, "touch")
-    if not touch.technician_pin_hash:
-        return touch
-    try:
-        parse_hash(touch.technician_pin_hash)
-    except PinError as error:
-        raise ConfigError(str(error)) from None
-    mode = path.stat().st_mode if path else 0
-    if mode & 0o044:
-        raise ConfigError(
-            f"{path} holds the technician PIN's hash ([touch] {CONFIG_KEY}) and other users can"
-            f" read it (mode {mode & 0o777:o}): `chmod 600 {path}` (its owner, the kiosk user,"
-            " still reads it)"
+    problem = ""
+    if old_pin is not None:
+        problem = (
+            f"[touch] {OLD_CONFIG_KEY} is no longer used (an unsalted hash of a short PIN is"
+            " cracked in milliseconds): set a new PIN of at least 6 digits with `kiosk pin set`"
         )
-    return touch
+    elif touch.technician_pin_hash:
+        try:
+            parse_hash(touch.technician_pin_hash)
+        except PinError as error:
+            raise ConfigError(str(error)) from None
+        mode = path.stat().st_mode if path else 0
+        if mode & 0o044:
+            problem = (
+                f"{path} holds the technician PIN's hash and other users can read it (mode"
+                f" {mode & 0o777:o}): `chmod 600 {path}`; until then the PIN is not used"
+            )
+    if not problem:
+        return touch
+    log.warning("%s", problem)
+    return replace(touch, technician_pin_hash="", pin_problem=problem)
 
 
 def config_file(path: Path | None, env: dict[str, str]) -> Path | None:

@@ -141,12 +141,14 @@ queued writers take turns; the touch kiosk's save waits on its screen thread, wh
 watchdog (30 s, fed every 10 s) must not fire meanwhile."""
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, check: bool = True) -> sqlite3.Connection:
     """Open (creating if needed), check and migrate the database at `path`; writers wait up
     to BUSY_TIMEOUT_S for the lock.
 
     Raises `StoreError` with a sentence: `StoreMissing` where this terminal had a store,
     `StoreDamaged` when SQLite's quick check finds a fault (nothing is written into it).
+    `check=False` skips the quick check (it reads the whole file): for a reader that comes
+    back every few seconds, such as the metrics, and writes nothing.
     """
     conn = None
     try:
@@ -156,7 +158,7 @@ def connect(path: Path) -> sqlite3.Connection:
             path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
         )
         conn.row_factory = sqlite3.Row
-        if not new:
+        if check and not new:
             quick_check(conn, path)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -176,7 +178,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def is_busy(error: BaseException) -> bool:
     """True when `error` is another process holding the store's lock past the busy timeout."""
-    code = getattr(error, "sqlite_errorcode", None)  # absent from errors made by hand
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # absent from errors made by hand
     return isinstance(error, sqlite3.OperationalError) and code in (
         sqlite3.SQLITE_BUSY,
         sqlite3.SQLITE_LOCKED,

@@ -74,7 +74,8 @@ REFERENCE_FIELDS = {"category": "categories", "institution_id": "institutions"}
 REFERENCE_FIELDS |= {"location_id": "locations"}
 """Report field -> the reference list (kind) it names an item of."""
 
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\Z)', re.DOTALL)
+"""A JSON string, or an unterminated one to the end: linear time on any input."""
 _NOT_BRACKETS = re.compile(r"[^\[\]{}]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

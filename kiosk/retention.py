@@ -8,10 +8,10 @@ citizen). A report that never reached LAPOR! (queued, rejected, parked) is never
 waits, whole, for staff to act on it.
 
 What stays: the receipt code, the LAPOR! complaint id, the kind of report and its dates,
-which is what a follow-up needs, and the intake key (`client_key`, `content_digest`: a
-client's UUID or a SHA-256 of the whole report, which reveals nothing without the report
-itself) so that an old file submitted again is still recognised. A wiped report is never
-posted again.
+which is what a follow-up needs, and a client's own id for the report (a UUID), so that a
+file with ids submitted again is still recognised. The digest of the content goes (it could
+be matched against guesses of a phone number): a file without ids submitted again after the
+wipe is stored anew. A wiped report is never posted again.
 """
 
 from __future__ import annotations
@@ -38,7 +38,12 @@ _SWEEPS = (
     f"UPDATE attachments SET data = NULL, filename = '' WHERE report_uuid IN ({_WIPED})"
     " AND (data IS NOT NULL OR filename != '')",
     f"UPDATE outbox SET last_error = NULL WHERE report_uuid IN ({_WIPED})"
-    " AND last_error IS NOT NULL",
+    " AND state = 'delivered' AND last_error IS NOT NULL",  # a parked one keeps its reason
+    # A digest of the whole report can be matched against guesses (every phone number):
+    # it goes, and so does a key made of it; a client's own id (a UUID) says nothing.
+    "UPDATE reports SET content_digest = NULL, client_key = CASE WHEN client_key LIKE"
+    " 'sha256:%' THEN NULL ELSE client_key END WHERE personal_wiped_at IS NOT NULL"
+    " AND (content_digest IS NOT NULL OR client_key LIKE 'sha256:%')",
     "DELETE FROM status_cache WHERE complaint_id IN"
     f" (SELECT complaint_id FROM outbox WHERE report_uuid IN ({_WIPED}))",
 )

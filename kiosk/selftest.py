@@ -230,6 +230,8 @@ def _security(config: KioskConfig) -> Check:
 def _technician_pin(config: KioskConfig) -> Check:
     from kiosk.pin_lockout import PinLockout
 
+    if config.touch.pin_problem:
+        return Check("technician", "fail", config.touch.pin_problem)
     if not config.touch.technician_pin_hash:
         return Check(
             "technician", "warn", "no technician PIN: kiosk mode cannot be left at the screen",
@@ -264,7 +266,7 @@ def run_checks(config: KioskConfig) -> list[Check]:
     try:
         conn = open_store(config)
     except StoreError as error:  # missing, damaged, unreadable: what depends on it waits
-        checks.append(Check("store", "fail", printable(str(error), 400), RECOVERY_HELP))
+        checks.append(Check("store", "fail", printable(str(error), 400)))  # says what to do
     else:
         with closing(conn):
             checks += [_store(conn), _clock(config, conn), _queue(conn)]

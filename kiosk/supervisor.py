@@ -9,6 +9,8 @@ for systemd.
 
 from __future__ import annotations
 
+import logging
+import os
 import subprocess
 import sys
 import threading
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from kiosk.child_lifetime import ends_with_this_process
 
+log = logging.getLogger(__name__)
 RESTART_CHECK_S = 2.0
 STOP_GRACE_S = 3.0
 """How long a forwarder may take to stop on SIGTERM before it is killed (any step it was
@@ -47,7 +50,11 @@ class ForwarderProcess:
                 if self._stopping.is_set():
                     return
                 if self._process is None or self._process.poll() is not None:
-                    self._process = self._spawn()
+                    try:
+                        self._process = self._spawn()
+                    except OSError as error:  # no log file, no fork: tried again shortly
+                        log.error("the forwarder cannot be started: %s", error)
+                        self._process = None
             if self._stopping.wait(RESTART_CHECK_S):
                 return
 
@@ -58,6 +65,8 @@ class ForwarderProcess:
                 stdout=log,
                 stderr=log,
                 start_new_session=True,  # a Ctrl+C meant for the kiosk is not the forwarder's
+                # systemd watches the kiosk, not its forwarder: its notes are not the kiosk's
+                env={name: value for name, value in os.environ.items() if name != "NOTIFY_SOCKET"},
                 preexec_fn=ends_with_this_process(),
             )
 

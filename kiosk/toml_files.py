@@ -36,10 +36,18 @@ def toml_value(value: object) -> str:
 
 
 def write_file(path: Path, text: str, mode: int) -> None:
-    """Replace `path` atomically; the new file has exactly `mode`, whatever the umask."""
+    """Replace `path` atomically and durably; the new file has exactly `mode`, whatever the
+    umask."""
     temporary = path.with_name(f".{path.name}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         os.fchmod(handle.fileno(), mode)
         handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())  # a power cut keeps the old file or the new one, whole
     os.replace(temporary, path)
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(folder)  # and the rename itself
+    finally:
+        os.close(folder)

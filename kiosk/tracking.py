@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from kiosk import outbox, retention
+from kiosk import outbox
 from kiosk.adapters.base import (
     ApiError,
     ComplaintApi,
@@ -76,11 +76,20 @@ def cached_status(
 
 
 def _cache(conn: sqlite3.Connection, status: ComplaintStatus, fetched_at: float) -> None:
+    """Keep the answer for offline follow-ups, unless the report's personal data is wiped
+    (checked in the same statement: a wipe in between cannot be outrun)."""
     with transaction(conn):
         conn.execute(
             "INSERT OR REPLACE INTO status_cache (complaint_id, status_json, fetched_at)"
-            " VALUES (?, ?, ?)",
-            (status.complaint_id, json.dumps(asdict(status), ensure_ascii=False), fetched_at),
+            " SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM outbox o JOIN reports r"
+            " ON r.uuid = o.report_uuid WHERE o.complaint_id = ?"
+            " AND r.personal_wiped_at IS NOT NULL)",
+            (
+                status.complaint_id,
+                json.dumps(asdict(status), ensure_ascii=False),
+                fetched_at,
+                status.complaint_id,
+            ),
         )
 
 
@@ -118,8 +127,7 @@ def track(
     except ApiError:
         return _offline_result(conn, item, language)
     fetched_at = time.time()
-    if not retention.is_wiped(conn, item.report_uuid):  # agency answers may quote the citizen
-        _cache(conn, status, fetched_at)
+    _cache(conn, status, fetched_at)
     return TrackResult(None, status_sentence(status, language), item, status, fetched_at)
 
 

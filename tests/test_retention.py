@@ -78,6 +78,20 @@ def test_copies_made_after_a_wipe_or_left_by_an_older_version_are_swept(conn):
     assert conn.execute("SELECT filename FROM attachments").fetchone()[0] == ""
 
 
+def test_no_digest_of_a_wiped_report_stays_but_a_clients_own_id_does(conn):
+    from kiosk.store import save_reports
+
+    client_id = "0b7c1f3e-2a4d-4e6f-8a9b-1c2d3e4f5a6b"
+    reports = [(make_report(1), client_id), (make_report(2), None)]
+    save_reports(conn, reports, 1)
+    conn.execute("UPDATE outbox SET state = 'delivered', delivered_at = 0")
+    assert wipe_personal_data(conn, retention_s=60, now=time.time()) == 2
+    keys = conn.execute("SELECT client_key, content_digest FROM reports ORDER BY rowid")
+    assert [tuple(row) for row in keys] == [(f"id:{client_id}", None), (None, None)]
+    again = save_reports(conn, reports[:1], 1)  # the same file with its id: recognised
+    assert again[0].already_stored
+
+
 def test_a_report_wiped_by_an_older_version_is_never_posted_again(conn):
     rejected = save_report(conn, make_report(1), 1)
     outbox.mark_rejected(conn, rejected.uuid, "HTTP 400")
@@ -87,6 +101,8 @@ def test_a_report_wiped_by_an_older_version_is_never_posted_again(conn):
     )
     assert not outbox.requeue(conn, rejected.uuid)
     assert outbox.get(conn, rejected.uuid).state == "rejected"
+    wipe_personal_data(conn, retention_s=60, now=time.time())
+    assert outbox.get(conn, rejected.uuid).last_error == "HTTP 400"  # staff still see why
 
 
 def _flac(path: Path) -> Path:

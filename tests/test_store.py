@@ -145,7 +145,7 @@ def test_reports_filed_at_the_screen_have_no_client_key(conn):
 def test_an_older_store_gains_the_keys_and_keeps_its_reports(tmp_path):
     path = tmp_path / "old.sqlite3"
     old = sqlite3.connect(path, isolation_level=None)
-    for version, migration in enumerate(MIGRATIONS[:-1]):
+    for version, migration in enumerate(MIGRATIONS[:5]):  # before client keys
         old.executescript(migration)
         old.execute(f"PRAGMA user_version={version + 1}")
     old.execute(

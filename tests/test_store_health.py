@@ -15,13 +15,8 @@ from kiosk.db import connect
 from kiosk.simulator.config_writer import write_kiosk_config
 from kiosk.simulator.options import SimulatorOptions
 from kiosk.store import save_report
-from kiosk.store_health import (
-    StoreDamaged,
-    StoreMissing,
-    integrity_problems,
-    marker_path,
-    recover,
-)
+from kiosk.store_health import StoreDamaged, StoreMissing, integrity_problems, marker_path
+from kiosk.store_recovery import recover
 
 PAGE = 4096
 
@@ -45,16 +40,6 @@ def damage(path: Path, page: int) -> None:
     with path.open("r+b") as file:
         file.seek(PAGE * (page - 1))
         file.write(b"\xde\xad" * (PAGE // 2))
-
-
-def index_page(path: Path, index: str) -> int:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)
-        ).fetchone()[0]
-    finally:
-        conn.close()
 
 
 def digest(path: Path) -> str:
@@ -87,7 +72,7 @@ def test_a_store_made_by_an_older_version_gets_its_marker(tmp_path):
 def test_a_damaged_store_is_refused_and_left_untouched(tmp_path):
     store = tmp_path / "kiosk.sqlite3"
     filled_store(store)
-    damage(store, index_page(store, "outbox_complaint"))
+    damage(store, root_page(store, "outbox_complaint"))
     before = digest(store)
     with pytest.raises(StoreDamaged, match=r"damaged.*kiosk store recover"):
         connect(store)
@@ -101,26 +86,63 @@ def test_a_file_that_is_not_a_store_is_damaged_too(tmp_path):
         connect(store)
 
 
-def test_recover_keeps_every_readable_report_and_queues_those_that_lost_their_place(tmp_path):
+def root_page(path: Path, name: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        query = "SELECT rootpage FROM sqlite_master WHERE name = ?"
+        return conn.execute(query, (name,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def leaf_pages(path: Path, table: str) -> list[int]:
+    conn = sqlite3.connect(path)
+    try:
+        query = "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno"
+        return [row[0] for row in conn.execute(query, (table,))]
+    finally:
+        conn.close()
+
+
+def test_recover_keeps_every_readable_report_and_never_posts_one_blindly(tmp_path):
     store = tmp_path / "kiosk.sqlite3"
     uuids = filled_store(store)
-    damage(store, index_page(store, "outbox_complaint"))  # an index: every row readable
-    conn = sqlite3.connect(store)
-    outbox_root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'outbox'")
-    outbox_page = outbox_root.fetchone()[0]
-    conn.close()
-    damage(store, outbox_page)  # and the outbox table's first page: its rows are lost
+    damage(store, root_page(store, "outbox_complaint"))  # an index: every row readable
+    damage(store, root_page(store, "outbox"))  # and the queue's first page: its rows are lost
 
     recovered = recover(store)
 
-    assert recovered.reports == len(uuids)
+    assert (recovered.reports, recovered.lost) == (len(uuids), 0)
     assert recovered.requeued > 0
     assert recovered.damaged_copy.exists()
     conn = connect(store)  # whole again: opens without complaint
     try:
         assert integrity_problems(conn) == []
-        waiting = {item.report_uuid for item in outbox.listing(conn, "queued")}
-        assert set(uuids) - waiting <= {uuids[0]}  # every report is still on its way
+        states = {item.report_uuid: item.state for item in outbox.listing(conn)}
+        assert set(states) == set(uuids)  # every report is still on its way ...
+        # ... and one whose queue row was lost (the delivered one among them) is looked up
+        # at LAPOR! before anything is posted.
+        assert list(states.values()).count("sending") == recovered.requeued
+        assert states[uuids[0]] in ("delivered", "sending")
+    finally:
+        conn.close()
+
+
+def test_recover_counts_reports_it_could_not_read_and_leaves_no_queue_row_without_one(tmp_path):
+    store = tmp_path / "kiosk.sqlite3"
+    filled_store(store)
+    damage(store, leaf_pages(store, "reports")[1])  # some reports are lost with it
+
+    recovered = recover(store)
+
+    assert recovered.lost > 0
+    conn = connect(store)
+    try:
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE report_uuid NOT IN (SELECT uuid FROM reports)"
+        ).fetchone()[0]
+        assert orphans == 0  # a queue row without its report would keep the forwarder busy
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         conn.close()
 
@@ -149,7 +171,7 @@ def terminal(tmp_path) -> Path:
 )
 def test_every_command_says_what_is_wrong_with_a_damaged_store(terminal, command):
     store = load_config(terminal).db_path
-    damage(store, index_page(store, "outbox_complaint"))
+    damage(store, root_page(store, "outbox_complaint"))
     before = digest(store)
     code = (terminal.parent / "code").read_text()
     command = tuple(code if part == "CODE" else part for part in command)
@@ -172,7 +194,7 @@ def test_every_command_refuses_an_emptied_store(terminal):
 
 def test_store_recover_from_the_command_line(terminal):
     store = load_config(terminal).db_path
-    damage(store, index_page(store, "outbox_complaint"))
+    damage(store, root_page(store, "outbox_complaint"))
     result = run("store", "recover", config=terminal)
     assert result.returncode == 0, result.stderr
     assert "1 report(s)" in result.stdout and ".damaged-" in result.stdout
@@ -183,9 +205,10 @@ def test_store_recover_from_the_command_line(terminal):
 
 def test_selftest_names_a_damaged_store_and_still_checks_the_rest(terminal):
     store = load_config(terminal).db_path
-    damage(store, index_page(store, "outbox_complaint"))
+    damage(store, root_page(store, "outbox_complaint"))
     result = run("selftest", "--json", config=terminal)
     assert result.returncode == 1
     checks = {check["name"]: check for check in json.loads(result.stdout)}
-    assert checks["store"]["status"] == "fail" and "recover" in checks["store"]["fix"]
+    store = checks["store"]
+    assert store["status"] == "fail" and "kiosk store recover" in store["detail"]
     assert "disk" in checks and "security" in checks

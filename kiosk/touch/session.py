@@ -15,9 +15,7 @@ def run_kiosk_with_forwarder(
         config.data.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         forwarder = ForwarderProcess(config.source, config.data.dir / "forwarder.log").start()
     try:
-        run_touch_kiosk(config, windowed=windowed)
-    except KeyboardInterrupt:
-        pass
+        run_touch_kiosk(config, windowed=windowed)  # SIGINT and SIGTERM stop it cleanly
     finally:
         if forwarder is not None:
             forwarder.stop()
