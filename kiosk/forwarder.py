@@ -56,6 +56,7 @@ from kiosk.report import Report
 from kiosk.retention import wipe_personal_data
 from kiosk.safe_text import printable
 from kiosk.store import load_report
+from kiosk.store_health import quick_check
 
 log = logging.getLogger("kiosk.forwarder")
 
@@ -370,8 +371,8 @@ class Forwarder:
         self._unsynced = False
 
     def housekeeping(self) -> None:
-        """Sync reference lists, learn ids not known yet and wipe expired personal data, at
-        most every ten minutes.
+        """Check the store, sync reference lists, learn ids not known yet and wipe expired
+        personal data, at most every ten minutes.
 
         Only the first shard's worker does it; the others have nothing to do here.
         """
@@ -379,6 +380,9 @@ class Forwarder:
         if self.shard.index != 0 or now < self._next_housekeeping:
             return
         self._next_housekeeping = now + HOUSEKEEPING_INTERVAL_S
+        # A page torn since the store was opened: stop here, with the sentence, and write
+        # nothing more into it (a restart then refuses to open it until it is recovered).
+        quick_check(self.conn, Path(self.conn.execute("PRAGMA database_list").fetchone()[2]))
         wiped = wipe_personal_data(self.conn, self.retention_s, self.wall())
         if wiped:
             log.info("wiped personal data of %d delivered report(s)", wiped)

@@ -130,11 +130,16 @@ def parse_reports_file(data: bytes) -> list[Any]:
     _check_depth(payload)
     try:
         whole = _loads(payload)
+    except json.JSONDecodeError as error:
+        if error.msg != "Extra data":  # one document (pretty-printed perhaps), broken
+            raise SubmitFileInvalid(
+                f"line {error.lineno} column {error.colno}: not valid JSON ({error.msg})"
+            ) from None
     except ValueError:
-        pass  # not one JSON document: read it as JSON Lines
+        pass  # a key given twice: said line by line below
     else:
         return whole if isinstance(whole, list) else [whole]
-    items = []
+    items = []  # several documents: JSON Lines
     for number, line in enumerate(payload.split("\n"), start=1):
         if not line.strip():
             continue

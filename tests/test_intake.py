@@ -70,6 +70,14 @@ def test_reports_file_shapes():
         parse_reports_file(b"  \n")
 
 
+def test_a_broken_pretty_printed_document_is_shown_where_it_breaks():
+    pretty = json.dumps([valid_raw(), valid_raw()], indent=2).replace('"aspirasi"', "aspirasi")
+    pretty = pretty.replace('"title"', "title", 1)  # an unquoted key on some line below 1
+    broken_at = pretty.splitlines().index(next(x for x in pretty.splitlines() if "title:" in x))
+    with pytest.raises(SubmitFileInvalid, match=rf"^line {broken_at + 1} column \d+"):
+        parse_reports_file(pretty.encode())
+
+
 def test_a_byte_order_mark_is_accepted():
     data = "\ufeff".encode() + json.dumps(valid_raw()).encode()
     [raw] = parse_reports_file(data)

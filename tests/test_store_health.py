@@ -212,3 +212,23 @@ def test_selftest_names_a_damaged_store_and_still_checks_the_rest(terminal):
     store = checks["store"]
     assert store["status"] == "fail" and "kiosk store recover" in store["detail"]
     assert "disk" in checks and "security" in checks
+
+
+def test_the_forwarder_stops_on_damage_found_while_it_runs(tmp_path):
+    """Damage after the store was opened: the next housekeeping says it, and nothing more is
+    written (opened here without the check, as a store torn after it was opened)."""
+    from kiosk.config import ForwarderConfig
+    from kiosk.forwarder import Forwarder
+
+    store = tmp_path / "kiosk.sqlite3"
+    filled_store(store)
+    damage(store, root_page(store, "outbox_complaint"))
+    conn = connect(store, check=False)
+    try:
+        forwarder = Forwarder(conn, api=None, settings=ForwarderConfig(), retention_s=0)
+        before = digest(store)
+        with pytest.raises(StoreDamaged, match="kiosk store recover"):
+            forwarder.housekeeping()
+        assert digest(store) == before  # nothing was wiped into a damaged store
+    finally:
+        conn.close()
