@@ -16,10 +16,13 @@ wipe is stored anew. A wiped report is never posted again.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import UTC, datetime
 
 from kiosk.db import transaction
+
+log = logging.getLogger(__name__)
 
 _EXPIRED = (
     "SELECT r.uuid FROM reports r JOIN outbox o ON o.report_uuid = r.uuid"
@@ -63,11 +66,11 @@ def wipe_personal_data(conn: sqlite3.Connection, retention_s: float, now: float)
             "UPDATE reports SET personal_wiped_at = ? WHERE uuid = ?",
             [(wiped_at, report_uuid) for report_uuid in expired],
         )
-        for sweep in _SWEEPS:
-            conn.execute(sweep)
-    # Every time, not only when something was wiped now: a checkpoint that a reader held up
-    # last time (the wiped values still in the log) is completed at the next call.
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        changed = sum(conn.execute(sweep).rowcount for sweep in _SWEEPS)
+    if changed:  # not every time: a TRUNCATE checkpoint holds the other writers up
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:  # a reader held it up: the log's frames are overwritten as it is reused
+            log.warning("the write-ahead log could not be emptied after a wipe")
     return len(expired)
 
 
