@@ -20,7 +20,7 @@ WRONG_PIN = "135790"
 def _overlay():
     from kivy.core.window import Window
 
-    from kiosk.touch.widgets import PinOverlay
+    from kiosk.touch.pin_overlay import PinOverlay
 
     return next(widget for widget in Window.children if isinstance(widget, PinOverlay))
 

@@ -18,11 +18,12 @@ from dataclasses import replace
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from kiosk.simulator.routes import (
     SIM_PREFIX,
+    Context,
     Reply,
     Request,
     Route,
@@ -35,8 +36,13 @@ from kiosk.simulator.shapes import reshape
 from kiosk.simulator.validation import ValidationError
 from kiosk.simulator.wire import render_head, trickle
 
-if TYPE_CHECKING:
-    from kiosk.simulator.server import SimulatorServer
+
+class Serving(Protocol):
+    """What a handler needs of its server (kiosk/simulator/server.py), without importing it."""
+
+    context: Context
+    url: str
+
 
 logger = logging.getLogger("kiosk.simulator")
 
@@ -60,7 +66,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     timeout = 120
     """Seconds an idle keep-alive connection may hold its thread."""
-    server: SimulatorServer
+    server: Serving
 
     def do_GET(self) -> None:
         self._handle()

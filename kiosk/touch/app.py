@@ -35,13 +35,13 @@ from kiosk.i18n import text
 from kiosk.pin_lockout import PinLockout, Verdict, verdict_text
 from kiosk.terminal import TerminalServices
 from kiosk.touch.keyboard import Keyboard, apply_key
+from kiosk.touch.pin_overlay import PinOverlay
 from kiosk.touch.theme import theme_properties
 from kiosk.touch.widgets import (
     ChoiceList,
     EntryBox,
     InfoOverlay,
     KioskRoot,
-    PinOverlay,
     QrCode,
     plain_text,
 )
