@@ -6,6 +6,12 @@ setup(
     name="lapor-kiosk",
     version="0.1.0",
     description="Accessible complaint kiosk for Indonesia's public service malls (SP4N-LAPOR!)",
+    license="GPL-3.0-or-later",
+    license_files=["LICENSE"],
+    classifiers=[
+        "Natural Language :: Indonesian",
+        "Programming Language :: Python :: 3.11",
+    ],
     python_requires=">=3.11",
     packages=find_packages(
         include=[
