@@ -141,6 +141,7 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
     except ForwarderBusy as error:
         raise CommandError(str(error), EXIT_BUSY) from None
     open_api(config).close()  # a configuration error is reported before any worker starts
+    open_store(config).close()  # and a damaged store (checked once here, not by each worker)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -157,7 +158,7 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
         forwarders = run_workers(
             config.forwarder.workers, lambda shard: open_forwarder(config, shard), action, stop
         )
-        with closing(open_store(config)) as conn:
+        with closing(open_store(config, check=False)) as conn:  # checked at the start
             counts = outbox.counts(conn)
         print(json.dumps(counts))
     if not any(counts[state] for state in outbox.WAITING_STATES):

@@ -19,8 +19,9 @@ _told: set[str] = set()
 """Unsafe settings already logged by this process (each API client would repeat them)."""
 
 
-def open_store(config: KioskConfig) -> sqlite3.Connection:
-    return connect(config.db_path)
+def open_store(config: KioskConfig, check: bool = True) -> sqlite3.Connection:
+    """The store; `check=False` where the caller has just checked it (see `db.connect`)."""
+    return connect(config.db_path, check)
 
 
 def has_credentials(config: KioskConfig) -> bool:
@@ -51,4 +52,7 @@ def _warn_of_unsafe_settings(config: KioskConfig) -> None:
 
 def open_forwarder(config: KioskConfig, shard: Shard = WHOLE) -> Forwarder:
     retention_s = config.data.retention_days * 86400.0
-    return Forwarder(open_store(config), open_api(config), config.forwarder, retention_s, shard)
+    # Unchecked: the forwarder checks the store at its first housekeeping, and the workers
+    # of one `kiosk forward` need not read the whole file once each.
+    store = open_store(config, check=False)
+    return Forwarder(store, open_api(config), config.forwarder, retention_s, shard)

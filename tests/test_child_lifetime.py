@@ -22,6 +22,15 @@ def wait_for(condition, seconds: float = 20.0) -> bool:
     return False
 
 
+def assert_ends(pid: int, within_s: float, why: str) -> None:
+    """`pid` ends within `within_s` seconds; killed in any case, so no test leaves it behind."""
+    try:
+        assert wait_for(lambda: not running(pid), within_s), why
+    finally:
+        if running(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 def running(pid: int) -> bool:
     """`pid` is a live process (a zombie has ended: only its exit status is left)."""
     try:
@@ -75,8 +84,4 @@ def test_a_child_whose_starter_died_before_it_could_be_told_does_not_run(tmp_pat
     finally:
         starter.kill()
         starter.wait()
-    try:
-        assert wait_for(lambda: not running(child), 5), "the child ran on without its starter"
-    finally:
-        if running(child):
-            os.kill(child, signal.SIGKILL)
+    assert_ends(child, 5, "the child ran on without its starter")

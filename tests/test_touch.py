@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_child_lifetime import running, wait_for
+from test_child_lifetime import assert_ends, running, wait_for
 
 from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
 from kiosk.touch.display import virtual_display
@@ -181,13 +181,20 @@ STOPS_WITHIN_S = 10.0
 """`systemctl stop` waits 90 s before it kills: a kiosk that stops cleanly takes about 1 s."""
 
 
-def test_kiosk_run_keeps_its_forwarder_alive(display, tmp_path):
+@contextmanager
+def _kiosk_with_forwarder(display: str, tmp_path: Path):
+    """A simulator, `kiosk run` against it, and the forwarder it started: (sim, run, pid)."""
     with (
         SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim,
         _kiosk_run(sim.config_path, display, tmp_path) as kiosk_run,
     ):
         assert wait_for(lambda: _forwarders(kiosk_run.pid)), "no forwarder was started"
         [forwarder] = _forwarders(kiosk_run.pid)
+        yield sim, kiosk_run, forwarder
+
+
+def test_kiosk_run_keeps_its_forwarder_alive(display, tmp_path):
+    with _kiosk_with_forwarder(display, tmp_path) as (sim, kiosk_run, forwarder):
         os.kill(forwarder, signal.SIGKILL)  # the forwarder crashes ...
         assert wait_for(lambda: _forwarders(kiosk_run.pid) not in ([], [forwarder]))
         report = {
@@ -210,31 +217,17 @@ def test_kiosk_run_keeps_its_forwarder_alive(display, tmp_path):
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=lambda s: s.name)
 def test_a_signal_stops_kiosk_run_and_its_forwarder_in_kiosk_mode(display, tmp_path, stop_signal):
     """In kiosk mode (no technician PIN: the window cannot be closed), as systemd stops it."""
-    with (
-        SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim,
-        _kiosk_run(sim.config_path, display, tmp_path) as kiosk_run,
-    ):
-        assert wait_for(lambda: _forwarders(kiosk_run.pid)), "no forwarder was started"
-        [forwarder] = _forwarders(kiosk_run.pid)
+    with _kiosk_with_forwarder(display, tmp_path) as (_, kiosk_run, forwarder):
         kiosk_run.send_signal(stop_signal)
         assert kiosk_run.wait(timeout=STOPS_WITHIN_S) == 0
     assert not running(forwarder)
 
 
 def test_a_killed_kiosk_run_takes_its_forwarder_along(display, tmp_path):
-    with (
-        SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim,
-        _kiosk_run(sim.config_path, display, tmp_path) as kiosk_run,
-    ):
-        assert wait_for(lambda: _forwarders(kiosk_run.pid)), "no forwarder was started"
-        [forwarder] = _forwarders(kiosk_run.pid)
+    with _kiosk_with_forwarder(display, tmp_path) as (_, kiosk_run, forwarder):
         kiosk_run.kill()
         kiosk_run.wait()
-        try:
-            assert wait_for(lambda: not running(forwarder), 5), "the forwarder outlived the kiosk"
-        finally:
-            if running(forwarder):
-                os.kill(forwarder, signal.SIGKILL)
+        assert_ends(forwarder, 5, "the forwarder outlived the kiosk")
 
 
 def test_a_keypad_key_starts_speech_and_touches_need_confirming(display, tmp_path):

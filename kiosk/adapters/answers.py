@@ -120,19 +120,28 @@ def _map_or_empty(value: object, where: str, call: str) -> dict | None:
     raise MalformedAnswer(f"{call}: {where} is {what(value)}, expected a map")
 
 
-def _required_map(value: object, where: str, call: str) -> dict:
-    if isinstance(value, dict) and value:
+def _map(value: object, where: str, call: str) -> dict:
+    """A map, perhaps empty; anything else MalformedAnswer."""
+    if isinstance(value, dict):
         return value
     raise MalformedAnswer(f"{call}: {where} is {what(value)}, expected a map")
 
 
-def _list_or_empty(value: object, where: str, call: str) -> list:
-    """A list; null, missing or `{}` → []; anything else MalformedAnswer."""
+def _required_map(value: object, where: str, call: str) -> dict:
+    if mapping := _map(value, where, call):
+        return mapping
+    raise MalformedAnswer(f"{call}: {where} is {what(value)}, expected a map")
+
+
+def _list(value: object, where: str, call: str) -> list:
     if isinstance(value, list):
         return value
-    if value is None or value == {}:
-        return []
     raise MalformedAnswer(f"{call}: {where} is {what(value)}, expected a list")
+
+
+def _list_or_empty(value: object, where: str, call: str) -> list:
+    """A list; null, missing or `{}` → []; anything else MalformedAnswer."""
+    return [] if value is None or value == {} else _list(value, where, call)
 
 
 def _tracking(*places: object) -> str | None:
@@ -180,15 +189,11 @@ def search_hit(body: dict, reference: str, call: str) -> CreatedComplaint | None
     results = body.get("results")
     if results in ([], {}):
         return None
-    if not isinstance(results, dict):
-        raise MalformedAnswer(f"{call}: results is {what(results)}, expected a map")
-    hits = results.get("data")
+    hits = _map(results, "results", call).get("data")
     if hits in ([], {}):
         return None
-    if not isinstance(hits, list):
-        raise MalformedAnswer(f"{call}: results.data is {what(hits)}, expected a list")
     arrived: CreatedComplaint | None = None
-    for item in hits:
+    for item in _list(hits, "results.data", call):
         if not isinstance(item, dict) or not _carries(item, reference):
             continue
         tracking = real_id(item.get("tracking_id"))
@@ -237,9 +242,7 @@ def status(body: dict, complaint_id: str, call: str) -> ComplaintStatus:
 
 def followups_page(body: dict, call: str) -> tuple[list[FollowUp], bool]:
     """One page of follow-ups, and whether another page follows."""
-    results = body.get("results")
-    if not isinstance(results, dict):
-        raise MalformedAnswer(f"{call}: results is {what(results)}, expected a map")
+    results = _map(body.get("results"), "results", call)
     items = _list_or_empty(results.get("data"), "results.data", call)
     followups = [
         FollowUp(
@@ -256,14 +259,9 @@ def followups_page(body: dict, call: str) -> tuple[list[FollowUp], bool]:
 
 def reference_items(body: dict, call: str) -> list[dict]:
     """Agencies, categories or locations: the items with a real id and a name."""
-    results = body.get("results")
-    if not isinstance(results, dict):
-        raise MalformedAnswer(f"{call}: results is {what(results)}, expected a map")
-    data = results.get("data")
-    if not isinstance(data, list):
-        raise MalformedAnswer(f"{call}: results.data is {what(data)}, expected a list")
+    results = _map(body.get("results"), "results", call)
     items = []
-    for item in data:
+    for item in _list(results.get("data"), "results.data", call):
         if not isinstance(item, dict):
             continue
         item_id = reference_id(item.get("id"))
