@@ -27,6 +27,7 @@ from kiosk.db import is_busy
 from kiosk.i18n import text
 from kiosk.receipt import format_code, normalize_code
 from kiosk.safe_text import printable
+from kiosk.stop_signals import stop_on_signals
 from kiosk.store_health import StoreError, describe
 from kiosk.wiring import has_credentials, open_api, open_forwarder, open_store
 
@@ -143,8 +144,6 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
     open_api(config).close()  # a configuration error is reported before any worker starts
     open_store(config).close()  # and a damaged store (checked once here, not by each worker)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
 
     def action(forwarder: Forwarder) -> None:
         if args.once:
@@ -154,7 +153,7 @@ def cmd_forward(args: argparse.Namespace, config: KioskConfig) -> int:
             forwarder.run(until_empty=args.until_empty, stop=stop)
 
     _start_metrics(config)
-    with lock:
+    with lock, stop_on_signals(stop):
         forwarders = run_workers(
             config.forwarder.workers, lambda shard: open_forwarder(config, shard), action, stop
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import threading
 from dataclasses import fields
@@ -14,6 +13,7 @@ from typing import Any, get_args, get_type_hints
 from kiosk.simulator.config_writer import write_kiosk_config
 from kiosk.simulator.options import SimulatorOptions, flag_of
 from kiosk.simulator.server import start_simulator
+from kiosk.stop_signals import stop_on_signals
 
 PROG = "lapor-sim"
 
@@ -68,10 +68,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format=f"{PROG}: %(message)s")
     stop = threading.Event()
-    previous = {
-        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)
-    }
-    try:
+    with stop_on_signals(stop):
         try:
             simulator = start_simulator(options)
         except OSError as error:
@@ -88,9 +85,6 @@ def run(args: argparse.Namespace) -> int:
             stop.wait()
         logging.getLogger("kiosk.simulator").info("stopped")
         return 0
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def main(argv: list[str] | None = None) -> int:
