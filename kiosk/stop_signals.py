@@ -26,7 +26,7 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     os.set_blocking(write_end, False)  # a flood of signals never blocks the handler
 
     def relay() -> None:
-        if os.read(read_end, 1):  # b"" when the pipe is closed: leaving without a signal
+        while os.read(read_end, 64):  # until b"": the handlers are gone, the pipe closed
             stop.set()
         os.close(read_end)
 
