@@ -1,22 +1,14 @@
 """Headphone-jack detection, so that plugging in headphones starts the audio mode.
 
-Configured by `[audio] jack`:
-- `""`: no detection (any keypad key still starts the audio mode);
-- `gpio:PATH`: a GPIO value file (e.g. /sys/class/gpio/gpio17/value), `1` when plugged;
-  `gpio:PATH:active_low` when the switch pulls the pin low;
-- `alsa:CARD:CONTROL`: an ALSA jack control, e.g. `alsa:0:Headphone Jack` (read with amixer).
+Configured by `[audio] jack` (read in hardware/jack_setting.py).
 """
 
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
-
-class JackError(ValueError):
-    """The `[audio] jack` setting cannot be understood."""
+from hardware.jack_setting import AlsaJackSetting, GpioJackSetting, parse_jack_setting
 
 
 class Jack(Protocol):
@@ -25,11 +17,7 @@ class Jack(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class GpioJack:
-    path: Path
-    active_low: bool = False
-
+class GpioJack(GpioJackSetting):
     def plugged(self) -> bool | None:
         try:
             level = self.path.read_text().strip()
@@ -38,11 +26,7 @@ class GpioJack:
         return (level == "0") if self.active_low else (level == "1")
 
 
-@dataclass(frozen=True)
-class AlsaJack:
-    card: str
-    control: str
-
+class AlsaJack(AlsaJackSetting):
     def plugged(self) -> bool | None:
         try:
             answer = subprocess.run(
@@ -58,18 +42,13 @@ class AlsaJack:
 
 
 def jack_from_setting(setting: str) -> Jack | None:
-    if not setting:
-        return None
-    kind, _, rest = setting.partition(":")
-    if kind == "gpio" and rest:
-        path, _, mode = rest.partition(":")
-        if mode not in ("", "active_low"):
-            raise JackError(f"[audio] jack: unknown GPIO mode {mode!r} (only active_low)")
-        return GpioJack(Path(path), active_low=mode == "active_low")
-    if kind == "alsa" and ":" in rest:
-        card, _, control = rest.partition(":")
-        return AlsaJack(card, control)
-    raise JackError(f"[audio] jack: {setting!r} is not gpio:PATH or alsa:CARD:CONTROL")
+    """The detection `setting` names (None for none); a JackError when it names none known."""
+    match parse_jack_setting(setting):
+        case GpioJackSetting(path, active_low):
+            return GpioJack(path, active_low)
+        case AlsaJackSetting(card, control):
+            return AlsaJack(card, control)
+    return None
 
 
 class JackWatcher:

@@ -20,13 +20,8 @@ from pathlib import Path, PurePosixPath
 
 import soundfile
 
-from kiosk.report import (
-    AUDIO_TYPES,
-    MAX_ATTACHMENT_BYTES,
-    Attachment,
-    FieldError,
-    has_control_characters,
-)
+from kiosk.report import Attachment, FieldError
+from kiosk.report_rules import AUDIO_TYPES, check_attachment_size, has_control_characters
 
 MAX_SUBMIT_BYTES = 32 * 1024 * 1024
 """All recordings of one `kiosk submit` together: a report's three largest fit; a larger set
@@ -107,12 +102,8 @@ class AttachmentFolder:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise _refused("attachment_not_file", path_text)
-        if status.st_size == 0:
-            raise _refused("attachment_empty", path_text)
-        if status.st_size > MAX_ATTACHMENT_BYTES:
-            raise _refused(
-                "attachment_too_big", path_text, maximum=MAX_ATTACHMENT_BYTES // (1024 * 1024)
-            )
+        if problem := check_attachment_size(path_text, status.st_size):
+            raise AttachmentRefused(problem)
         if self.total_bytes + status.st_size > MAX_SUBMIT_BYTES:
             raise SubmitTooBig(path_text)
         chunks, remaining = [], status.st_size + 1  # one byte more tells a growing file

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from hardware.jack import JackError, jack_from_setting
-from kiosk.engine.timer import SessionSettings
-from kiosk.technician_pin import OLD_CONFIG_KEY, PinError, parse_hash
-from voice.recognizer import RecognizerSettings
+from hardware.jack_setting import JackError, parse_jack_setting
+from kiosk.engine.session_settings import SessionSettings
+from kiosk.pin_hash import OLD_CONFIG_KEY, PinError, parse_hash
+from voice.recognizer_settings import RecognizerSettings
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,11 @@ def ranged(default: float, low: float, high: float) -> Any:
 
 
 RANGES: dict[tuple[str, str], tuple[float, float]] = {
-    # [session]: SessionSettings (kiosk/engine/timer.py) is defined outside this module.
+    # [session]: SessionSettings (kiosk/engine/session_settings.py).
     ("session", "idle_timeout_s"): (5, 3600),
     ("session", "warning_s"): (1, 600),  # and less than idle_timeout_s (checked below)
     ("session", "receipt_timeout_s"): (5, 3600),
-    # [recognition]: RecognizerSettings (voice/recognizer.py).
+    # [recognition]: RecognizerSettings (voice/recognizer_settings.py).
     ("recognition", "confidence"): (0, 1),
     ("recognition", "vad_aggressiveness"): (0, 3),
     ("recognition", "frame_ms"): (10, 30),  # and one of CHOICES
@@ -55,8 +55,8 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("recognition", "beam"): (1, 100),
     ("recognition", "lattice_beam"): (0.1, 50),
 }
-"""Allowed ranges of the numeric settings whose classes live outside this module (the ones
-here declare theirs with `ranged`), by (section, key)."""
+"""Allowed ranges of the numeric settings whose classes live in leaf modules of their stage
+(the ones here declare theirs with `ranged`), by (section, key)."""
 
 CHOICES: dict[tuple[str, str], tuple[int, ...]] = {("recognition", "frame_ms"): (10, 20, 30)}
 """Numeric settings that take only some values (webrtcvad frames are 10, 20 or 30 ms)."""
@@ -470,7 +470,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     _check_base_url(lapor.base_url)
     audio = _section(AudioConfig, raw.get("audio", {}), "audio")
     try:
-        jack_from_setting(audio.jack)
+        parse_jack_setting(audio.jack)
     except JackError as error:
         raise ConfigError(str(error)) from None
     terminal = _section(TerminalConfig, raw.get("terminal", {}), "terminal")

@@ -30,15 +30,21 @@ from typing import Any, BinaryIO
 from kiosk import refdata
 from kiosk.attachment_files import AttachmentFolder, AttachmentRefused
 from kiosk.report import (
-    MAX_ATTACHMENTS,
     Attachment,
     Classification,
     FieldError,
     Report,
     Reporter,
     ReportInvalid,
-    clean_text,
-    normalize_phone,
+)
+from kiosk.report_rules import (
+    CONTENT,
+    LOCATION,
+    REPORTER_EMAIL,
+    REPORTER_NAME,
+    REPORTER_PHONE,
+    TITLE,
+    check_attachment_count,
     validate,
 )
 from kiosk.safe_text import printable
@@ -70,6 +76,8 @@ REPORT_KEYS = frozenset(
 )
 REPORTER_KEYS = frozenset({"name", "phone", "email"})
 ATTACHMENT_KEYS = frozenset({"path"})
+TEXT_RULES = (TITLE, CONTENT, LOCATION)
+"""The report's own texts, each at the key its rule names."""
 REFERENCE_FIELDS = {"category": "categories", "institution_id": "institutions"}
 REFERENCE_FIELDS |= {"location_id": "locations"}
 """Report field -> the reference list (kind) it names an item of."""
@@ -205,10 +213,7 @@ def report_from_json(
         raise ReportInvalid([FieldError("report", "not_an_object")])
     errors = _unknown_keys(raw, REPORT_KEYS, "report")
     client_id = _client_id(raw.get("id"), errors)
-    texts = {
-        key: clean_text(_text(raw, key, errors), multiline=key == "content")
-        for key in ("title", "content", "location")
-    }
+    texts = {rule.field: rule.clean(_text(raw, rule.field, errors)) for rule in TEXT_RULES}
     references = {
         key: _reference(raw.get(key), key, lists[kind], errors)
         for key, kind in REFERENCE_FIELDS.items()
@@ -308,9 +313,9 @@ def _reporter(value: Any, errors: list[FieldError]) -> Reporter:
         return Reporter()
     errors += _unknown_keys(value, REPORTER_KEYS, "reporter")
     return Reporter(
-        name=clean_text(_text(value, "name", errors, "reporter.name")),
-        phone=normalize_phone(_text(value, "phone", errors, "reporter.phone")),
-        email=clean_text(_text(value, "email", errors, "reporter.email")).lower(),
+        name=REPORTER_NAME.clean(_text(value, "name", errors, REPORTER_NAME.field)),
+        phone=REPORTER_PHONE.clean(_text(value, "phone", errors, REPORTER_PHONE.field)),
+        email=REPORTER_EMAIL.clean(_text(value, "email", errors, REPORTER_EMAIL.field)),
     )
 
 
@@ -346,10 +351,8 @@ def _attachments(
     if not isinstance(value, list):
         errors.append(FieldError("attachments", "attachment_path"))
         return ()
-    if len(value) > MAX_ATTACHMENTS:
-        errors.append(
-            FieldError("attachments", "too_many_attachments", {"maximum": MAX_ATTACHMENTS})
-        )
+    if too_many := check_attachment_count(len(value)):
+        errors.append(too_many)
         return ()
     paths = []
     for item in value:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import ConfigError, load_config
-from kiosk.technician_pin import CONFIG_KEY, PinError, ask_new_pin, hash_pin
+from kiosk.pin_hash import CONFIG_KEY, PinError
+from kiosk.technician_pin import ask_new_pin, hash_pin
 from kiosk.toml_files import toml_value, write_file
 
 KIOSK_USER = "kiosk"

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from kiosk import outbox, refdata
 from kiosk.config import KioskConfig
+from kiosk.engine.ports import AgencyAnswer, FollowUpResult, SavingFailed
 from kiosk.i18n import text
 from kiosk.report import Report
 from kiosk.store import save_report
@@ -38,11 +39,11 @@ class TerminalServices:
     def save_report(self, report: Report) -> str:
         try:
             return save_report(self.conn, report, self.config.terminal.number).code
-        except sqlite3.Error as error:
-            raise StoreError(f"the report cannot be stored: {error}") from error
+        except (sqlite3.Error, StoreError) as error:
+            raise SavingFailed(f"the report cannot be stored: {error}") from error
 
-    def track(self, code: str, language: str) -> TrackResult:
-        return track(self.conn, self.api, code, language)
+    def track(self, code: str, language: str) -> FollowUpResult:
+        return follow_up_result(track(self.conn, self.api, code, language))
 
     def print_receipt(self, code: str, kind: str, language: str) -> str:
         from hardware.printer import PrinterProblem, ReceiptInfo, open_printer, print_receipt
@@ -76,3 +77,14 @@ class TerminalServices:
         )
         state = outbox.api_state(self.conn)
         return queue if state == "unknown" else f"{queue} · {text(f'api.{state}', language)}"
+
+
+def follow_up_result(result: TrackResult) -> FollowUpResult:
+    """What the dialog shows of a follow-up: the sentence, the code, the agencies' answers."""
+    followups = result.status.followups if result.status else []
+    return FollowUpResult(
+        result.sentence,
+        result.problem,
+        result.item.code if result.item else "",
+        tuple(AgencyAnswer(item.date, item.institution, item.content) for item in followups),
+    )

@@ -26,6 +26,7 @@ from kiosk.adapters.base import (
     StatusChange,
 )
 from kiosk.db import transaction
+from kiosk.engine.ports import FollowUpProblem
 from kiosk.i18n import has_text, text
 from kiosk.outbox import OutboxItem
 from kiosk.receipt import CODE_LENGTH, normalize_code
@@ -33,8 +34,8 @@ from kiosk.receipt import CODE_LENGTH, normalize_code
 
 @dataclass(frozen=True)
 class TrackResult:
-    problem: str | None
-    """None when the report was found; else `invalid` (not a code) or `unknown`."""
+    problem: FollowUpProblem | None
+    """None when the report was found."""
     sentence: str
     """What to show and say first, in the citizen's language."""
     item: OutboxItem | None = None
@@ -113,9 +114,9 @@ def track(
     elif allow_complaint_id and _is_complaint_id(typed):
         item = outbox.by_complaint_id(conn, typed)
     else:
-        return TrackResult("invalid", text("code.invalid", language))
+        return TrackResult(FollowUpProblem.INVALID, text("code.invalid", language))
     if item is None:
-        return TrackResult("unknown", text("code.unknown", language))
+        return TrackResult(FollowUpProblem.UNKNOWN, text("code.unknown", language))
     if item.state != "delivered" or item.complaint_id is None:
         return TrackResult(None, text(f"status.{item.state}", language), item)
     try:

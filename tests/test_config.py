@@ -7,6 +7,7 @@ import sys
 from dataclasses import fields
 
 import pytest
+from repo_paths import REPO_ROOT
 
 from kiosk.config import (
     CHOICES,
@@ -17,7 +18,6 @@ from kiosk.config import (
     load_config,
 )
 from kiosk.health import metrics_warning
-from kiosk.simulator.process import REPO_ROOT
 
 
 def load(tmp_path, text: str) -> KioskConfig:
@@ -343,3 +343,14 @@ def test_the_credentials_file_read_is_known(tmp_path):
     config = load_config(path, env={"KIOSK_DATA_DIR": str(tmp_path)})
     assert config.lapor.credentials_file == tmp_path / "secrets" / "c.toml"
     assert load(tmp_path, "").lapor.credentials_file is None
+
+
+def test_the_configuration_imports_no_stage_above_it():
+    listing = "import kiosk.config, sys; print(' '.join(sys.modules))"
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", listing], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    above = {"hardware.jack", "kiosk.engine.timer", "kiosk.technician_pin", "voice.recognizer"}
+    assert loaded & (above | {"vosk", "numpy", "sounddevice"}) == set()

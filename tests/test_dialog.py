@@ -1,15 +1,28 @@
 """The dialog engine without any window: every flow, rule and time-out, on a real store."""
 
+import subprocess
+import sys
+from dataclasses import fields
+
 import pytest
 
 from kiosk import outbox
+from kiosk import report_rules as rules
+from kiosk.adapters.base import ComplaintStatus, FollowUp
 from kiosk.config import DataConfig, KioskConfig, TerminalConfig
 from kiosk.engine.dialog import Dialog
+from kiosk.engine.draft import Draft
 from kiosk.engine.events import Back, Cancel, Choose, MoreTime, Next, Tick, Type
-from kiosk.engine.timer import SessionSettings
-from kiosk.receipt import normalize_code
+from kiosk.engine.screen_spec import store_choice
+from kiosk.engine.screens import SCREENS, Screen
+from kiosk.engine.session_settings import SessionSettings
+from kiosk.engine.view import ScreenKind
+from kiosk.i18n import LANGUAGES, catalog, text
+from kiosk.receipt import new_code, normalize_code
+from kiosk.report import Classification, Report
 from kiosk.store import find_by_code
-from kiosk.terminal import TerminalServices
+from kiosk.terminal import TerminalServices, follow_up_result
+from kiosk.tracking import TrackResult
 
 
 class Clock:
@@ -271,6 +284,16 @@ def test_store_failure_keeps_the_draft(dialog, services):
     assert dialog.draft.name == "Siti Aminah"
 
 
+def test_a_store_that_cannot_be_reached_keeps_the_citizen_on_the_review(dialog, services):
+    """Through the real terminal services: the store's failure is the engine's SavingFailed."""
+    before = file_named_report(dialog)
+    services.conn.close()  # the store is gone (its connection closed under the dialog)
+    view = dialog.handle(Next())
+    assert view.screen == "review" and view.error == text("ui.saving_failed", "id")
+    assert view.choices == before.choices  # every answer is still there, for another try
+    assert (dialog.draft.name, dialog.draft.phone) == ("Siti Aminah", "+62 812 3456 7890")
+
+
 def test_audio_session_records_instead_of_typing(dialog, services):
     from kiosk.engine.events import Recorded, UseAudio
     from kiosk.report import Attachment
@@ -341,3 +364,66 @@ def test_the_time_out_notice_is_in_the_language_of_the_screen(dialog, clock):
     view = dialog.handle(Tick())
     assert view.language == "id"
     assert view.notice == "Sesi telah berakhir. Semua data yang Anda isi sudah dihapus."
+
+
+def test_every_screen_is_declared_once_with_its_texts():
+    draft_fields = {field.name for field in fields(Draft)}
+    for screen in Screen:
+        spec = SCREENS[screen]
+        for language in LANGUAGES:
+            texts = catalog(language)
+            assert {f"screen.{screen}.{part}" for part in ("title", "prompt", "help")} <= set(texts)
+            assert not spec.review or f"review.{screen}" in texts
+        if spec.kind in (ScreenKind.ENTRY, ScreenKind.LOOKUP):
+            assert spec.entry is not None and spec.fills in draft_fields, screen
+        if spec.kind is ScreenKind.CHOICE and spec.choose is store_choice:
+            assert spec.fills in draft_fields, screen  # where the chosen id is kept
+
+
+def test_the_dialog_checks_an_entry_by_the_rule_the_report_is_validated_by(dialog, services):
+    start_filing(dialog)
+    for choice in ("pengaduan", "1", "skip"):
+        dialog.handle(Choose(choice))
+    too_long = "J" * (rules.TITLE.maximum + 1)
+    view = type_and_next(dialog, too_long)
+    assert view.entry.max_length == rules.TITLE.maximum
+    today = services.today()
+    report = Report(Classification.PENGADUAN, too_long, "x" * 20, today, "Pasar", category_id=1)
+    (problem,) = rules.validate(report, today)
+    assert view.error == problem.describe("id")
+
+
+def test_a_follow_up_shows_the_agencies_answers(dialog, services, monkeypatch):
+    file_named_report(dialog)
+    code = dialog.handle(Next()).code
+    item = outbox.by_code(services.conn, normalize_code(code))
+    answer = FollowUp("01-12-2026", "Dinas PU", "Sedang ditangani")
+    status = ComplaintStatus("42", None, "Proses", "Dinas PU", followups=[answer])
+    result = follow_up_result(TrackResult(None, "Laporan Anda diproses.", item, status))
+    monkeypatch.setattr(services, "track", lambda code, language: result)
+    for choice in ("finish", "id", "track"):
+        dialog.handle(Choose(choice))
+    view = type_and_next(dialog, code)
+    assert view.screen == "track_result" and view.code == code
+    assert view.lines == ("Laporan Anda diproses.", "01-12-2026 - Dinas PU: Sedang ditangani")
+
+
+def test_a_code_of_no_report_here_is_said_so(dialog):
+    for choice in ("id", "track"):
+        dialog.handle(Choose(choice))
+    view = type_and_next(dialog, new_code(9))
+    assert view.screen == "track_code" and view.error.startswith("Kode laporan tidak ditemukan")
+
+
+def test_the_engine_imports_no_outer_layer():
+    listing = (
+        "import kiosk.engine.dialog, sys;"
+        " print(' '.join(m for m in sys.modules if m.startswith(('kiosk', 'voice', 'hardware'))"
+        " or m == 'sqlite3'))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", listing], capture_output=True, text=True, check=True
+    ).stdout.split()
+    outer = ("kiosk.db", "kiosk.store", "kiosk.tracking", "kiosk.adapters", "kiosk.outbox")
+    assert "kiosk.engine.dialog" in loaded
+    assert [name for name in loaded if name.startswith(outer) or name == "sqlite3"] == []

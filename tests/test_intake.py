@@ -32,7 +32,8 @@ from kiosk.intake import (
     reports_from_json,
 )
 from kiosk.refdata import lookup
-from kiosk.report import MAX_ATTACHMENT_BYTES, ReportInvalid
+from kiosk.report import ReportInvalid
+from kiosk.report_rules import MAX_ATTACHMENT_BYTES
 
 TODAY = date(2026, 11, 25)
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from hardware.jack import AlsaJack, GpioJack, JackError, JackWatcher, jack_from_setting
+from hardware.jack import AlsaJack, GpioJack, JackWatcher, jack_from_setting
+from hardware.jack_setting import JackError
 
 
 def test_gpio_insertions_and_removals_are_reported_once(tmp_path):

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from conftest import make_report
+from repo_paths import REPO_ROOT
 
 from kiosk.attachment_files import AttachmentFolder
 from kiosk.intake import report_from_json as intake_report
-from kiosk.report import Reporter, ReportInvalid, clean_text, validate
-from kiosk.simulator.process import REPO_ROOT
+from kiosk.report import Attachment, Reporter, ReportInvalid
+from kiosk.report_rules import MAX_ATTACHMENT_BYTES, clean_text, validate
 
 TODAY = date(2026, 11, 25)
 BUNDLED_LISTS = json.loads((REPO_ROOT / "kiosk/data/reference_defaults.json").read_text())
@@ -180,3 +181,22 @@ def test_line_breaks_in_the_content_become_newlines():
 def test_the_dialog_rules_are_unchanged_for_an_anonymous_draft():
     """The touch dialog drops the identity of an anonymous draft; the model accepts both."""
     assert validate(make_report(is_anonymous=True, reporter=Reporter()), TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("attachments", "key"),
+    [
+        ((Attachment("kosong.flac", "audio/flac", b""),), "attachment_empty"),
+        (
+            (Attachment("besar.flac", "audio/flac", bytes(MAX_ATTACHMENT_BYTES + 1)),),
+            "attachment_too_big",
+        ),
+        ((Attachment("video.mp4", "video/mp4", b"x"),), "attachment_type"),
+        ((Attachment("a.flac", "audio/flac", b"x"),) * 4, "too_many_attachments"),
+    ],
+)
+def test_a_reports_recordings_are_checked_by_the_rules_a_submit_reads_files_by(attachments, key):
+    """The dialog's recording is checked here; a submit's files by the same rule before they
+    are read (test_intake.py)."""
+    (error,) = validate(make_report(attachments=attachments), TODAY)
+    assert (error.field, error.key) == ("attachments", key)

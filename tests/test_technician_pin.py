@@ -12,7 +12,9 @@ import sys
 import time
 
 import pytest
+from repo_paths import REPO_ROOT
 
+from kiosk.pin_hash import PinError, parse_hash
 from kiosk.pin_lockout import (
     FIRST_WAIT_S,
     FREE_TRIES,
@@ -24,17 +26,7 @@ from kiosk.pin_lockout import (
     verdict_text,
     wait_after,
 )
-from kiosk.simulator.process import REPO_ROOT
-from kiosk.technician_pin import (
-    SCRYPT_N,
-    SCRYPT_P,
-    SCRYPT_R,
-    PinError,
-    hash_pin,
-    parse_hash,
-    pin_problem,
-    verify,
-)
+from kiosk.technician_pin import SCRYPT_N, SCRYPT_P, SCRYPT_R, hash_pin, pin_problem, verify
 from kiosk.touch.display import virtual_display
 
 RIGHT, WRONG = "246810", "135790"

@@ -17,33 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voice.recognizer_settings import RecognizerSettings
+
 SAMPLE_RATE = 16000
 
 
 class RecognitionUnavailable(Exception):
     """No usable model (missing, corrupt, wrong kind): the keypad keeps working."""
-
-
-@dataclass(frozen=True)
-class RecognizerSettings:
-    confidence: float = 0.6
-    """Below this (0 to 1) a result is confirmed with the citizen before it is acted on."""
-    vad_aggressiveness: int = 2
-    """webrtcvad mode, 0 (keeps most sound as speech) to 3 (strictest)."""
-    frame_ms: int = 30
-    """Length of one VAD frame in milliseconds (10, 20 or 30)."""
-    end_silence_ms: int = 300
-    """Silence after speech that ends an utterance, in milliseconds."""
-    min_speech_ms: int = 120
-    """Shorter bursts (a cough, a click) are not an utterance, in milliseconds."""
-    max_utterance_s: float = 8.0
-    """An answer longer than this is cut, in seconds."""
-    max_active: int | None = None
-    """Decoder: most active states a frame (3000 suits small models on a Pi); None: the model's."""
-    beam: float | None = None
-    """Decoder beam (e.g. 10.0); None: the model's."""
-    lattice_beam: float | None = None
-    """Decoder lattice beam (e.g. 2.0); None: the model's."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The report while the citizen fills it in: plain values, turned into a `Report` at the end.
+"""The report while the citizen fills it in: plain values, turned into a `Report` at the end
+(and the receipt code typed to follow a report up).
 
 A draft holds personal data; the dialog drops it (a new `Draft`) the moment the
 report is stored, the citizen cancels, or the session times out.
@@ -9,24 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kiosk.report import (
-    Attachment,
-    Classification,
-    Report,
-    Reporter,
-    clean_text,
-    normalize_phone,
+from kiosk.report import Attachment, Classification, Report, Reporter
+from kiosk.report_rules import (
+    CONTENT,
+    LOCATION,
+    REPORTER_NAME,
+    REPORTER_PHONE,
+    TITLE,
+    typed_date,
 )
-
-ENTRY_FIELDS = {
-    "title": "title",
-    "content": "content",
-    "date_entry": "date_typed",
-    "location": "location",
-    "name": "name",
-    "phone": "phone",
-}
-"""Which draft attribute each entry screen edits."""
 
 
 @dataclass
@@ -56,16 +48,12 @@ class Draft:
     """The spoken complaint as text, when a recogniser transcribed it."""
     answered: set[str] = field(default_factory=set)
     """Screens the citizen has answered (a skipped agency is answered too)."""
+    track_code: str = ""
+    """The receipt code typed to follow a report up (not part of the report)."""
 
     @property
     def is_anonymous(self) -> bool:
         return self.identity == "anonymous"
-
-    def entry_value(self, screen: str) -> str:
-        return getattr(self, ENTRY_FIELDS[screen])
-
-    def set_entry(self, screen: str, value: str) -> None:
-        setattr(self, ENTRY_FIELDS[screen], value)
 
     def incident_date(self, today: date) -> date | None:
         """The chosen date; None when a typed date is not a real calendar date."""
@@ -73,22 +61,18 @@ class Draft:
             return today
         if self.date_choice == "yesterday":
             return today - timedelta(days=1)
-        digits = self.date_typed
-        try:
-            return date(int(digits[4:8]), int(digits[2:4]), int(digits[0:2]))
-        except ValueError:
-            return None
+        return typed_date(self.date_typed)
 
     def to_report(self, language: str, today: date) -> Report:
         reporter = Reporter()
         if not self.is_anonymous:
-            reporter = Reporter(clean_text(self.name), normalize_phone(self.phone), "")
+            reporter = Reporter(REPORTER_NAME.clean(self.name), REPORTER_PHONE.clean(self.phone))
         return Report(
             classification=Classification(self.classification),
-            title=clean_text(self.title),
-            content=clean_text(self.content, multiline=True),
+            title=TITLE.clean(self.title),
+            content=CONTENT.clean(self.content),
             date_of_incident=self.incident_date(today) or today,
-            location=clean_text(self.location),
+            location=LOCATION.clean(self.location),
             category_id=self.category_id,
             institution_id=self.institution_id,
             is_anonymous=self.is_anonymous,

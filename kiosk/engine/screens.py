@@ -1,44 +1,73 @@
-"""The flows as data: which screens exist, what each asks, in which order.
+"""The screens, each declared once: its id in `Screen`, its spec in `SCREENS`.
 
-Texts are not here but in `kiosk/locale/*.toml` under `screen.<id>` and
-`choice.<id>`, so a translator edits catalogs only. A screen whose `applies`
-rule is false for the draft is skipped, forward and back.
+Texts are not here but in `kiosk/locale/*.toml` under `screen.<id>`, `choice.<id>` and
+`review.<id>`, so a translator edits catalogs only. The filing flow is the screens with a
+step, in the order of `SCREENS`; a screen whose `applies` rule is false for the draft is
+skipped, forward and back. Adding a screen is its member here, its spec, and its texts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from datetime import timedelta
+from enum import StrEnum
 
+from kiosk import receipt
+from kiosk import report_rules as rules
 from kiosk.engine.draft import Draft
-from kiosk.engine.view import EntryKind
-from kiosk.report import CONTENT_LIMITS, LOCATION_LIMITS, NAME_LIMITS, TITLE_LIMITS
-
-ScreenKind = Literal["choice", "entry", "review", "receipt", "status", "recording"]
-
-
-@dataclass(frozen=True)
-class EntrySpec:
-    kind: EntryKind
-    max_length: int
-    masked: bool = False
-    """A secret: shown as dots, never spoken (a tone for each digit)."""
-    personal: bool = False
-    """Personal data (UU PDP): a face never says it where others may hear it."""
-
-
-@dataclass(frozen=True)
-class ScreenSpec:
-    id: str
-    kind: ScreenKind
-    step: int = 0
-    """Which of the filing steps this screen belongs to (0: not part of the count)."""
-    entry: EntrySpec | None = None
-    applies: Callable[[Draft], bool] = lambda draft: True
+from kiosk.engine.screen_spec import (
+    Act,
+    Advance,
+    Begin,
+    Edit,
+    EntrySpec,
+    Finish,
+    Labelled,
+    Move,
+    Open,
+    ReferenceChoices,
+    ReviewLine,
+    ScreenContext,
+    ScreenSpec,
+    Start,
+    Unchecked,
+    labelled,
+    store_choice,
+)
+from kiosk.engine.view import Choice, ScreenKind
+from kiosk.i18n import LANGUAGES, text
+from kiosk.report import Classification
 
 
-FILING_STEPS = 6
+class Screen(StrEnum):
+    WELCOME = "welcome"
+    MENU = "menu"
+    CLASSIFICATION = "classification"
+    CATEGORY = "category"
+    AGENCY = "agency"
+    TITLE = "title"
+    CONTENT = "content"
+    RECORDING = "recording"
+    DATE = "date"
+    DATE_ENTRY = "date_entry"
+    LOCATION = "location"
+    IDENTITY = "identity"
+    NAME = "name"
+    PHONE = "phone"
+    PRIVACY = "privacy"
+    REVIEW = "review"
+    RECEIPT = "receipt"
+    TRACK_CODE = "track_code"
+    TRACK_RESULT = "track_result"
+
+
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+RECEIPT_CODE_LENGTH = receipt.CODE_LENGTH + len(receipt.GROUPS) - 1
+"""A receipt code as shown, `0001-123-456-7`: its digits and a dash between two groups."""
+REVIEW_CONTENT_CHARS = 120
+"""The review shows this much of a long complaint."""
+
+
+# -- when a screen applies ----------------------------------------------------------------
 
 
 def _named(draft: Draft) -> bool:
@@ -54,90 +83,289 @@ def _named_and_typed(draft: Draft) -> bool:
     return _named(draft) and _typed(draft)
 
 
-SCREENS: dict[str, ScreenSpec] = {
-    spec.id: spec
-    for spec in (
-        ScreenSpec("welcome", "choice"),
-        ScreenSpec("menu", "choice"),
-        ScreenSpec("classification", "choice", step=1),
-        ScreenSpec("category", "choice", step=2),
-        ScreenSpec("agency", "choice", step=2),
-        ScreenSpec(
-            "title", "entry", step=3, entry=EntrySpec("text", TITLE_LIMITS[1]), applies=_typed
-        ),
-        ScreenSpec(
-            "content",
-            "entry",
-            step=3,
-            entry=EntrySpec("multiline", CONTENT_LIMITS[1]),
-            applies=_typed,
-        ),
-        ScreenSpec("recording", "recording", step=3, applies=lambda draft: draft.audio),
-        ScreenSpec("date", "choice", step=4),
-        ScreenSpec(
-            "date_entry",
-            "entry",
-            step=4,
-            entry=EntrySpec("date", 8),
-            applies=lambda draft: draft.date_choice == "other_date",
-        ),
-        ScreenSpec(
-            "location",
-            "entry",
-            step=4,
-            entry=EntrySpec("text", LOCATION_LIMITS[1]),
-            applies=_typed,
-        ),
-        ScreenSpec("identity", "choice", step=5),
-        ScreenSpec(
-            "name",
-            "entry",
-            step=5,
-            entry=EntrySpec("text", NAME_LIMITS[1], personal=True),
-            applies=_named_and_typed,
-        ),
-        ScreenSpec(
-            "phone",
-            "entry",
-            step=5,
-            entry=EntrySpec("phone", 16, personal=True),
-            applies=_named,
-        ),
-        ScreenSpec("privacy", "choice", step=5),
-        ScreenSpec("review", "review", step=6),
-        ScreenSpec("receipt", "receipt"),
-        ScreenSpec("track_code", "entry", entry=EntrySpec("code", 14)),
-        ScreenSpec("track_result", "status"),
+def _audio_session(draft: Draft) -> bool:
+    return draft.audio
+
+
+def _other_date(draft: Draft) -> bool:
+    return draft.date_choice == "other_date"
+
+
+# -- choices ------------------------------------------------------------------------------
+
+
+def _languages(context: ScreenContext) -> tuple[Choice, ...]:
+    return tuple(Choice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES)
+
+
+def _agencies(context: ScreenContext) -> tuple[Choice, ...]:
+    # "Skip" first: most citizens do not know the agency, and it needs no scrolling.
+    skip = labelled(("skip",), context.language)
+    return (*skip, *ReferenceChoices("institutions")(context))
+
+
+def _dates(context: ScreenContext) -> tuple[Choice, ...]:
+    today = context.today()
+    return tuple(
+        Choice(choice_id, text(f"choice.{choice_id}", context.language), hint)
+        for choice_id, hint in (
+            ("today", today.strftime("%d-%m-%Y")),
+            ("yesterday", (today - timedelta(days=1)).strftime("%d-%m-%Y")),
+            ("other_date", ""),
+        )
     )
+
+
+def _recording_choices(context: ScreenContext) -> tuple[Choice, ...]:
+    ids = ("listen", "record") if context.draft.attachments else ("record",)
+    return labelled(ids, context.language)
+
+
+def _review_items(context: ScreenContext) -> tuple[Choice, ...]:
+    """Every answer listed on the review (of the screens that apply), in the flow's order."""
+    return tuple(
+        Choice(
+            screen,
+            text(f"review.{screen}", context.language),
+            spec.review.value(spec, context),
+            personal=spec.review.personal,
+        )
+        for screen, spec in SCREENS.items()
+        if spec.review and spec.applies(context.draft)
+    )
+
+
+# -- what choosing does -------------------------------------------------------------------
+
+
+def _start(spec: ScreenSpec, draft: Draft, language: str) -> Move:
+    return Start(language, Screen.MENU)
+
+
+def _begin(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    return Begin(Screen.CLASSIFICATION if choice_id == "file" else Screen.TRACK_CODE)
+
+
+def _category(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    draft.category_id = int(choice_id)
+    return Advance()
+
+
+def _agency(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    draft.institution_id = None if choice_id == "skip" else int(choice_id)
+    return Advance()
+
+
+def _identity(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    move = store_choice(spec, draft, choice_id)
+    if draft.is_anonymous:
+        draft.name = draft.phone = ""  # not collected when not needed
+        draft.answered -= {Screen.NAME, Screen.PHONE}
+    return move
+
+
+def _act(spec: ScreenSpec, draft: Draft, action: str) -> Move:
+    return Act(action)  # `record` or `listen`: the face has the microphone
+
+
+def _edit(spec: ScreenSpec, draft: Draft, screen: str) -> Move:
+    return Edit(Screen(screen))
+
+
+def _finish(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    return Finish()
+
+
+def _after_status(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    if choice_id == "finish":
+        return Finish()
+    draft.track_code = ""
+    return Open(Screen.TRACK_CODE)
+
+
+# -- how the review shows an answer -------------------------------------------------------
+
+
+def _chosen(spec: ScreenSpec, context: ScreenContext) -> str:
+    return spec.label(context, str(spec.value(context.draft)))  # a category's id is a number
+
+
+def _typed_text(spec: ScreenSpec, context: ScreenContext) -> str:
+    return spec.value(context.draft) or text("ui.empty_value", context.language)
+
+
+def _shortened(spec: ScreenSpec, context: ScreenContext) -> str:
+    value = spec.value(context.draft)
+    if len(value) <= REVIEW_CONTENT_CHARS:
+        return value
+    return value[: REVIEW_CONTENT_CHARS - 3] + "..."
+
+
+def _chosen_agency(spec: ScreenSpec, context: ScreenContext) -> str:
+    chosen = spec.value(context.draft)
+    return spec.label(context, "skip" if chosen is None else str(chosen))
+
+
+def _date_line(spec: ScreenSpec, context: ScreenContext) -> str:
+    draft = context.draft
+    if draft.date_choice in ("today", "yesterday"):  # said shortly, read exactly
+        return spec.label(context, draft.date_choice)
+    incident = draft.incident_date(context.today())
+    return incident.strftime("%d-%m-%Y") if incident else text("ui.empty_value", context.language)
+
+
+def _recording_line(spec: ScreenSpec, context: ScreenContext) -> str:
+    seconds = round(context.draft.recording_seconds)
+    return text("recording.summary", context.language, seconds=seconds)
+
+
+def _identity_line(spec: ScreenSpec, context: ScreenContext) -> str:
+    draft = context.draft
+    label = _chosen(spec, context)
+    details = ", ".join(part for part in (draft.name, draft.phone) if part)
+    return f"{label}: {details}" if details and not draft.is_anonymous else label
+
+
+_CHOSEN = ReviewLine(_chosen)
+_TYPED = ReviewLine(_typed_text)
+
+
+# -- the screens --------------------------------------------------------------------------
+
+SCREENS: dict[Screen, ScreenSpec] = {
+    Screen.WELCOME: ScreenSpec(
+        ScreenKind.CHOICE, choices=_languages, choose=_start, can_cancel=False
+    ),
+    Screen.MENU: ScreenSpec(ScreenKind.CHOICE, choices=Labelled(("file", "track")), choose=_begin),
+    Screen.CLASSIFICATION: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=1,
+        fills="classification",
+        choices=Labelled(tuple(item.value for item in Classification), hints=True),
+        review=_CHOSEN,
+    ),
+    Screen.CATEGORY: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=2,
+        fills="category_id",
+        choices=ReferenceChoices("categories"),
+        choose=_category,
+        review=_CHOSEN,
+    ),
+    Screen.AGENCY: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=2,
+        fills="institution_id",
+        choices=_agencies,
+        choose=_agency,
+        review=ReviewLine(_chosen_agency),
+    ),
+    Screen.TITLE: ScreenSpec(
+        ScreenKind.ENTRY,
+        step=3,
+        fills="title",
+        entry=EntrySpec("text", rules.TITLE),
+        review=_TYPED,
+        applies=_typed,
+    ),
+    Screen.CONTENT: ScreenSpec(
+        ScreenKind.ENTRY,
+        step=3,
+        fills="content",
+        entry=EntrySpec("multiline", rules.CONTENT),
+        review=ReviewLine(_shortened),
+        applies=_typed,
+    ),
+    Screen.RECORDING: ScreenSpec(
+        ScreenKind.RECORDING,
+        step=3,
+        choices=_recording_choices,
+        choose=_act,
+        review=ReviewLine(_recording_line),
+        applies=_audio_session,
+    ),
+    Screen.DATE: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=4,
+        fills="date_choice",
+        choices=_dates,
+        review=ReviewLine(_date_line),
+    ),
+    Screen.DATE_ENTRY: ScreenSpec(
+        ScreenKind.ENTRY,
+        step=4,
+        fills="date_typed",
+        entry=EntrySpec("date", rules.DATE_OF_INCIDENT),
+        applies=_other_date,
+    ),
+    Screen.LOCATION: ScreenSpec(
+        ScreenKind.ENTRY,
+        step=4,
+        fills="location",
+        entry=EntrySpec("text", rules.LOCATION),
+        review=_TYPED,
+        applies=_typed,
+    ),
+    Screen.IDENTITY: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=5,
+        fills="identity",
+        choices=Labelled(("named", "anonymous"), hints=True),
+        choose=_identity,
+        review=ReviewLine(_identity_line, personal=True),
+    ),
+    Screen.NAME: ScreenSpec(
+        ScreenKind.ENTRY,
+        step=5,
+        fills="name",
+        entry=EntrySpec("text", rules.REPORTER_NAME, personal=True),
+        applies=_named_and_typed,
+    ),
+    Screen.PHONE: ScreenSpec(
+        ScreenKind.ENTRY,
+        step=5,
+        fills="phone",
+        entry=EntrySpec("phone", rules.REPORTER_PHONE, personal=True),
+        applies=_named,
+    ),
+    Screen.PRIVACY: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=5,
+        fills="privacy",
+        choices=Labelled(("public", "secret"), hints=True),
+        review=_CHOSEN,
+    ),
+    Screen.REVIEW: ScreenSpec(ScreenKind.REVIEW, step=6, choices=_review_items, choose=_edit),
+    Screen.RECEIPT: ScreenSpec(
+        ScreenKind.RECEIPT,
+        choices=Labelled(("finish",)),
+        choose=_finish,
+        can_go_back=False,
+        can_cancel=False,
+    ),
+    Screen.TRACK_CODE: ScreenSpec(
+        ScreenKind.LOOKUP,
+        fills="track_code",
+        entry=EntrySpec("code", Unchecked(RECEIPT_CODE_LENGTH)),
+    ),
+    Screen.TRACK_RESULT: ScreenSpec(
+        ScreenKind.STATUS,
+        choices=Labelled(("track_again", "finish")),
+        choose=_after_status,
+        can_go_back=False,
+        can_cancel=False,
+    ),
 }
 
-FILING_FLOW = (
-    "classification",
-    "category",
-    "agency",
-    "title",
-    "content",
-    "recording",
-    "date",
-    "date_entry",
-    "location",
-    "identity",
-    "name",
-    "phone",
-    "privacy",
-    "review",
-)
-
-REVIEW_ITEMS = tuple(
-    screen for screen in FILING_FLOW if screen not in ("date_entry", "name", "phone", "review")
-)
-"""What the review lists (those that apply), each a choice that opens its screen."""
+FILING_FLOW = tuple(screen for screen, spec in SCREENS.items() if spec.step)
+FILING_STEPS = max(spec.step for spec in SCREENS.values())
 
 
-def next_in_flow(current: str, draft: Draft) -> str:
-    """The screen after `current` in the filing flow, skipping those that do not apply."""
+def next_in_flow(current: Screen, draft: Draft, editing: bool) -> Screen:
+    """The screen after `current` in the filing flow, skipping those that do not apply; when
+    `editing` from the review, the review as soon as that screen is already answered."""
     position = FILING_FLOW.index(current)
     for screen in FILING_FLOW[position + 1 :]:
         if SCREENS[screen].applies(draft):
-            return screen
-    return "review"
+            return Screen.REVIEW if editing and screen in draft.answered else screen
+    return Screen.REVIEW

@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class SessionSettings:
-    idle_timeout_s: float = 120.0
-    """Seconds without a touch or key before the session ends."""
-    warning_s: float = 30.0
-    """Seconds before the end at which the warning (with "more time") appears."""
-    receipt_timeout_s: float = 90.0
-    """Seconds the receipt stays on screen before the kiosk returns to the start."""
+from kiosk.engine.session_settings import SessionSettings
 
 
 class IdleTimer:

@@ -1,11 +1,36 @@
-"""What a face shows or speaks: one immutable `View` a screen."""
+"""What a face shows or speaks: one immutable `View` a screen, and the kind of that screen.
+
+A leaf of the engine: the screens' specs (kiosk/engine/screen_spec.py) build on it, and the
+faces read it without loading them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 EntryKind = Literal["text", "multiline", "digits", "phone", "date", "code"]
+
+
+class ScreenKind(StrEnum):
+    """What a screen asks for, and so what `Next` does on it."""
+
+    CHOICE = "choice"
+    """One of its choices; `Next` goes on once one was chosen."""
+    ENTRY = "entry"
+    """Typed text; `Next` checks it by its rule and goes on."""
+    RECORDING = "recording"
+    """The complaint spoken (an audio session); `Next` goes on once it is recorded."""
+    REVIEW = "review"
+    """Every answer once more, each a choice that opens its screen; `Next` stores the report."""
+    LOOKUP = "lookup"
+    """A receipt code typed; `Next` looks its report up."""
+    RECEIPT = "receipt"
+    """The report is stored: its code. The screen has its own time-out, and its end loses
+    nothing."""
+    STATUS = "status"
+    """Where a report stands."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,8 @@ class Entry:
 class View:
     screen: str
     """Screen id, e.g. `title`; faces may style by it, never branch the flow on it."""
+    kind: ScreenKind = field(kw_only=True)
+    """What the screen asks for: a face that treats a kind of screen its own way asks this."""
     language: str
     title: str
     prompt: str
