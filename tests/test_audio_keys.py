@@ -7,11 +7,10 @@ from conftest import voice_attachment
 
 from kiosk.audio.face import AudioFace
 from kiosk.config import DataConfig, KioskConfig
-from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import Choose, Next, Recorded
-from kiosk.engine.timer import SessionSettings
+from kiosk.engine.session_settings import SessionSettings
+from kiosk.session import KioskSession
 from kiosk.terminal import TerminalServices
-from voice.recorder import Recorder
 from voice.speaker import Speaker
 from voice.tts import Renderer
 
@@ -30,12 +29,13 @@ def renderer():
 
 @pytest.fixture
 def face(tmp_path, renderer):
-    services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path)))
+    """The audio face of a windowless session (which tells it when a citizen has gone)."""
+    settings = SessionSettings(idle_timeout_s=60, warning_s=20)
+    services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path), session=settings))
     clock = Clock()
-    dialog = Dialog(services, SessionSettings(idle_timeout_s=60, warning_s=20), clock=clock)
     transcript = io.StringIO()
     speaker = Speaker(renderer, transcript=transcript, play_audio=False)
-    audio = AudioFace(dialog, speaker, Recorder())
+    audio = KioskSession(services.config, services, speaker=speaker, clock=clock).face
     audio.clock, audio.transcript = clock, transcript
     audio.start()
     yield audio
@@ -224,3 +224,36 @@ def test_without_headphones_personal_data_is_not_said(face):
     assert "0812" not in said(face)[-1]
     face.headphones_changed(True)  # headphones in: the review is read in full
     assert f"Dengan nama saya: {PHONE}." in said(face)[-1]
+
+
+def record_a_complaint(face: AudioFace) -> None:
+    """To the recording screen by the keys, and a spoken complaint stored there."""
+    import numpy as np
+
+    from voice.recorder import Recording, encode_flac
+
+    for key in ("1", "1", "1", "4", "1"):  # Indonesian, file, pengaduan, a category, no agency
+        face.press(key)
+    assert face.view.screen == "recording"
+    samples = np.full(16000 * 2, 1000, dtype=np.int16)
+    face.recorded(Recording(encode_flac(samples, 16000), 2.0, ""))
+    assert face.complaint.last is not None  # kept for playing back
+
+
+def test_the_recording_is_forgotten_once_the_report_is_stored(face):
+    """UU PDP: the citizen's voice stays in memory no longer than the draft holding it."""
+    record_a_complaint(face)
+    for key in ("ENTER", "1", "2", "1"):  # on, today, anonymous, public
+        face.press(key)
+    assert face.view.screen == "review" and face.complaint.last is not None
+    face.press("ENTER")  # send
+    assert face.view.screen == "receipt"
+    assert face.complaint.last is None
+
+
+def test_the_recording_is_forgotten_once_its_draft_is_dropped(face):
+    record_a_complaint(face)
+    for _ in range(4):  # back to the agency, the category, the kind of report, the menu
+        face.press("BACK")
+    assert face.view.screen == "menu"  # the next report begins with a new draft
+    assert face.complaint.last is None

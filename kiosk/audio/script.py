@@ -85,7 +85,7 @@ def run(face: AudioFace, steps: list[tuple[str, str]], base: Path) -> None:
             face.press(value)
             _pause(face, KEY_GAP_S)
             if face.recording:  # the citizen speaks only once the microphone listens
-                face.recorder_started.wait(timeout=30)
+                face.wait_for_microphone(timeout=30)
         elif kind == "wait":
             _pause(face, float(value))
         elif face.recording or face.recognizer is None:

@@ -6,7 +6,8 @@ the Indonesian way (codes digit by digit, in groups).
 
 from __future__ import annotations
 
-from kiosk.engine.view import Choice, View
+from kiosk.engine.screens import Screen
+from kiosk.engine.view import Choice, ScreenKind, View
 from kiosk.i18n import text
 
 DIGIT_KEYS = "1234567890"
@@ -61,7 +62,7 @@ def screen(view: View, progress: bool = True, overheard: bool = False) -> str:
     headphones), personal values are not said.
     """
     language = view.language
-    if view.screen == "recording" and len(view.choices) > 1:  # just recorded: what next
+    if view.kind is ScreenKind.RECORDING and len(view.choices) > 1:  # just recorded: what next
         return " ".join(filter(None, (view.error, text("audio.recorded_next", language))))
     parts = [view.notice] if view.notice else []
     if view.progress and progress:
@@ -69,22 +70,22 @@ def screen(view: View, progress: bool = True, overheard: bool = False) -> str:
     parts.append(_sentence(view.title))
     if view.error:
         parts.append(view.error)
-    if view.screen == "receipt":
+    if view.kind is ScreenKind.RECEIPT:
         parts.append(text("audio.receipt", language, code=view.code))
-    elif view.entry is not None or view.screen in ("recording", "track_result"):
+    elif view.entry is not None or view.kind in (ScreenKind.RECORDING, ScreenKind.STATUS):
         parts.append(view.prompt)
     parts += list(view.lines)
-    if view.screen == "review":  # the values in order; their names are one HELP away
+    if view.kind is ScreenKind.REVIEW:  # the values in order; their names are one HELP away
         parts += [_review_item(choice, language, overheard) for choice in view.choices]
         parts.append(text("audio.review", language))
-    elif view.screen == "recording":
+    elif view.kind is ScreenKind.RECORDING:
         pass  # the prompt says which key records
     elif view.choices and view.choices[0].id == "skip":
         # An optional list (the agency): offer the skip, read the rest only on request.
         parts.append(item(view.choices[0], 0, language))
         parts.append(text("audio.more_choices", language, count=len(view.choices) - 1))
     else:
-        first_contact = view.screen == "welcome"
+        first_contact = view.screen == Screen.WELCOME
         parts += [
             item(choice, index, language, first_contact=first_contact)
             for index, choice in enumerate(view.choices)

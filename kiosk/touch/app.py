@@ -7,14 +7,12 @@ must run before the import; `kiosk.touch.run` does that.
 
 from __future__ import annotations
 
-import logging
-import sqlite3
-import threading
 import time
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from kivy.app import App
-from kivy.clock import Clock, mainthread
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
@@ -23,16 +21,15 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
-from hardware import watchdog
-from hardware.jack import JackWatcher, jack_from_setting
 from kiosk.audio.holds import HeldKeys
 from kiosk.audio.keymap import load_holds, load_keymap
 from kiosk.config import KioskConfig
 from kiosk.engine.dialog import Dialog
-from kiosk.engine.events import Back, Cancel, Choose, Event, MoreTime, Next, Tick, Type
-from kiosk.engine.view import View
+from kiosk.engine.events import Back, Cancel, Choose, Event, MoreTime, Next, Type
+from kiosk.engine.view import ScreenKind, View
 from kiosk.i18n import text
 from kiosk.pin_lockout import PinLockout, Verdict, verdict_text
+from kiosk.session import KioskSession, MainLoop
 from kiosk.terminal import TerminalServices
 from kiosk.touch.keyboard import Keyboard, apply_key
 from kiosk.touch.pin_overlay import PinOverlay
@@ -46,14 +43,19 @@ from kiosk.touch.widgets import (
     plain_text,
 )
 
-log = logging.getLogger("kiosk.touch")
+if TYPE_CHECKING:
+    from kiosk.audio.face import AudioFace
 
-TICK_S = 1.0
-WATCHDOG_S = 10.0
-JACK_POLL_S = 0.3
 STATUS_REFRESH_S = 5.0
 HOLD_CHECK_MARGIN_S = 0.05
 """A held key is checked this long after it is due, so that it surely is."""
+
+
+KIVY_LOOP = MainLoop(
+    call_soon=lambda function: Clock.schedule_once(lambda _dt: function()),
+    every=lambda seconds, function: Clock.schedule_interval(lambda _dt: function(), seconds),
+)
+"""The session's work on Kivy's clock, between frames."""
 
 
 def _load_layouts() -> None:
@@ -72,19 +74,21 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.kiosk_config = config
         self.services = services
-        self.dialog = Dialog(services, config.session, config.terminal.default_language)
+        self.session = KioskSession(
+            config,
+            services,
+            on_view=self.render,
+            on_new_citizen=self._new_citizen,
+            on_silent=self._show_silent,
+            loop=KIVY_LOOP,
+        )
+        """The dialog and the audio face (made when the first keypad key comes)."""
         self.view: View | None = None
         self.unlocked = False
         self.pin_lockout = PinLockout(config.data.dir)
         self._keyboards: dict[bool, Keyboard] = {}
         self.keymap = load_keymap(config.audio.keymap)
         self.held_keys = HeldKeys(load_holds(config.audio.keymap))
-        self.audio_face = None
-        """The audio face (kiosk.audio.face.AudioFace), made when the first keypad key comes."""
-        self.speech_error = ""
-        """Why the audio face cannot speak (espeak-ng missing); shown on the status line."""
-        self.headphones: bool | None = None
-        """What the headphone jack says; None without jack detection (then nobody knows)."""
         self.pending_touch = None
         """Touch-and-confirm: the button a first touch announced."""
         self.touch_seen = False
@@ -92,6 +96,16 @@ class KioskApp(App):
         self._timeout_overlay: InfoOverlay | None = None
         self.title = "LAPOR!"
         self._apply_theme()
+
+    @property
+    def dialog(self) -> Dialog:
+        """The session's dialog (test scenarios read its draft)."""
+        return self.session.dialog
+
+    @property
+    def audio_face(self) -> AudioFace | None:
+        """The audio face (kiosk.audio.face.AudioFace); None before the first keypad key."""
+        return self.session.face
 
     # -- Kivy life cycle --------------------------------------------------------------------
 
@@ -102,39 +116,16 @@ class KioskApp(App):
         return KioskRoot()
 
     def on_start(self) -> None:
-        self.render(self.dialog.view())
-        Clock.schedule_interval(lambda _dt: self._tick(), TICK_S)
-        watchdog.notify("READY=1")
-        # From the UI's own clock: if the UI hangs, systemd stops hearing it and restarts it.
-        Clock.schedule_interval(lambda _dt: watchdog.notify("WATCHDOG=1"), WATCHDOG_S)
-        jack = jack_from_setting(self.kiosk_config.audio.jack)
-        if jack is not None:  # polled on a thread: reading an ALSA control may take a while
-            watcher = JackWatcher(jack)
-            threading.Thread(target=self._watch_jack, args=(watcher,), daemon=True).start()
+        self.session.start()
         Clock.schedule_interval(lambda _dt: self.refresh_status(), STATUS_REFRESH_S)
         self.refresh_status()
-        self._model_state("not_loaded")
 
     # -- events from widgets ----------------------------------------------------------------
 
     def send(self, event: Event) -> None:
-        view = self.dialog.handle(event)
-        if isinstance(event, Tick) and view == self.view:
-            return  # nothing changed: do not redraw every second
-        self.render(view)
-        if self.audio_active() and not isinstance(event, Tick):
-            self.audio_face.follow(view)
-
-    def _tick(self) -> None:
-        if self.audio_active():
-            self.audio_face.tick()  # speaks warnings; its views come back through render
-        else:
-            self.send(Tick())
+        self.session.send(event)
 
     # -- the tactile keypad and the audio face ----------------------------------------------
-
-    def audio_active(self) -> bool:
-        return self.audio_face is not None and self.view is not None and self.view.audio
 
     def _on_key_down(self, _window, keycode: int, *_args) -> bool:
         key = self.keymap.get(keycode)
@@ -143,8 +134,7 @@ class KioskApp(App):
         if act := self.held_keys.down(key, time.monotonic()):
             self._press(act)
         else:  # it may be held: decided when it comes up, or when it has been held long enough
-            if self.audio_face is not None:
-                self.audio_face.speaker.stop()  # but any key silences the speech at once
+            self.session.silence()  # but any key silences the speech at once
             check_at = self.held_keys.hold_s + HOLD_CHECK_MARGIN_S
             Clock.schedule_once(lambda _dt: self._press(self.held_keys.due(time.monotonic())),
                                 check_at)  # fmt: skip
@@ -159,109 +149,23 @@ class KioskApp(App):
 
     def _press(self, key: str) -> None:
         """One key for the audio face (nothing for "")."""
-        if not key:
-            return
-        face = self._audio_face()
-        if face is not None:
-            face.press(key)  # any key starts the audio session
-            if face.speaker.unavailable:  # no sound device: say so where it can be seen
-                self.root.ids.status.text = text("audio.silent", self.language)
+        if key:
+            self.session.press(key)  # any key starts the audio session
 
-    def _audio_face(self):
-        """The audio face, made on first use: a touch-only session never loads speech."""
-        if self.audio_face is None and not self.speech_error:
-            from kiosk.audio.devices import recorder_for, speaker_for
-            from kiosk.audio.face import AudioFace
-            from voice.tts import SpeechUnavailable
-
-            try:
-                speaker = speaker_for(self.kiosk_config)
-            except SpeechUnavailable as error:
-                log.warning("audio face unavailable: %s", error)
-                self.speech_error = str(error)
-                self.root.ids.status.text = text("audio.silent", self.language)
-                return None
-            self.audio_face = AudioFace(self.dialog, speaker, recorder_for(self.kiosk_config))
-            self.audio_face.overheard = self.headphones is False
-            self.audio_face.on_view = self.render
-            self.audio_face.in_background = self._in_background
-            self._model_state("loading")
-            threading.Thread(target=self._load_recognizer, name="asr-load", daemon=True).start()
-        return self.audio_face
-
-    def _load_recognizer(self) -> None:
-        """A model for the session's language, loaded beside the UI (it takes seconds)."""
-        from kiosk.audio.recognition import recognizer_for
-
-        recognizer = recognizer_for(self.kiosk_config, "id")
-        if recognizer is None:
-            self._recognition_off()
-        else:
-            self._recognizer_ready(recognizer)
-
-    def _in_background(self, work, done) -> None:
-        """`work()` on a thread of its own, then `done(result)` on the UI thread."""
-        threading.Thread(
-            target=lambda: mainthread(done)(work()), name="background", daemon=True
-        ).start()
-
-    @mainthread
-    def _recognition_off(self) -> None:
-        self.audio_face.notices.append(text("voice.keypad_only", "id"))
-        self._model_state("failed")
-
-    def _model_state(self, state: str) -> None:
-        """Tell fleet health how speech recognition stands ("none" when no model is there)."""
-        from kiosk.face_state import record_model_state
-        from models.installer import choose
-
-        model = choose(self.kiosk_config.data.dir / "models", "id")
-        try:
-            record_model_state(
-                self.services.conn, state if model else "none", model.name if model else ""
-            )
-        except sqlite3.Error as error:  # health must never stop the kiosk
-            log.warning("speech model state not recorded: %s", error)
-
-    @mainthread
-    def _recognizer_ready(self, recognizer) -> None:
-        from kiosk.audio.listener import Listener
-
-        face = self.audio_face
-        face.recognizer = recognizer
-        self._model_state("loaded")
-        face.listener = Listener(recognizer, face.speaker, self._heard, face.recorder.settings)
-
-    @mainthread
-    def _heard(self, heard) -> None:
-        if self.audio_active():
-            self.audio_face.hear(heard)
-
-    def _watch_jack(self, watcher: JackWatcher) -> None:
-        self.headphones = watcher.plugged  # an audio face made later starts from this
-        while True:
-            time.sleep(JACK_POLL_S)
-            if change := watcher.check():
-                self._headphones_changed(change == "in")
-
-    @mainthread
-    def _headphones_changed(self, plugged: bool) -> None:
-        """In: an audio session begins. Out: personal data is no longer said aloud."""
-        self.headphones = plugged
-        face = self._audio_face() if plugged else self.audio_face  # out: no session to start
-        if face is not None:
-            face.headphones_changed(plugged)
+    def _show_silent(self) -> None:
+        """The audio face cannot be heard: say so where it can be seen."""
+        self.root.ids.status.text = text("audio.silent", self.language)
 
     def touched(self, button) -> bool:
         """Touch-and-confirm in an audio session: True when this touch may activate."""
         if not self.touch_seen and self.root.blanked:
             self.touch_seen = True
             self.root.blanked = False
-        if not self.audio_active() or self.pending_touch is button:
+        if not self.session.audio_active() or self.pending_touch is button:
             self.pending_touch = None
             return True
         self.pending_touch = button
-        self.audio_face.say_touched(plain_text(button.text))
+        self.session.face.say_touched(plain_text(button.text))
         return False
 
     def choose(self, choice_id: str) -> None:
@@ -338,8 +242,6 @@ class KioskApp(App):
         self.pending_touch = None
         blank = view.audio and self.kiosk_config.audio.blank_screen and not self.touch_seen
         self.root.blanked = blank
-        if view.screen == "welcome" and previous is not None and previous.screen != "welcome":
-            self._new_citizen()
         if view.language != self.language:
             self.language = view.language
             self.refresh_status()
@@ -366,9 +268,8 @@ class KioskApp(App):
         self._show_timeout(view)
 
     def _new_citizen(self) -> None:
-        """Settings a citizen changed (text size, contrast, voice) do not carry over."""
-        if self.audio_face is not None:
-            self.audio_face.speaker.reset()
+        """The session ended (it says so before the welcome screen's view): settings a citizen
+        changed (text size, contrast) do not carry over; the session resets the voice."""
         self.touch_seen = False
         self._entry_box = None  # it still showed the last value typed
         self._keyboards.clear()  # and the keyboards their shift and symbol pages
@@ -379,7 +280,7 @@ class KioskApp(App):
     def _build_body(self, view: View) -> None:
         body = self.root.ids.body
         body.clear_widgets()
-        if view.screen == "receipt":
+        if view.kind is ScreenKind.RECEIPT:
             body.add_widget(self._code_block(view))
         if view.lines:
             body.add_widget(self._lines_block(view.lines))

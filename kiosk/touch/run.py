@@ -11,7 +11,6 @@ from types import FrameType
 from typing import Any
 
 from kiosk.config import KioskConfig
-from kiosk.engine.events import Cancel
 
 PANEL_SIZE = (1280, 800)
 """The 10-inch kiosk panel the layout is designed for."""
@@ -104,7 +103,7 @@ class StopOnSignals:
             if self.received is None:
                 return
             log.info("stopping on %s", signal.Signals(self.received).name)
-            app.dialog.handle(Cancel())  # nothing of the citizen's is left in memory
+            app.session.drop_citizen()  # nothing of the citizen's is left in memory
             app.stop()
 
         Clock.schedule_interval(check, SIGNAL_CHECK_S)

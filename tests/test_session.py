@@ -1,0 +1,101 @@
+"""The session both faces share, without Kivy: the touch app's clock stands in as a loop run
+by hand (calls from threads queued, repeating timers noted)."""
+
+import queue
+from collections.abc import Callable
+
+import pytest
+
+from kiosk.config import DataConfig, KioskConfig
+from kiosk.engine.events import Cancel, Choose
+from kiosk.face_state import model_state
+from kiosk.session import TICK_S, WATCHDOG_S, KioskSession, MainLoop
+from kiosk.terminal import TerminalServices
+
+
+class HandLoop:
+    def __init__(self) -> None:
+        self.timers: dict[float, Callable[[], None]] = {}
+        self.calls: queue.Queue[Callable[[], None]] = queue.Queue()
+        self.loop = MainLoop(self.calls.put, lambda seconds, f: self.timers.update({seconds: f}))
+
+    def run_next(self) -> None:
+        """The next call another thread handed to the loop (waiting for it)."""
+        self.calls.get(timeout=30)()
+
+
+@pytest.fixture
+def hand():
+    return HandLoop()
+
+
+@pytest.fixture
+def views():
+    """Every view the session showed."""
+    return []
+
+
+@pytest.fixture
+def gone():
+    """How many views had been shown each time the session said a citizen had gone."""
+    return []
+
+
+@pytest.fixture
+def session(tmp_path, hand, views, gone):
+    services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path)))
+    session = KioskSession(
+        services.config,
+        services,
+        on_view=views.append,
+        on_new_citizen=lambda: gone.append(len(views)),
+        loop=hand.loop,
+    )
+    session.start()
+    yield session
+    services.close()
+
+
+def test_a_touch_only_session_never_loads_speech(session, hand, views):
+    assert set(hand.timers) == {TICK_S, WATCHDOG_S}
+    session.send(Choose("id"))
+    hand.timers[TICK_S]()  # nothing changed: nothing drawn again
+    assert [view.screen for view in views] == ["welcome", "menu"]
+    assert session.face is None
+    assert model_state(session.services.conn) == ("none", "")  # no model installed
+
+
+def test_the_first_key_makes_the_audio_face_and_loads_the_model_beside_it(session, hand, views):
+    session.press("1")
+    assert session.face is not None and session.audio_active()
+    assert views[-1].screen == "menu"  # the screen follows the keypad
+    hand.run_next()  # the model loaded, on the loop: there is none here
+    assert session.face.speech.notices == ["Pengenalan suara tidak tersedia. Gunakan tombol."]
+    assert session.face.listener is None
+
+
+def test_headphones_start_an_audio_session_and_a_stop_drops_the_citizen(session, views):
+    session.headphones_changed(True)
+    face = session.face
+    assert views[-1].audio and not face.overheard
+    session.send(Choose("id"))
+    session.send(Choose("file"))
+    assert face.view.screen == "classification"  # the face followed the touch screen
+    session.headphones_changed(False)
+    assert face.overheard  # others may hear from now on
+    session.drop_citizen()
+    assert session.dialog.view().screen == "welcome" and face.complaint.last is None
+
+
+def test_the_session_says_once_that_a_citizen_has_gone_whichever_face_ended(
+    session, hand, views, gone
+):
+    session.send(Choose("id"))
+    session.send(Cancel())  # the touch screen ends the session
+    assert gone == [2] and views[-1].screen == "welcome"  # said before the welcome screen
+    session.send(Cancel())
+    assert gone == [2]  # still the same nobody
+    session.press("1")  # the keypad begins the next session
+    hand.run_next()  # the speech model loaded (there is none here)
+    session.press("HOME")  # and ends it
+    assert len(gone) == 2 and views[-1].screen == "welcome"
