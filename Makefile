@@ -9,16 +9,16 @@ SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates \
 	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils xdotool \
 	faketime sqlite3
 
-.PHONY: demo test lint format system-packages bench clean
+.PHONY: demo test check lint format system-packages bench clean
 
 system-packages:
 	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
 
-$(VENV)/.installed: setup.py pyproject.toml Makefile
+$(VENV)/.installed: setup.py pyproject.toml tools/lapor-sim/pyproject.toml Makefile
 	@$(MAKE) --no-print-directory system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test]' -e tools/lapor-sim
 	touch $@
 
 demo: $(VENV)/.installed
@@ -35,6 +35,10 @@ format: $(VENV)/.installed
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# The fast unit tests only (no display, sound or speech model): under a minute.
+check: lint
+	$(BIN)/python -m pytest -q -m unit
 
 bench: $(VENV)/.installed
 	$(BIN)/kiosk bench queue

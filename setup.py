@@ -13,6 +13,7 @@ setup(
         "Programming Language :: Python :: 3.11",
     ],
     python_requires=">=3.11",
+    # The LAPOR! simulator is a distribution of its own (tools/lapor-sim), never on a terminal.
     packages=find_packages(
         include=[
             "kiosk",

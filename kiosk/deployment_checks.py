@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from kiosk.config import KioskConfig, is_loopback
+from kiosk.demo_settings import DEFAULT_AUTH_KEY, DEFAULT_TOKEN
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,6 @@ def security_problems(config: KioskConfig) -> list[SecurityProblem]:
     """What is unsafe in how this terminal reaches a production LAPOR!; [] for the simulator."""
     if not is_production(config):
         return []
-    from kiosk.simulator.options import DEFAULT_AUTH_KEY, DEFAULT_TOKEN  # loads the simulator
-
     lapor = config.lapor
     problems = []
     if not lapor.verify_tls:

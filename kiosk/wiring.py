@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.db import connect
-from kiosk.forwarder import Forwarder
 from kiosk.outbox import WHOLE, Shard
 
 if TYPE_CHECKING:
     from kiosk.adapters.lapor_v3 import LaporV3Client
+    from kiosk.forwarder import Forwarder
 
 log = logging.getLogger("kiosk.security")
 _told: set[str] = set()
@@ -51,6 +51,8 @@ def _warn_of_unsafe_settings(config: KioskConfig) -> None:
 
 
 def open_forwarder(config: KioskConfig, shard: Shard = WHOLE) -> Forwarder:
+    from kiosk.forwarder import Forwarder  # delivery only where it runs
+
     retention_s = config.data.retention_days * 86400.0
     # Unchecked: the forwarder checks the store at its first housekeeping, and the workers
     # of one `kiosk forward` need not read the whole file once each.

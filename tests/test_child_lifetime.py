@@ -9,8 +9,9 @@ import threading
 import time
 from pathlib import Path
 
+from repo_paths import REPO_ROOT
+
 from kiosk.child_lifetime import ends_with_this_process
-from kiosk.simulator.process import REPO_ROOT
 
 
 def wait_for(condition, seconds: float = 20.0) -> bool:

@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy
 import pytest
 import soundfile
+from lapor_sim.process import SimulatorProcess
+from repo_paths import REPO_ROOT
 
 from kiosk.config import load_config
 from kiosk.db import connect
 from kiosk.receipt import format_code, normalize_code
-from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
 
 GOOD = {
     "classification": "aspirasi",
@@ -352,3 +353,64 @@ def test_refdata_show_prints_a_synced_list_and_escapes_its_names(offline_config)
 def test_refdata_sync_takes_no_list_name(offline_config):
     result = run("refdata", "sync", "categories", config=offline_config)
     assert result.returncode == 2 and "unrecognized arguments: categories" in result.stderr
+
+
+def test_status_loads_no_simulator_http_speech_or_kivy(offline_config):
+    """Each verb imports what it works with only when it runs."""
+    program = (
+        "import sys; from kiosk.cli import main; code = main(sys.argv[1:]);"
+        " heavy = ('lapor_sim', 'http.server', 'requests', 'kivy', 'numpy', 'sounddevice');"
+        " print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy));"
+        " sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program, "--config", str(offline_config), "status"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_lapor_sim_verb_hands_its_options_to_the_simulator():
+    shown = run("lapor-sim", "--help")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("usage: kiosk lapor-sim") and "--answer-shape" in shown.stdout
+    refused = run("lapor-sim", "--fail-rate", "2")
+    assert refused.returncode == 2 and "--fail-rate must be between 0 and 1" in refused.stderr
+    assert run("status", "--fail-rate", "2").returncode == 2  # only lapor-sim passes them on
+
+
+@pytest.mark.parametrize("verb", [["demo"], ["lapor-sim"], ["bench", "queue"]])
+def test_without_the_simulator_the_verbs_that_run_it_say_how_to_install_it(verb):
+    program = (
+        "import sys; sys.modules['lapor_sim'] = None; from kiosk.cli import main;"
+        " sys.exit(main(sys.argv[1:]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program, *verb],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"kiosk {' '.join(verb)} needs the LAPOR! simulator" in result.stderr
+    assert "pip install -e tools/lapor-sim" in result.stderr
+
+
+def test_the_touch_driver_needs_no_pytest():
+    """`kiosk bench ui` drives the kiosk where the test extras are not installed."""
+    program = "import sys; sys.modules['pytest'] = None; import kiosk.touch.driver"
+    environment = {**os.environ, "KIVY_NO_ARGS": "1", "KIVY_NO_CONSOLELOG": "1", "DISPLAY": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stderr

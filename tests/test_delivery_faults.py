@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from conftest import make_report
+from lapor_sim.process import SimulatorProcess
+from repo_paths import REPO_ROOT
 from test_adapter import ScriptedServer
 
 from kiosk import outbox, refdata
@@ -27,7 +29,6 @@ from kiosk.adapters.lapor_v3 import LaporV3Client
 from kiosk.config import ForwarderConfig, LaporConfig, Secret, load_config
 from kiosk.db import connect
 from kiosk.forwarder import Forwarder, kiosk_reference
-from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
 from kiosk.store import save_report
 
 

@@ -3,9 +3,9 @@
 import stat
 
 from kiosk.demo import DEMO_PIN, windowed_with_pin
-from kiosk.simulator.config_writer import write_kiosk_config
-from kiosk.simulator.options import SimulatorOptions
 from kiosk.technician_pin import pin_problem, verify
+from lapor_sim.config_writer import write_kiosk_config
+from lapor_sim.options import SimulatorOptions
 
 
 def test_the_demo_pin_is_hashed_in_a_file_only_its_owner_reads(tmp_path):

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
+from lapor_sim.process import SimulatorProcess
+from repo_paths import REPO_ROOT
 
 UNITS = sorted((REPO_ROOT / "hardware" / "systemd").glob("*.service"))
 
@@ -25,7 +25,7 @@ def test_install_and_update_keep_the_queue(tmp_path):
              "--no-venv"], capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
-    assert (tmp_path / "opt" / "lapor-kiosk" / "kiosk" / "cli.py").is_file()
+    assert (tmp_path / "opt" / "lapor-kiosk" / "kiosk" / "cli" / "__init__.py").is_file()
     for unit in UNITS:
         assert (tmp_path / "etc" / "systemd" / "system" / unit.name).is_file()
     assert (data / "kiosk.sqlite3").read_bytes() == b"the reports"

@@ -8,9 +8,9 @@ import pytest
 
 from kiosk.config import ConfigError, load_config
 from kiosk.deployment_checks import security_problems
-from kiosk.simulator.config_writer import credentials_path, write_kiosk_config
-from kiosk.simulator.options import SimulatorOptions
 from kiosk.wiring import open_api
+from lapor_sim.config_writer import credentials_path, write_kiosk_config
+from lapor_sim.options import SimulatorOptions
 
 PRODUCTION = "https://lapor.invalid/lapor/3.0.0"  # never resolves (RFC 6761), fails at once
 OWN_CREDENTIALS = 'auth_key = "kunci-kanal-42"\ntoken = "5f0c2c57-1111-4000-8000-0000000000aa"\n'

@@ -13,8 +13,8 @@ from kiosk.adapters.lapor_v3 import LaporV3Client
 from kiosk.config import load_config
 from kiosk.db import connect
 from kiosk.forwarder import Forwarder, ForwarderBusy, acquire_lock, kiosk_reference
-from kiosk.simulator.process import SimulatorProcess
 from kiosk.store import save_report
+from lapor_sim.process import SimulatorProcess
 
 
 @pytest.fixture

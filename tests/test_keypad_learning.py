@@ -8,11 +8,11 @@ import threading
 import time
 
 import pytest
+from repo_paths import REPO_ROOT
 
 from kiosk.audio.keymap import load_holds, load_keymap
 from kiosk.audio.keypad_learning import OPTIONAL, REQUIRED, KeypadLearning
 from kiosk.config import load_config
-from kiosk.simulator.process import REPO_ROOT
 from kiosk.touch.display import virtual_display
 from voice.virtual_sound import virtual_sound
 

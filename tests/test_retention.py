@@ -15,8 +15,8 @@ from kiosk import outbox
 from kiosk.config import load_config
 from kiosk.db import connect
 from kiosk.retention import wipe_personal_data
-from kiosk.simulator.process import SimulatorProcess
 from kiosk.store import find_by_code, load_report, save_report
+from lapor_sim.process import SimulatorProcess
 
 NAME, PHONE, EMAIL = "Siti Rahmawati Kusumadewi", "081377788899", "siti.kusumadewi@contoh.id"
 YEARS = 10 * 365 * 86400.0

@@ -1,4 +1,4 @@
-"""The LAPOR! simulator, driven over real HTTP as a subprocess (see `kiosk.simulator.process`)."""
+"""The LAPOR! simulator, driven over real HTTP as a subprocess (see `lapor_sim.process`)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,14 @@ from typing import Any
 
 import pytest
 import requests
+from lapor_sim import SimulatorOptions, start_simulator
+from lapor_sim.cli import add_arguments
+from lapor_sim.process import SimulatorProcess
+from lapor_sim.shapes import SHAPE_NAMES
+from repo_paths import REPO_ROOT
 
 from kiosk.config import load_config
-from kiosk.simulator import SimulatorOptions, start_simulator
-from kiosk.simulator.cli import add_arguments
-from kiosk.simulator.options import DEFAULT_TOKEN
-from kiosk.simulator.process import REPO_ROOT, SimulatorProcess
-from kiosk.simulator.shapes import SHAPE_NAMES
+from kiosk.demo_settings import DEFAULT_TOKEN
 
 LAPOR_DATE = re.compile(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}")
 REFERENCE_DEFAULTS = json.loads((REPO_ROOT / "kiosk/data/reference_defaults.json").read_text())
@@ -515,7 +516,7 @@ def test_write_config_loads_and_keeps_credentials_private(tmp_path: Path) -> Non
 )
 def test_bad_options_exit_2(option: str, value: str, message: str) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "kiosk.simulator", "--port", "0", option, value],
+        [sys.executable, "-m", "lapor_sim", "--port", "0", option, value],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

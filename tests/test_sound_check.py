@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from repo_paths import REPO_ROOT
 
-from kiosk.simulator.process import REPO_ROOT
 from kiosk.sound_check import judge_level
 from voice.devices import Device, find_device, meter
 from voice.recorder import RecordingSettings, dbfs

@@ -6,8 +6,7 @@ import subprocess
 import sys
 
 import pytest
-
-from kiosk.simulator.process import REPO_ROOT
+from repo_paths import REPO_ROOT
 
 CHILD = """
 import threading

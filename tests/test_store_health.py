@@ -12,11 +12,11 @@ from test_cli import GOOD, run, stored_count
 from kiosk import outbox
 from kiosk.config import load_config
 from kiosk.db import connect
-from kiosk.simulator.config_writer import write_kiosk_config
-from kiosk.simulator.options import SimulatorOptions
 from kiosk.store import save_report
 from kiosk.store_health import StoreDamaged, StoreMissing, integrity_problems, marker_path
 from kiosk.store_recovery import recover
+from lapor_sim.config_writer import write_kiosk_config
+from lapor_sim.options import SimulatorOptions
 
 PAGE = 4096
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy
 import pytest
 import soundfile
+from repo_paths import REPO_ROOT
 
 from kiosk.config import load_config
-from kiosk.simulator.process import REPO_ROOT
 
 REPORTS = 1000
 KILLS = 20

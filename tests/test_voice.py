@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 import soundfile
+from repo_paths import REPO_ROOT
 
-from kiosk.simulator.process import REPO_ROOT
 from voice.playback import AudioUnavailable, Utterance
 from voice.pronounce import speakable
 from voice.settings import PlaybackSettings

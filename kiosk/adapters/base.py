@@ -8,9 +8,10 @@ HTTP details: only `NoAnswer` leaves it open whether a report was stored.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from kiosk.report import Report
+if TYPE_CHECKING:
+    from kiosk.report import Report
 
 
 class ApiError(Exception):

@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+import traceback
 from pathlib import Path
 
 from kiosk.config import load_config
+from kiosk.resident_memory import rss_mb
 from kiosk.touch.run import run_touch_kiosk
 
 LOOP = ("choice:id", "choice:file", "choice:pengaduan", "nav:back", "nav:back", "nav:cancel")
 """Welcome, menu, kinds of report, categories (a 10-item grid), and back to the start."""
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def measure(app, transitions: int, result: dict) -> None:
@@ -77,4 +73,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except Exception:
+        # Kivy sends sys.stderr to its log, which is off here: the parent reads the real one.
+        traceback.print_exc(file=sys.__stderr__)
+        sys.exit(1)

@@ -1,7 +1,8 @@
 """Drives a running touch kiosk like a finger: taps by widget name, types on the keyboards.
 
-Used by the UI benchmark and the tests. Touches go through Kivy's input dispatch
-(`UnitTestTouch`), the same path a real touchscreen takes.
+Used by the UI benchmark and the tests. Touches go through Kivy's input dispatch (`Finger`),
+the same path a real touchscreen takes. Needs Kivy only: the UI benchmark runs where the test
+extras (pytest, which `kivy.tests` imports) are not installed.
 """
 
 from __future__ import annotations
@@ -10,13 +11,34 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 from kivy.app import App
+from kivy.base import EventLoop
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.tests.common import UnitTestTouch
+from kivy.input.motionevent import MotionEvent
 from kivy.uix.widget import Widget
 
 Script = Generator[float, None, None]
 """A scenario: it yields how many seconds to let the app run before the next step."""
+
+
+class Finger(MotionEvent):
+    """One finger at a point of the window, pressed and lifted through Kivy's input dispatch."""
+
+    def __init__(self, x: float, y: float) -> None:
+        window = EventLoop.window
+        position = {"x": x / (window.width - 1.0), "y": y / (window.height - 1.0)}
+        super().__init__("TouchDriver", 99, position, is_touch=True, type_id="touch")
+        self.profile = ["pos"]
+
+    def depack(self, args: dict[str, float]) -> None:
+        self.sx, self.sy = args["x"], args["y"]  # shares of the window's size
+        super().depack(args)
+
+    def touch_down(self) -> None:
+        EventLoop.post_dispatch_input("begin", self)
+
+    def touch_up(self) -> None:
+        EventLoop.post_dispatch_input("end", self)
 
 
 def widgets(root: Widget) -> Iterator[Widget]:
@@ -46,14 +68,14 @@ class TouchDriver:
     def tap(self, name: str) -> None:
         widget = self.find(name)
         x, y = widget.to_window(*widget.center)
-        touch = UnitTestTouch(x, y)
+        touch = Finger(x, y)
         touch.touch_down()
         touch.touch_up()
 
     def hold(self, name: str, seconds: float) -> Script:
         """Press `name`, keep the finger on it for `seconds`, then lift it."""
         widget = self.find(name)
-        touch = UnitTestTouch(*widget.to_window(*widget.center))
+        touch = Finger(*widget.to_window(*widget.center))
         touch.touch_down()
         yield seconds
         touch.touch_up()

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any, NamedTuple
 
-from kiosk.simulator.masters import Masters, ids_of, load_masters
-from kiosk.simulator.multipart import MultipartError, parse_files
-from kiosk.simulator.options import SimulatorOptions
-from kiosk.simulator.store import Store
-from kiosk.simulator.traffic import Traffic
-from kiosk.simulator.validation import ComplaintValidator, ValidationError
+from lapor_sim.masters import Masters, ids_of, load_masters
+from lapor_sim.multipart import MultipartError, parse_files
+from lapor_sim.options import SimulatorOptions
+from lapor_sim.store import Store
+from lapor_sim.traffic import Traffic
+from lapor_sim.validation import ComplaintValidator, ValidationError
 
 SIM_PREFIX = "/_sim/"
 """Test endpoints: no auth, no fault injection, no latency."""

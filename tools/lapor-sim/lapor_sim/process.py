@@ -27,14 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.child_lifetime import ends_with_this_process
-from kiosk.simulator.options import DEFAULT_AUTH_KEY, DEFAULT_TOKEN
+from kiosk.demo_settings import DEFAULT_AUTH_KEY, DEFAULT_TOKEN
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 LISTENING = re.compile(rb"lapor-sim listening on (http://\S+)")
 
 
 class SimulatorProcess:
-    """`python -m kiosk.simulator --port 0 [options] [--write-config PATH]`, from the repo root."""
+    """`python -m lapor_sim --port 0 [options] [--write-config PATH]`, from the repo root."""
 
     def __init__(
         self, *options: str, config_path: Path | str | None = None, timeout_s: float = 10.0
@@ -61,7 +60,7 @@ class SimulatorProcess:
 
     def start(self) -> SimulatorProcess:
         """Start and wait for the listening line; RuntimeError (with stderr) if it never comes."""
-        command = [sys.executable, "-m", "kiosk.simulator", "--port", "0", *self.options]
+        command = [sys.executable, "-m", "lapor_sim", "--port", "0", *self.options]
         if self.config_path is not None:
             command += ["--write-config", str(self.config_path)]
         descriptor, name = tempfile.mkstemp(prefix="lapor-sim-", suffix=".log")
@@ -69,7 +68,6 @@ class SimulatorProcess:
         with os.fdopen(descriptor, "ab") as stderr:
             self._process = subprocess.Popen(
                 command,
-                cwd=REPO_ROOT,
                 stdout=subprocess.PIPE,
                 stderr=stderr,
                 preexec_fn=ends_with_this_process(),  # a killed demo or test leaves no server

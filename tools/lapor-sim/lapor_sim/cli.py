@@ -1,4 +1,4 @@
-"""`kiosk lapor-sim` / `python -m kiosk.simulator`: run the LAPOR! simulator until stopped."""
+"""`kiosk lapor-sim` / `python -m lapor_sim`: run the LAPOR! simulator until stopped."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, get_args, get_type_hints
 
-from kiosk.simulator.config_writer import write_kiosk_config
-from kiosk.simulator.options import SimulatorOptions, flag_of
-from kiosk.simulator.server import start_simulator
 from kiosk.stop_signals import stop_on_signals
+from lapor_sim.config_writer import write_kiosk_config
+from lapor_sim.options import SimulatorOptions, flag_of
+from lapor_sim.server import start_simulator
 
 PROG = "lapor-sim"
 
@@ -83,13 +83,14 @@ def run(args: argparse.Namespace) -> int:
                     return 2
             print(f"{PROG} listening on {simulator.url}", flush=True)
             stop.wait()
-        logging.getLogger("kiosk.simulator").info("stopped")
+        logging.getLogger("lapor_sim").info("stopped")
         return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m lapor_sim") -> int:
+    """The command line; `kiosk lapor-sim` passes its own arguments and name."""
     parser = argparse.ArgumentParser(
-        prog="python -m kiosk.simulator",
+        prog=prog,
         description="LAPOR! v3 simulator: a local HTTP server for tests, benchmarks and demos.",
     )
     add_arguments(parser)

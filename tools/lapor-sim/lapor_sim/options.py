@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kiosk.simulator.shapes import SHAPE_NAMES
+from kiosk.demo_settings import DEFAULT_AUTH_KEY, DEFAULT_TOKEN
+from lapor_sim.shapes import SHAPE_NAMES
 
-DEFAULT_AUTH_KEY = "sim-dev-key"
-DEFAULT_TOKEN = "00000000-0000-4000-8000-00000000sim0"
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 _HEADER_VALUE = re.compile(r"[!-~]+")
@@ -129,7 +128,7 @@ class SimulatorOptions:
         metadata=cli_help(
             "JSON body of successful API answers, as odd back ends send it under the right"
             f" status: {', '.join(SHAPE_NAMES)} (default %(default)s; see"
-            " kiosk/simulator/shapes.py); creates are stored whatever the shape",
+            " lapor_sim/shapes.py); creates are stored whatever the shape",
             metavar="SHAPE",
             choices=SHAPE_NAMES,
         ),

@@ -7,11 +7,11 @@ import socket
 import threading
 from http.server import ThreadingHTTPServer
 
-from kiosk.simulator.handlers import SimulatorHandler
-from kiosk.simulator.options import SimulatorOptions
-from kiosk.simulator.routes import Context, build_context
+from lapor_sim.handlers import SimulatorHandler
+from lapor_sim.options import SimulatorOptions
+from lapor_sim.routes import Context, build_context
 
-logger = logging.getLogger("kiosk.simulator")
+logger = logging.getLogger("lapor_sim")
 
 
 class SimulatorServer(ThreadingHTTPServer):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from kiosk.simulator.lifecycle import Agency
+from lapor_sim.lifecycle import Agency
 
 MasterItem = dict[str, Any]
 

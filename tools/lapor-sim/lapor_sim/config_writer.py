@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.simulator.options import SimulatorOptions
 from kiosk.toml_files import toml_string, write_file
+from lapor_sim.options import SimulatorOptions
 
 
 def credentials_path(config_path: Path) -> Path:

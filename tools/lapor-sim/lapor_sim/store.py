@@ -19,8 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.simulator import clock, lifecycle
-from kiosk.simulator.lifecycle import Agency, Move, Status
+from lapor_sim import clock, lifecycle
+from lapor_sim.lifecycle import Agency, Move, Status
 
 FIRST_COMPLAINT_ID = 1_000_001
 """Far above kiosk receipt numbers, so the two are never confused in a test."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from kiosk.simulator import clock
+from lapor_sim import clock
 
 Check = Callable[[Any], str | None]
 """Returns the reason a present, non-null value is refused, or None when it is fine."""

@@ -6,11 +6,16 @@ endpoints that are never authenticated or faulted. On request it misbehaves as a
 network or API would: failures with odd `Retry-After` values, lost answers, redirects,
 answers trickled a few bytes at a time, surprising JSON shapes and a lagging search.
 
+A tool beside the product, not part of it: it uses a few of the kiosk's helpers (TOML files,
+stop signals, child processes, the demo credentials of `kiosk.demo_settings`), but the kiosk
+imports it only late, in the three verbs that run it (`kiosk lapor-sim`, `kiosk demo`,
+`kiosk bench queue`). `python -m lapor_sim` runs it on its own.
+
 Modules: `options` (settings, also the command line's only declaration), `routes` (what each
 endpoint answers), `handlers` (HTTP plumbing), `wire` (answer bytes, trickling), `shapes`
 (odd JSON bodies), `server` (threads), `store` (SQLite state), `lifecycle` (status moves),
 `validation`, `multipart`, `traffic` (faults and counts), `masters`, `clock`,
-`config_writer`, `cli`.
+`config_writer`, `cli`, `process` (a simulator in a subprocess: tests, the demo, benchmarks).
 
 Everything below is ASSUMED (no public spec confirms it) and marked `# ASSUMED:` in code:
 - `GET /masters/categories`, `/masters/locations` and `/masters/templates` exist; every
@@ -27,7 +32,7 @@ Everything below is ASSUMED (no public spec confirms it) and marked `# ASSUMED:`
 - Upload limit 20 MB per file (the simulator's own); injected failures answer JSON bodies.
 """
 
-from kiosk.simulator.options import SimulatorOptions
-from kiosk.simulator.server import RunningSimulator, start_simulator
+from lapor_sim.options import SimulatorOptions
+from lapor_sim.server import RunningSimulator, start_simulator
 
 __all__ = ["RunningSimulator", "SimulatorOptions", "start_simulator"]

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
-from kiosk.simulator.routes import (
+from lapor_sim.routes import (
     SIM_PREFIX,
     Context,
     Reply,
@@ -32,19 +32,19 @@ from kiosk.simulator.routes import (
     not_found,
     validation_failed,
 )
-from kiosk.simulator.shapes import reshape
-from kiosk.simulator.validation import ValidationError
-from kiosk.simulator.wire import render_head, trickle
+from lapor_sim.shapes import reshape
+from lapor_sim.validation import ValidationError
+from lapor_sim.wire import render_head, trickle
 
 
 class Serving(Protocol):
-    """What a handler needs of its server (kiosk/simulator/server.py), without importing it."""
+    """What a handler needs of its server (lapor_sim/server.py), without importing it."""
 
     context: Context
     url: str
 
 
-logger = logging.getLogger("kiosk.simulator")
+logger = logging.getLogger("lapor_sim")
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
 """Room for a few attachments at the 20 MB limit; a larger body is refused unread."""
