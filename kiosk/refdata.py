@@ -12,13 +12,13 @@ import difflib
 import json
 import sqlite3
 import time
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from kiosk.adapters.base import REFERENCE_KINDS, ComplaintApi, NotFound
 from kiosk.db import transaction
+from kiosk.folding import folded
 
 
 @dataclass(frozen=True)
@@ -93,13 +93,6 @@ class Lookup:
     """"" when found; `unknown_id`, `unknown_name` or `ambiguous_name`."""
     names: tuple[str, ...] = ()
     """The closest names (unknown) or those that match (ambiguous)."""
-
-
-def folded(name: str) -> str:
-    """`name` as names are compared: no case, no accents, no spaces."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return "".join(kept.split()).casefold()
 
 
 def _names(item: dict) -> list[str]:
