@@ -1,4 +1,5 @@
-"""Shared fixtures: real SQLite files in a temporary directory, real reports."""
+"""Shared fixtures: real SQLite files in a temporary directory, real reports; and which
+tests are the fast unit tests of `make check`."""
 
 from datetime import date
 
@@ -6,6 +7,39 @@ import pytest
 
 from kiosk.db import connect
 from kiosk.report import Attachment, Classification, Report, Reporter
+
+UNIT_TEST_MODULES = {
+    "test_adapter",
+    "test_city_offices",
+    "test_config",
+    "test_demo_pin",
+    "test_deployment_checks",
+    "test_dialog",
+    "test_intake",
+    "test_jack",
+    "test_key_actions",
+    "test_numbers",
+    "test_printer",
+    "test_receipt",
+    "test_recorder",
+    "test_regions",
+    "test_report",
+    "test_session",
+    "test_stop_signals",
+    "test_store",
+    "test_store_health",
+    "test_theme",
+    "test_working_days",
+}
+"""Modules whose tests need no display, sound, speech engine or model, and no simulator
+process (a loopback HTTP server and short Python children are fine): `make check`
+(`pytest -m unit`) runs them in under a minute. Every other test runs in `make test`."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module.__name__ in UNIT_TEST_MODULES:
+            item.add_marker(pytest.mark.unit)
 
 
 def make_report(number: int = 1, **changes) -> Report:
