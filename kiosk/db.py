@@ -132,6 +132,14 @@ MIGRATIONS: tuple[str, ...] = (
         || ' LAPOR! had it: file it again' WHERE state IN ('queued', 'sending') AND report_uuid
         IN (SELECT uuid FROM reports WHERE personal_wiped_at IS NOT NULL);
     """,
+    # The place by Kemendagri code and names (`Report.place`); "" where a report gave it only
+    # as text. Not personal data: kept after the retention wipe, for the city's figures.
+    """
+    ALTER TABLE reports ADD COLUMN place_code TEXT NOT NULL DEFAULT '';
+    ALTER TABLE reports ADD COLUMN place_kota TEXT NOT NULL DEFAULT '';
+    ALTER TABLE reports ADD COLUMN place_kecamatan TEXT NOT NULL DEFAULT '';
+    ALTER TABLE reports ADD COLUMN place_kelurahan TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 BUSY_TIMEOUT_S = 15.0

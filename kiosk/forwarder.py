@@ -268,8 +268,9 @@ class Forwarder:
 
     def _create(self, item: OutboxItem, report: Report, attachment_ids: list[str]) -> None:
         self._before_call()
+        locations = refdata.get(self.conn, "locations").items  # the place's LAPOR! area
         created = self.api.create_complaint(
-            report, kiosk_reference(item.report_uuid), attachment_ids
+            report, kiosk_reference(item.report_uuid), attachment_ids, locations
         )
         # Committed before anything else happens: a crash of the forwarder now loses nothing.
         # Its fsync rides on the next durable commit (the next report's `sending` mark, a

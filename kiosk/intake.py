@@ -9,11 +9,19 @@ problem at once, in the citizen's languages (`kiosk/locale`).
 
 A report's fields (README.md, docs/REPORT.md): `id` (optional client UUID, the key that makes
 a second submit of it store nothing new), `classification`, `title`, `content`,
-`date_of_incident`, `location` (the place, as text), `category` (required), `institution_id`
-and `location_id` (optional) given by id or by name from `kiosk refdata show`, `is_anonymous`,
-`is_secret`, `reporter` {`name`, `phone`, `email`}, `attachments` (paths, or {"path": ...},
-beneath the attachment folder), `language`. Any other key is refused: a misspelt
-`is_anonymus` must not publish a name.
+`date_of_incident`, `location`, `category` (required), `institution_id` and `location_id`
+(optional) given by id or by name from `kiosk refdata show`, `is_anonymous`, `is_secret`,
+`reporter` {`name`, `phone`, `email`}, `attachments` (paths, or {"path": ...}, beneath the
+attachment folder), `language`. Any other key is refused: a misspelt `is_anonymus` must not
+publish a name.
+
+`location` is the place in the terminal's city (`[terminal] region`), by Kemendagri code
+(`"32.73.02.1004"` a kelurahan, `"32.73.02"` a kecamatan) or by name
+(`{"kecamatan": "Coblong", "kelurahan": "Dago", "detail": "depan SD"}`, the kelurahan and the
+detail optional; names as the reference lists' are found, "Lebakgede" finds "Lebak Gede");
+or text: the detail, the whole place for a report without a code. `institution_id` may also
+name the city's agencies and the offices of the report's kecamatan and kelurahan
+("Kelurahan Dago"; `kiosk/city_offices.py`).
 """
 
 from __future__ import annotations
@@ -29,10 +37,13 @@ from typing import Any, BinaryIO
 
 from kiosk import refdata
 from kiosk.attachment_files import AttachmentFolder, AttachmentRefused
+from kiosk.city_offices import CityOffices
+from kiosk.regions import PLACE_CODE, Area, City
 from kiosk.report import (
     Attachment,
     Classification,
     FieldError,
+    Place,
     Report,
     Reporter,
     ReportInvalid,
@@ -75,8 +86,9 @@ REPORT_KEYS = frozenset(
     }
 )
 REPORTER_KEYS = frozenset({"name", "phone", "email"})
+LOCATION_KEYS = frozenset({"kecamatan", "kelurahan", "detail"})
 ATTACHMENT_KEYS = frozenset({"path"})
-TEXT_RULES = (TITLE, CONTENT, LOCATION)
+TEXT_RULES = (TITLE, CONTENT)
 """The report's own texts, each at the key its rule names."""
 REFERENCE_FIELDS = {"category": "categories", "institution_id": "institutions"}
 REFERENCE_FIELDS |= {"location_id": "locations"}
@@ -185,19 +197,28 @@ def _object_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def reports_from_json(
-    items: list[Any], lists: Mapping[str, list[dict]], folder: AttachmentFolder, today: date
+    items: list[Any],
+    lists: Mapping[str, list[dict]],
+    folder: AttachmentFolder,
+    today: date,
+    city: City | None = None,
+    offices: CityOffices | None = None,
 ) -> list[Submitted]:
     """Every report of a file checked; raise SubmissionInvalid listing each one's problems.
 
     `lists` are the terminal's reference lists by kind (`refdata.items_by_kind`); `folder` is
-    where attachments are read. May raise SubmitTooBig (from `folder`).
+    where attachments are read; `city` (`regions.load_city`) is where places are found, and
+    `offices` (`city_offices.load`) its offices: None where the terminal cannot read them.
+    May raise SubmitTooBig (from `folder`).
     """
     if not items:
         raise SubmitFileInvalid("no report in the input")
+    institutions = refdata.with_city_offices(lists["institutions"], city, offices)
+    lists = {**lists, "institutions": institutions}
     submitted, problems = [], []
     for number, raw in enumerate(items, start=1):
         try:
-            submitted.append(report_from_json(raw, lists, folder, today))
+            submitted.append(report_from_json(raw, lists, folder, today, city))
         except ReportInvalid as invalid:
             problems.append((number, invalid))
     if problems:
@@ -206,14 +227,20 @@ def reports_from_json(
 
 
 def report_from_json(
-    raw: Any, lists: Mapping[str, list[dict]], folder: AttachmentFolder, today: date
+    raw: Any,
+    lists: Mapping[str, list[dict]],
+    folder: AttachmentFolder,
+    today: date,
+    city: City | None = None,
 ) -> Submitted:
-    """Check one report of a file in one pass; raise ReportInvalid with every problem."""
+    """Check one report of a file in one pass; raise ReportInvalid with every problem.
+    `lists` as `reports_from_json` gives them (the city's offices among the institutions)."""
     if not isinstance(raw, dict):
         raise ReportInvalid([FieldError("report", "not_an_object")])
     errors = _unknown_keys(raw, REPORT_KEYS, "report")
     client_id = _client_id(raw.get("id"), errors)
     texts = {rule.field: rule.clean(_text(raw, rule.field, errors)) for rule in TEXT_RULES}
+    place, location = _place(raw.get("location"), city, errors)
     references = {
         key: _reference(raw.get(key), key, lists[kind], errors)
         for key, kind in REFERENCE_FIELDS.items()
@@ -223,7 +250,8 @@ def report_from_json(
         title=texts["title"],
         content=texts["content"],
         date_of_incident=_date(raw.get("date_of_incident"), errors) or today,
-        location=texts["location"],
+        location=LOCATION.clean(location),
+        place=place,
         category_id=references["category"],
         institution_id=references["institution_id"],
         location_id=references["location_id"],
@@ -233,7 +261,9 @@ def report_from_json(
         attachments=_attachments(raw.get("attachments"), folder, errors),
         language=_language(raw.get("language"), errors),
     )
-    refused = {error.field for error in errors}  # their stand-in values would break rules too
+    # Their stand-in values would break rules too; a part's refusal (`location.kecamatan`)
+    # covers its whole (`location`).
+    refused = {name for error in errors for name in (error.field, error.field.split(".")[0])}
     errors += [error for error in validate(report, today) if error.field not in refused]
     if errors:
         raise ReportInvalid(errors)
@@ -319,6 +349,89 @@ def _reporter(value: Any, errors: list[FieldError]) -> Reporter:
     )
 
 
+def _place(value: Any, city: City | None, errors: list[FieldError]) -> tuple[Place, str]:
+    """The place `location` names and its text (the detail, or the whole place as text)."""
+    if isinstance(value, str) and PLACE_CODE.fullmatch(value.strip()):
+        return _place_of_code(value.strip(), city, errors), ""
+    if value is None or isinstance(value, str):
+        return Place(), value or ""
+    if not isinstance(value, dict):
+        errors.append(FieldError("location", "location_form"))
+        return Place(), ""
+    errors += _unknown_keys(value, LOCATION_KEYS, "location")
+    detail = _text(value, "detail", errors, "location_detail")
+    kecamatan = _text(value, "kecamatan", errors, "location.kecamatan").strip()
+    kelurahan = _text(value, "kelurahan", errors, "location.kelurahan").strip()
+    if not (kecamatan or kelurahan):
+        return Place(), detail  # a detail alone: the place as text
+    if city is None:
+        errors.append(FieldError("location", "place_unavailable"))
+        return Place(), detail
+    if not kecamatan:
+        errors.append(FieldError("location.kecamatan", "required"))
+        return Place(), detail
+    district = _area(city.districts, kecamatan, "location.kecamatan", city.name, errors)
+    if district is None:
+        return Place(), detail
+    village = None
+    if kelurahan:
+        within = f"Kecamatan {district.name}"
+        village = _area(district.parts, kelurahan, "location.kelurahan", within, errors)
+        if village is None:
+            return Place(), detail
+    return _place_in(city, district, village), detail
+
+
+def _place_of_code(code: str, city: City | None, errors: list[FieldError]) -> Place:
+    """The kecamatan or kelurahan of the terminal's city with this Kemendagri code."""
+    if city is None:
+        errors.append(FieldError("location", "place_unavailable"))
+        return Place()
+    found = city.place(code)
+    if found is None:
+        params = {"given": code, "within": city.name}
+        errors.append(FieldError("location", "place_unknown_code", params))
+        return Place()
+    return _place_in(city, *found)
+
+
+def _place_in(city: City, district: Area, village: Area | None) -> Place:
+    return Place(
+        code=(village or district).code,
+        kota=city.name,
+        kecamatan=district.name,
+        kelurahan=village.name if village else "",
+    )
+
+
+def _area(
+    areas: tuple[Area, ...], given: str, field: str, within: str, errors: list[FieldError]
+) -> Area | None:
+    """The area named or coded `given` (found as reference lists' names are), or None with
+    the closest names in the error."""
+    found = refdata.lookup([{"id": area.code, "name": area.name} for area in areas], given)
+    if found.item is not None:
+        return next(area for area in areas if area.code == found.item["id"])
+    params: dict[str, Any] = {"given": printable(given, 80), "within": within}
+    if found.problem == "ambiguous_name":
+        key = "reference_ambiguous_name"
+    elif found.problem == "unknown_id":
+        key = "place_unknown_code"
+    else:
+        key = "place_unknown_name" if found.names else "place_unknown_name_no_match"
+    errors.append(FieldError(field, key, params | _names_param(found.names)))
+    return None
+
+
+def _names_param(names: tuple[str, ...]) -> dict[str, str]:
+    """`names` for a message: the first SHOWN_NAMES, and how many more; none when empty."""
+    if not names:
+        return {}
+    shown = [printable(name, 80) for name in names[:SHOWN_NAMES]]
+    more = len(names) - len(shown)
+    return {"names": ", ".join(shown) + (f" (+{more})" if more else "")}
+
+
 def _reference(value: Any, field: str, items: list[dict], errors: list[FieldError]) -> Any:
     """The id of the item `value` names (by id or by name); None when absent or unknown."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -332,13 +445,9 @@ def _reference(value: Any, field: str, items: list[dict], errors: list[FieldErro
     kind = REFERENCE_FIELDS[field]
     params: dict[str, Any] = {"given": printable(value, 80), "kind": kind}
     key = f"reference_{found.problem}"
-    if found.names:
-        shown = [printable(name, 80) for name in found.names[:SHOWN_NAMES]]
-        more = len(found.names) - len(shown)
-        params["names"] = ", ".join(shown) + (f" (+{more})" if more else "")
-    elif found.problem == "unknown_name":
+    if found.problem == "unknown_name" and not found.names:
         key = "reference_unknown_name_no_match"
-    errors.append(FieldError(field, key, params))
+    errors.append(FieldError(field, key, params | _names_param(found.names)))
     return None
 
 

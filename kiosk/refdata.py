@@ -2,8 +2,9 @@
 
 A terminal that has never been online offers the lists bundled with the
 software (`kiosk/data/reference_defaults.json`); every successful sync
-replaces the cached list of that kind. An item is found by its id or by its name
-(`lookup`).
+replaces the cached list of that kind. An item is `{"id", "name"}` and may carry more
+(`name_en`; a location's Kemendagri `code`, where a report's place finds its area). An item
+is found by its id, its code or its name (`lookup`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from kiosk.adapters.base import REFERENCE_KINDS, ComplaintApi, NotFound
+from kiosk.city_offices import place_office
 from kiosk.db import transaction
 from kiosk.folding import folded
+
+if TYPE_CHECKING:
+    from kiosk.city_offices import CityOffices
+    from kiosk.regions import City
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,27 @@ def sync(conn: sqlite3.Connection, api: ComplaintApi) -> dict[str, int]:
     return counts
 
 
+def with_city_offices(
+    institutions: list[dict], city: City | None, offices: CityOffices | None
+) -> list[dict]:
+    """The institutions a report may name: the reference list's, then the city's agencies
+    (under the list's id where it has the same name) and the office of each of its kecamatan
+    and kelurahan ("Kelurahan Dago"), as far as the terminal knows them."""
+    agencies = offices.with_synced_ids(institutions).agencies if offices is not None else ()
+    districts = city.districts if city is not None else ()
+    places = [place_office(district, "kecamatan") for district in districts]
+    places += [place_office(part, "kelurahan") for district in districts for part in district.parts]
+    listed = {item.get("id") for item in institutions}
+    return [
+        *institutions,
+        *(
+            {"id": office.id, "name": office.name}
+            for office in (*agencies, *places)
+            if office.id not in listed
+        ),
+    ]
+
+
 SUGGESTIONS = 3
 """How many of the closest names an unknown name is answered with."""
 
@@ -101,11 +129,12 @@ def _names(item: dict) -> list[str]:
 
 
 def lookup(items: list[dict], given: int | str) -> Lookup:
-    """The item whose id is `given`, or whose name is `given` or starts with it (ignoring
-    case, accents and spaces; a whole name wins over prefixes), if exactly one matches."""
+    """The item whose id or code is `given`, or whose name is `given` or starts with it
+    (ignoring case, accents and spaces; a whole name wins over prefixes), if exactly one
+    matches."""
     wanted = str(given).strip()
     for item in items:
-        if str(item.get("id")) == wanted:
+        if wanted in (str(item.get("id")), item.get("code")):
             return Lookup(item)
     if isinstance(given, int) or (wanted.isascii() and wanted.isdigit()):
         return Lookup(None, "unknown_id")

@@ -2,7 +2,10 @@
 by `validate` and by the dialog's entry screens (kiosk/engine/screens.py) alike.
 
 Limits (also in docs/REPORT.md):
-- title 5-150 characters; content 20-5000; location 3-200; a category id is required;
+- title 5-150 characters; content 20-5000; a category id is required;
+- the place: with a Kemendagri place (`Report.place.code`) its detail (street, RT/RW,
+  landmark) is optional, 3-200 characters when given; without one the location text is
+  required, 3-200 characters;
 - date of incident from 2000-01-01 up to today on the terminal's clock;
 - reporter name 2-100 characters; phone an Indonesian number of 9-14 digits
   starting with 0 (``+62`` is accepted and rewritten); e-mail up to 254;
@@ -99,6 +102,8 @@ class TextRule:
     maximum: int
     multiline: bool = False
     """Line breaks and tabs allowed."""
+    optional: bool = False
+    """An empty value breaks no rule; `minimum` holds for a given one."""
 
     @property
     def max_length(self) -> int:
@@ -111,8 +116,11 @@ class TextRule:
         """The first rule `value` breaks (control characters, too short, too long), if any."""
         if has_control_characters(value, self.multiline):
             return FieldError(self.field, "control_characters")
+        if not value and self.optional:
+            return None
         if len(value) < self.minimum:
-            key = "required" if not value else "too_short"
+            short = "too_short_optional" if self.optional else "too_short"
+            key = short if value else "required"
             return FieldError(self.field, key, {"minimum": self.minimum, "length": len(value)})
         if len(value) > self.maximum:
             return FieldError(
@@ -190,10 +198,19 @@ class DateRule:
 TITLE = TextRule("title", 5, 150)
 CONTENT = TextRule("content", 20, 5000, multiline=True)
 LOCATION = TextRule("location", 3, 200)
+"""The whole place as text, for a report without a Kemendagri place."""
+LOCATION_DETAIL = TextRule("location_detail", 3, 200, optional=True)
+"""The street, RT/RW or landmark of a report that has a Kemendagri place."""
 DATE_OF_INCIDENT = DateRule("date_of_incident", EARLIEST_INCIDENT)
 REPORTER_NAME = TextRule("reporter.name", 2, 100)
 REPORTER_PHONE = PhoneRule("reporter.phone")
 REPORTER_EMAIL = EmailRule("reporter.email", 254)
+
+
+def location_rule(report: Report) -> TextRule:
+    """The rule of the report's `location` text: a detail, optional, where the report has a
+    Kemendagri place; else the place itself, required."""
+    return LOCATION_DETAIL if report.place.code else LOCATION
 
 
 def check_reporter(reporter: Reporter) -> list[FieldError]:
@@ -244,7 +261,7 @@ def validate(report: Report, today: date | None = None) -> list[FieldError]:
     checks = [
         TITLE.check(report.title),
         CONTENT.check(report.content),
-        LOCATION.check(report.location),
+        location_rule(report).check(report.location),
         DATE_OF_INCIDENT.check(report.date_of_incident, today),
     ]
     errors = [error for error in checks if error]

@@ -2,16 +2,19 @@
 
 A report's personal data is needed until LAPOR! has the report, and for `retention_days`
 after that (staff may need to confirm what was sent). Then everything on the terminal that
-can identify the citizen goes: name, phone, email, title, content, place, recordings and
-their file names, the last error text, and the agency's cached answers (which may quote the
-citizen). A report that never reached LAPOR! (queued, rejected, parked) is never wiped: it
-waits, whole, for staff to act on it.
+can identify the citizen goes: name, phone, email, title, content, the place's detail
+(street, house, landmark: `location`), recordings and their file names, the last error
+text, and the agency's cached answers (which may quote the citizen). A report that never
+reached LAPOR! (queued, rejected, parked) is never wiped: it waits, whole, for staff to act
+on it.
 
 What stays: the receipt code, the LAPOR! complaint id, the kind of report and its dates,
-which is what a follow-up needs, and a client's own id for the report (a UUID), so that a
-file with ids submitted again is still recognised. The digest of the content goes (it could
-be matched against guesses of a phone number): a file without ids submitted again after the
-wipe is stored anew. A wiped report is never posted again.
+which is what a follow-up needs; the place's kelurahan, kecamatan and kota (code and names:
+an area of thousands of people, not personal data, which the city's figures count by); and
+a client's own id for the report (a UUID), so that a file with ids submitted again is still
+recognised. The digest of the content goes (it could be matched against guesses of a phone
+number): a file without ids submitted again after the wipe is stored anew. A wiped report
+is never posted again.
 """
 
 from __future__ import annotations

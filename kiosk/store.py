@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 
 from kiosk.db import transaction
 from kiosk.receipt import new_code
-from kiosk.report import Attachment, Classification, Report, Reporter
+from kiosk.report import Attachment, Classification, Place, Report, Reporter
 
 _CODE_ATTEMPTS = 20
 
@@ -88,13 +88,18 @@ def save_reports(
 
 
 def content_digest(report: Report) -> str:
-    """SHA-256 of everything the report says, its recordings by their own SHA-256."""
+    """SHA-256 of everything the report says, its recordings by their own SHA-256.
+
+    A report without a place is digested without the key, as before reports had one: a file
+    submitted before that version and again after it is still recognised."""
     fields = asdict(report) | {
         "attachments": [
             [item.filename, item.mime, hashlib.sha256(item.data).hexdigest()]
             for item in report.attachments
         ]
     }
+    if report.place == Place():
+        del fields["place"]
     canonical = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -157,9 +162,10 @@ def _insert_report(
             conn.execute(
                 "INSERT INTO reports (uuid, created_at, client_key, content_digest, code,"
                 " classification, title, content, date_of_incident, location, category_id,"
-                " institution_id, location_id, is_anonymous, is_secret, language,"
-                " reporter_name, reporter_phone, reporter_email)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " institution_id, location_id, place_code, place_kota, place_kecamatan,"
+                " place_kelurahan, is_anonymous, is_secret, language, reporter_name,"
+                " reporter_phone, reporter_email)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     report_uuid,
                     created_at,
@@ -174,6 +180,10 @@ def _insert_report(
                     report.category_id,
                     report.institution_id,
                     report.location_id,
+                    report.place.code,
+                    report.place.kota,
+                    report.place.kecamatan,
+                    report.place.kelurahan,
                     int(report.is_anonymous),
                     int(report.is_secret),
                     report.language,
@@ -223,6 +233,9 @@ def _stored_from_row(
         content=row["content"],
         date_of_incident=date.fromisoformat(row["date_of_incident"]),
         location=row["location"],
+        place=Place(
+            row["place_code"], row["place_kota"], row["place_kecamatan"], row["place_kelurahan"]
+        ),
         category_id=row["category_id"],
         institution_id=row["institution_id"],
         location_id=row["location_id"],

@@ -10,12 +10,15 @@ import ssl
 import subprocess
 import threading
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
 from conftest import make_report
+from lapor_sim import SimulatorOptions, start_simulator
 
-from kiosk import outbox
+from kiosk import outbox, refdata
 from kiosk.adapters.base import (
     CreatedComplaint,
     MalformedAnswer,
@@ -30,13 +33,14 @@ from kiosk.adapters.lapor_v3 import (
     MAX_RETRY_AFTER_S,
     LaporV3Client,
     create_payload,
+    place_text,
     retry_after_s,
 )
 from kiosk.adapters.tls import describe_tls_failure
 from kiosk.boot_clock import BootClock
 from kiosk.config import ForwarderConfig, LaporConfig, Secret
 from kiosk.forwarder import Forwarder
-from kiosk.report import Reporter
+from kiosk.report import Place, Reporter
 from kiosk.store import save_report
 
 DROP = "drop"
@@ -948,7 +952,75 @@ def test_without_an_identity_no_new_reporter_is_sent():
 
 
 def test_the_area_is_sent_and_the_place_stays_in_the_content():
-    payload = payload_of(make_report(location_id=3171))
-    assert payload["location_id"] == 3171
+    payload = payload_of(make_report(location_id=327302))
+    assert payload["location_id"] == 327302
     assert "Lokasi: Jl. Kenanga, Jakarta Selatan" in payload["content"]
     assert payload_of(make_report())["location_id"] is None
+
+
+DAGO = Place("32.73.02.1004", "Kota Bandung", "Coblong", "Dago")
+
+
+def payload_of_with(report, locations) -> dict:
+    config = client("https://lapor.test").config
+    return create_payload(report, "kiosk-1", [], config, "T-1", locations)
+
+
+def test_a_place_goes_in_words_and_by_code_and_finds_its_area():
+    """ASSUMED mapping: the longest Kemendagri prefix in the locations list gives the area."""
+    locations = [
+        {"id": 3273, "name": "Kota Bandung", "code": "32.73"},
+        {"id": 327302, "name": "Coblong", "code": "32.73.02"},
+        {"id": 327320, "name": "Antapani", "code": "32.73.20"},
+        {"id": 7, "name": "Tanpa kode"},
+        {"id": 8, "name": "Kode aneh", "code": 3273},
+    ]
+    report = make_report(location="depan SD", place=DAGO, location_id=3273)
+    payload = payload_of_with(report, locations)
+    assert (
+        "\n\nLokasi: depan SD, Kelurahan Dago, Kecamatan Coblong, Kota Bandung"
+        " (Kemendagri 32.73.02.1004)\n\nRef: kiosk-1" in payload["content"]
+    )
+    assert payload["location_id"] == 327302  # the kecamatan, deeper than the kota
+    no_detail = payload_of_with(replace(report, location=""), locations)["content"]
+    assert "Lokasi: Kelurahan Dago, Kecamatan Coblong, Kota Bandung (Kemendagri" in no_detail
+    # A list without codes (as LAPOR!'s may be): the area the report chose, else none.
+    assert payload_of_with(report, locations[3:])["location_id"] == 3273
+    assert payload_of_with(replace(report, location_id=None), ())["location_id"] is None
+    # A code only prefixes on a whole part: 32.73.2 is not within 32.73.20.
+    odd = replace(report, place=Place("32.73.2", "Kota Bandung"), location_id=None)
+    assert payload_of_with(odd, locations)["location_id"] == 3273
+
+
+def test_a_desa_is_called_a_desa():
+    village = Place("32.04.10.2001", "Kabupaten Bandung", "Soreang", "Soreang")
+    assert place_text(village, "") == (
+        "Desa Soreang, Kecamatan Soreang, Kabupaten Bandung (Kemendagri 32.04.10.2001)"
+    )
+    assert place_text(Place("32.73.02", "Kota Bandung", "Coblong"), "Jl. Dago") == (
+        "Jl. Dago, Kecamatan Coblong, Kota Bandung (Kemendagri 32.73.02)"
+    )
+
+
+def test_a_report_for_dago_reaches_lapor_with_its_place_area_and_office(conn):
+    """The simulator stores what the kiosk sends: the place in words and by code, the area
+    from the terminal's (bundled) locations, and the office chosen, Kelurahan Dago."""
+    locations = refdata.get(conn, "locations").items
+    assert len(locations) == 31 and locations[0] == {
+        "id": 3273, "name": "Kota Bandung", "code": "32.73"
+    }  # fmt: skip
+    report = make_report(location="depan SD", place=DAGO, institution_id=3273021004)
+    simulator = start_simulator(SimulatorOptions(port=0, channel_id=99, auth_key="k", token="t"))
+    api = client(simulator.url)
+    try:
+        created = api.create_complaint(report, "kiosk-1", [], locations)
+        [stored] = requests.get(f"{simulator.url}/_sim/complaints", timeout=5).json()["complaints"]
+    finally:
+        api.close()
+        simulator.stop()
+    assert stored["complaint_id"] == int(created.complaint_id)
+    assert (stored["location_id"], stored["disposition_id"]) == (327302, 3273021004)
+    assert (
+        "Kelurahan Dago, Kecamatan Coblong, Kota Bandung (Kemendagri 32.73.02.1004)"
+        in (stored["content"])
+    )

@@ -327,7 +327,7 @@ def test_refdata_show_lists_ids_and_names(offline_config):
     everything = run("refdata", "show", config=offline_config)
     assert everything.returncode == 0
     lines = everything.stdout.splitlines()
-    assert "categories: 10 (bundled)" in lines and "locations: 5 (bundled)" in lines
+    assert "categories: 10 (bundled)" in lines and "locations: 31 (bundled)" in lines
     assert any(line.split() == ["4", "Infrastruktur", "dan", "Jalan"] for line in lines)
     one = run("refdata", "show", "institutions", config=offline_config).stdout
     assert one.startswith("institutions: 10 (bundled)\n") and "Dinas Kesehatan" in one

@@ -14,8 +14,15 @@ from repo_paths import REPO_ROOT
 
 from kiosk.attachment_files import AttachmentFolder
 from kiosk.intake import report_from_json as intake_report
-from kiosk.report import Attachment, Reporter, ReportInvalid
-from kiosk.report_rules import MAX_ATTACHMENT_BYTES, clean_text, validate
+from kiosk.report import Attachment, Place, Reporter, ReportInvalid
+from kiosk.report_rules import (
+    LOCATION,
+    LOCATION_DETAIL,
+    MAX_ATTACHMENT_BYTES,
+    clean_text,
+    location_rule,
+    validate,
+)
 
 TODAY = date(2026, 11, 25)
 BUNDLED_LISTS = json.loads((REPO_ROOT / "kiosk/data/reference_defaults.json").read_text())
@@ -200,3 +207,24 @@ def test_a_reports_recordings_are_checked_by_the_rules_a_submit_reads_files_by(a
     are read (test_intake.py)."""
     (error,) = validate(make_report(attachments=attachments), TODAY)
     assert (error.field, error.key) == ("attachments", key)
+
+
+def test_with_a_kemendagri_place_the_detail_is_optional_and_explained_when_too_short():
+    dago = Place("32.73.02.1004", "Kota Bandung", "Coblong", "Dago")
+    assert validate(make_report(place=dago, location=""), TODAY) == []
+    assert validate(make_report(place=dago, location="depan SD"), TODAY) == []
+    [short] = validate(make_report(place=dago, location="ab"), TODAY)
+    assert (short.field, short.key) == ("location_detail", "too_short_optional")
+    assert short.describe("id") == (
+        "Detail lokasi: terlalu pendek: 2 huruf. Tulis paling sedikit 3 huruf, atau kosongkan."
+    )
+    assert short.describe("en") == (
+        "Place detail: is too short: 2 characters. Write at least 3, or leave it empty."
+    )
+    [long] = validate(make_report(place=dago, location="x" * 201), TODAY)
+    assert (long.field, long.key) == ("location_detail", "too_long")
+    # Without a place the text is the place: required as before.
+    [missing] = validate(make_report(location=""), TODAY)
+    assert missing.describe("id") == "Lokasi kejadian: wajib diisi."
+    assert location_rule(make_report()) is LOCATION
+    assert location_rule(make_report(place=dago)) is LOCATION_DETAIL

@@ -43,7 +43,7 @@ def complaint_body(**changes: Any) -> dict[str, Any]:
         "classification_id": 1,
         "category_id": 4,
         "disposition_id": 101,
-        "location_id": 3171,
+        "location_id": 327302,
         "date_of_incident": (date.today() - timedelta(days=3)).isoformat(),
         "tags_raw": "#kiosk #K0001-0001",
         "is_anonymous": False,
@@ -329,6 +329,27 @@ def test_masters_are_the_kiosk_reference_defaults(sim: SimulatorProcess, api) ->
     templates = master("templates")
     assert len(templates) >= 3
     assert all(isinstance(t["id"], int) and t["name"] for t in templates)
+
+
+def test_a_report_for_a_kelurahan_office_is_stored_with_its_place(sim: SimulatorProcess, api):
+    """ASSUMED: LAPOR! routes to the city's kecamatan and kelurahan offices too; what the
+    kiosk sent is what a test reads back."""
+    content = (
+        "Lampu jalan mati sejak seminggu.\n\nLokasi: depan SD, Kelurahan Dago, Kecamatan"
+        " Coblong, Kota Bandung (Kemendagri 32.73.02.1004)"
+    )
+    complaint_id = create(
+        api, sim.url, disposition_id=3273021004, location_id=327302, content=content
+    )
+    stored = next(c for c in sim.complaints() if c["complaint_id"] == complaint_id)
+    assert (stored["disposition_id"], stored["location_id"]) == (3273021004, 327302)
+    assert stored["content"] == content
+    sim.advance(complaint_id)
+    assert detail(api, sim.url, complaint_id)["data"]["disposition_name"] == "Kelurahan Dago"
+    unknown = api.post(
+        f"{sim.url}/complaints/complaint", json=complaint_body(disposition_id=3273029999)
+    )
+    assert unknown.status_code == 400 and "disposition_id" in unknown.json()["errors"]
 
 
 def test_search_finds_a_reference_in_tags_or_content(sim: SimulatorProcess, api) -> None:

@@ -1,13 +1,18 @@
 """The store: one durable transaction per report, migrations, personal data wiped in time."""
 
+import hashlib
+import json
 import sqlite3
+import time
+from dataclasses import asdict
 
 import pytest
 from conftest import make_report, voice_attachment
 
 from kiosk import outbox
 from kiosk.db import BUSY_TIMEOUT_S, MIGRATIONS, connect, is_busy, schema_version, transaction
-from kiosk.report import Reporter
+from kiosk.report import Place, Reporter
+from kiosk.retention import wipe_personal_data
 from kiosk.store import (
     KeyReused,
     content_digest,
@@ -16,6 +21,8 @@ from kiosk.store import (
     save_report,
     save_reports,
 )
+
+DAGO = Place("32.73.02.1004", "Kota Bandung", "Coblong", "Dago")
 
 
 def test_report_outbox_and_attachments_are_saved_together(conn):
@@ -124,15 +131,34 @@ def test_the_digest_covers_every_field_and_each_recording():
     changed = [
         make_report(1, attachments=(voice_attachment(4096),)),
         make_report(1, attachments=(voice_attachment(),), is_secret=True),
-        make_report(1, attachments=(voice_attachment(),), location_id=3171),
+        make_report(1, attachments=(voice_attachment(),), location_id=327302),
         make_report(1, attachments=(voice_attachment(),), reporter=Reporter("Budi Santoso")),
     ]
     assert len({content_digest(other) for other in [report, *changed]}) == 5
 
 
 def test_the_area_is_kept(conn):
-    stored = save_report(conn, make_report(1, location_id=3171), 1)
-    assert load_report(conn, stored.uuid).report.location_id == 3171
+    stored = save_report(conn, make_report(1, location_id=327302), 1)
+    assert load_report(conn, stored.uuid).report.location_id == 327302
+
+
+def test_the_place_is_kept_and_outlives_the_wipe_of_its_detail(conn):
+    report = make_report(1, location="depan SD", place=DAGO)
+    stored = save_report(conn, report, 1)
+    assert load_report(conn, stored.uuid).report == report
+    outbox.mark_delivered(conn, stored.uuid, "1000001", "LAP1")
+    assert wipe_personal_data(conn, retention_s=0, now=time.time() + 1) == 1
+    wiped = load_report(conn, stored.uuid).report
+    assert (wiped.place, wiped.location) == (DAGO, "")  # a kelurahan is no one's identity
+
+
+def test_a_report_without_a_place_keeps_the_digest_it_had_before_places():
+    """A file submitted before reports had a place is recognised when submitted again."""
+    report = make_report(1)
+    before = {key: value for key, value in asdict(report).items() if key != "place"}
+    canonical = json.dumps(before | {"attachments": []}, sort_keys=True, default=str)
+    assert content_digest(report) == hashlib.sha256(canonical.encode()).hexdigest()
+    assert content_digest(make_report(1, place=DAGO)) != content_digest(report)
 
 
 def test_reports_filed_at_the_screen_have_no_client_key(conn):
@@ -160,6 +186,28 @@ def test_an_older_store_gains_the_keys_and_keeps_its_reports(tmp_path):
     assert load_report(connection, "u").report.location_id is None
     assert save_reports(connection, [(make_report(1), CLIENT_ID)], 1)[0].already_stored is False
     assert count(connection) == 2
+    connection.close()
+
+
+def test_a_store_from_before_places_keeps_its_reports_without_one(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    for version, migration in enumerate(MIGRATIONS[:7]):  # before places
+        old.executescript(migration)
+        old.execute(f"PRAGMA user_version={version + 1}")
+    old.execute(
+        "INSERT INTO reports (uuid, code, created_at, classification, title, content,"
+        " date_of_incident, location, location_id, is_anonymous, is_secret, language,"
+        " reporter_name, reporter_phone, reporter_email) VALUES ('u', '00011234567', 't',"
+        " 'pengaduan', 'Lampu jalan mati', 'Lampu jalan mati sejak seminggu.', '2026-11-20',"
+        " 'Jl. Dago', 327302, 0, 0, 'id', 'Budi', '', '')"
+    )
+    old.close()
+    connection = connect(path)
+    assert schema_version(connection) == len(MIGRATIONS)
+    kept = load_report(connection, "u").report
+    assert (kept.location, kept.location_id, kept.place) == ("Jl. Dago", 327302, Place())
+    assert kept.reporter.name == "Budi"
     connection.close()
 
 

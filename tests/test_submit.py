@@ -500,3 +500,47 @@ def test_the_same_reports_again_print_their_codes_and_store_nothing(tmp_path):
     assert refused.returncode == 2
     assert f"report 2: its id is already used by the report {codes[0]}" in refused.stderr
     assert counts(config)["reports"] == 3
+
+
+# -- the place ------------------------------------------------------------------------------
+
+
+def test_a_place_in_the_terminals_city_by_code_or_by_names_is_stored_with_its_office(tmp_path):
+    config = new_terminal(tmp_path)  # [terminal] region: Kota Bandung, the default
+    dago = {"kecamatan": "coblong", "kelurahan": "Dago", "detail": "depan SD"}
+    reports = write_reports(
+        tmp_path / "tempat.jsonl",
+        [
+            report(1, location=dago, institution_id="Kelurahan Dago"),
+            report(2, location="32.73.02.1002", institution_id="Kecamatan Coblong"),
+            report(3, location={"kecamatan": "Coblong", "kelurahan": "Lebakgede"}),
+            report(4, location="Jl. Dago No. 5"),
+        ],
+    )
+    result = submit(config, reports)
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(store_path(config))
+    try:
+        rows = conn.execute(
+            "SELECT place_code, place_kota, place_kecamatan, place_kelurahan, location,"
+            " institution_id FROM reports ORDER BY rowid"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert rows == [
+        ("32.73.02.1004", "Kota Bandung", "Coblong", "Dago", "depan SD", 3273021004),
+        ("32.73.02.1002", "Kota Bandung", "Coblong", "Lebak Gede", "", 327302),
+        ("32.73.02.1002", "Kota Bandung", "Coblong", "Lebak Gede", "", 106),
+        ("", "", "", "", "Jl. Dago No. 5", 106),
+    ]
+
+
+def test_an_unknown_kelurahan_is_refused_with_the_closest_names(tmp_path):
+    config = new_terminal(tmp_path)
+    wrong = report(1, location={"kecamatan": "Coblong", "kelurahan": "Dagoo"})
+    result = submit(config, write_reports(tmp_path / "salah.jsonl", [wrong]))
+    assert result.returncode == 2
+    assert "Kelurahan: Dagoo tidak ada di Kecamatan Coblong. Mungkin maksudnya: Dago." in (
+        result.stderr
+    )
+    assert counts(config) == EMPTY

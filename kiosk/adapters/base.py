@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from kiosk.report import Report
 
 
@@ -122,9 +124,15 @@ class ComplaintApi(Protocol):
         ...
 
     def create_complaint(
-        self, report: Report, reference: str, attachment_ids: list[str]
+        self,
+        report: Report,
+        reference: str,
+        attachment_ids: list[str],
+        locations: Sequence[dict] = (),
     ) -> CreatedComplaint:
-        """File the report; `reference` is the kiosk's own key, carried along for lookups."""
+        """File the report; `reference` is the kiosk's own key, carried along for lookups.
+        `locations`: the terminal's reference list of locations (synced or bundled), where the
+        report's place finds its area."""
         ...
 
     def find_by_reference(self, reference: str) -> CreatedComplaint | None:

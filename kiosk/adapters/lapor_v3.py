@@ -22,6 +22,7 @@ import email.utils
 import http.client
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -44,7 +45,7 @@ from kiosk.adapters.base import (
 from kiosk.adapters.deadline import Deadline, DeadlineAdapter
 from kiosk.adapters.tls import causes, certificate_refused, describe_tls_failure
 from kiosk.config import LaporConfig
-from kiosk.report import Classification, Report
+from kiosk.report import Classification, Place, Report
 from kiosk.safe_text import printable
 
 # ASSUMED: numeric classification ids of LAPOR! V3 (names are known, ids are not).
@@ -74,23 +75,64 @@ def reference_footer(reference: str, terminal: str) -> str:
     return f"Ref: {reference} (kiosk {terminal})"
 
 
+def place_text(place: Place, detail: str) -> str:
+    """The place in words for the content, nearest first, with its Kemendagri code:
+    `depan SD, Kelurahan Dago, Kecamatan Coblong, Kota Bandung (Kemendagri 32.73.02.1004)`;
+    without a place, `detail` alone (the whole place as the citizen wrote it)."""
+    parts = [detail] if detail else []
+    if place.kelurahan:
+        parts.append(f"{_village_kind(place.code)} {place.kelurahan}")
+    if place.kecamatan:
+        parts.append(f"Kecamatan {place.kecamatan}")
+    if place.kota:
+        parts.append(place.kota)
+    words = ", ".join(parts)
+    return f"{words} (Kemendagri {place.code})" if place.code else words
+
+
+def _village_kind(code: str) -> str:
+    """Kemendagri numbers a kelurahan 1xxx and a desa 2xxx (the last part of its code)."""
+    return "Desa" if code.rpartition(".")[2].startswith("2") else "Kelurahan"
+
+
+def area_id(report: Report, locations: Sequence[dict]) -> int | None:
+    """The `location_id` sent: the item of the locations list whose Kemendagri `code` is the
+    longest prefix of the place's code (Kelurahan Dago, 32.73.02.1004, finds Kecamatan
+    Coblong, 32.73.02, when the list goes no deeper), else the area the report chose, else
+    None. ASSUMED: LAPOR!'s location master carries Kemendagri codes (see docs/LAPOR_API.md).
+    """
+    code = report.place.code
+    covering = [
+        item
+        for item in locations
+        if isinstance(prefix := item.get("code"), str)
+        and prefix
+        and (code == prefix or code.startswith(prefix + "."))
+    ]
+    if not covering:
+        return report.location_id
+    return max(covering, key=lambda item: len(item["code"]))["id"]
+
+
 def create_payload(
     report: Report,
     reference: str,
     attachment_ids: list[str],
     config: LaporConfig,
     terminal: str,
+    locations: Sequence[dict] = (),
 ) -> dict[str, Any]:
     """The JSON body of `POST /complaints/complaint` for this report.
 
     ASSUMED (LAPOR!'s public help, no API spec): `is_anonymous` (*anonim*) hides the
     reporter's name from the public report, it does not mean "no identity"; so a report's
     identity is sent whenever it has one, anonymous or not, and LAPOR! can follow up by phone.
-    `is_secret` (*rahasia*) keeps the report from the public altogether.
+    `is_secret` (*rahasia*) keeps the report from the public altogether. The place goes in
+    the content in words and by code, and as the area of `locations` it lies in (`area_id`).
     """
     content = report.content
-    if report.location:
-        content += f"\n\nLokasi: {report.location}"
+    if where := place_text(report.place, report.location):
+        content += f"\n\nLokasi: {where}"
     content += "\n\n" + reference_footer(reference, terminal)
     person = report.reporter
     payload: dict[str, Any] = {
@@ -100,7 +142,7 @@ def create_payload(
         "classification_id": CLASSIFICATION_IDS[report.classification],
         "category_id": report.category_id,
         "disposition_id": report.institution_id,
-        "location_id": report.location_id,  # the area; the place itself is in the content
+        "location_id": area_id(report, locations),  # the place itself is in the content
         "date_of_incident": report.date_of_incident.isoformat(),  # ASSUMED format Y-m-d
         "tags_raw": f"{config.tags} #{reference}".strip(),
         "is_anonymous": report.is_anonymous,
@@ -324,9 +366,15 @@ class LaporV3Client:
         return doc_id
 
     def create_complaint(
-        self, report: Report, reference: str, attachment_ids: list[str]
+        self,
+        report: Report,
+        reference: str,
+        attachment_ids: list[str],
+        locations: Sequence[dict] = (),
     ) -> CreatedComplaint:
-        payload = create_payload(report, reference, attachment_ids, self.config, self.terminal)
+        payload = create_payload(
+            report, reference, attachment_ids, self.config, self.terminal, locations
+        )
         path = "/complaints/complaint"
         return answers.created(self._call("POST", path, json=payload), f"POST {path}")
 

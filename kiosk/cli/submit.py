@@ -14,8 +14,10 @@ from kiosk.cli.verb import EXIT_BAD_INPUT, EXIT_OK, CommandError, add_language_o
 from kiosk.safe_text import printable
 
 if TYPE_CHECKING:
+    from kiosk.city_offices import CityOffices
     from kiosk.config import KioskConfig
     from kiosk.intake import Submitted
+    from kiosk.regions import City
     from kiosk.store import Filed
 
 
@@ -44,8 +46,9 @@ def handle(args: argparse.Namespace, config: KioskConfig) -> int:
     from kiosk.wiring import open_store
 
     data = _read_submit_file(args.file)
-    with closing(open_store(config)) as conn:
-        submitted = _check_reports(args, data, refdata.items_by_kind(conn))
+    with closing(open_store(config)) as conn:  # first: it makes the data folder private
+        city, offices = _terminal_city(config)
+        submitted = _check_reports(args, data, refdata.items_by_kind(conn), city, offices)
         filed = _store_reports(conn, submitted, config.terminal.number)
     for number, entry in enumerate(filed, start=1):
         if entry.already_stored:
@@ -70,8 +73,31 @@ def _read_submit_file(file: str) -> bytes:
         ) from None
 
 
+def _terminal_city(config: KioskConfig) -> tuple[City | None, CityOffices | None]:
+    """The terminal's city and its offices, where places and offices are named; None (and
+    a warning) for what cannot be read: a report naming a place then says so."""
+    from kiosk import city_offices
+    from kiosk.regions import RegionError, load_city
+
+    region, data_dir = config.terminal.region, config.data.dir
+    city = offices = None
+    try:
+        city = load_city(region, data_dir)
+    except (RegionError, OSError) as error:
+        print(f"warning: region {region} cannot be read: {printable(error)}", file=sys.stderr)
+    try:
+        offices = city_offices.load(region, data_dir)
+    except (city_offices.CityFileError, OSError) as error:
+        print(f"warning: the city file cannot be read: {printable(error)}", file=sys.stderr)
+    return city, offices
+
+
 def _check_reports(
-    args: argparse.Namespace, data: bytes, lists: dict[str, list[dict]]
+    args: argparse.Namespace,
+    data: bytes,
+    lists: dict[str, list[dict]],
+    city: City | None,
+    offices: CityOffices | None,
 ) -> list[Submitted]:
     """Every report of the file checked (attachments read)."""
     from kiosk.attachment_files import MAX_SUBMIT_BYTES, AttachmentFolder, SubmitTooBig
@@ -86,7 +112,8 @@ def _check_reports(
     folder = AttachmentFolder(args.attachments_dir or here)
     name = printable(args.file)
     try:
-        return reports_from_json(parse_reports_file(data), lists, folder, date.today())
+        items = parse_reports_file(data)
+        return reports_from_json(items, lists, folder, date.today(), city, offices)
     except SubmissionInvalid as invalid:
         problems = "\n".join(invalid.messages(args.lang))
         raise CommandError(f"{problems}\nnothing was stored", EXIT_BAD_INPUT) from None

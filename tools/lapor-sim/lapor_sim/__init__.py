@@ -30,6 +30,10 @@ Everything below is ASSUMED (no public spec confirms it) and marked `# ASSUMED:`
 - Dates are WIB (UTC+7); "not in the future" is judged in WIT (UTC+9), the latest local date
   in Indonesia.
 - Upload limit 20 MB per file (the simulator's own); injected failures answer JSON bodies.
+- Reports may go (`disposition_id`) to the offices of each city the kiosk ships a file for
+  (its agencies, and its kecamatan and kelurahan offices under the digits of their Kemendagri
+  codes), which `/masters/institutions/external` does not list; region data is cached in
+  `~/.cache/lapor-sim`.
 """
 
 from lapor_sim.options import SimulatorOptions

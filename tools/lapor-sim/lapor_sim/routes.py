@@ -68,7 +68,7 @@ def build_context(options: SimulatorOptions) -> Context:
     validator = ComplaintValidator(
         channel_id=options.channel_id,
         category_ids=ids_of(masters.categories),
-        institution_ids=ids_of(masters.institutions),
+        institution_ids=ids_of((*masters.institutions, *masters.offices)),
         location_ids=ids_of(masters.locations),
         missing_files=store.missing_files,
     )
