@@ -124,5 +124,5 @@ def install(raw: bytes, region: str, data_dir: Path) -> CityOffices:
     """Check a city file and keep it as the terminal's (atomically); returns what it holds."""
     city = parse(raw, region)
     data_dir.mkdir(parents=True, exist_ok=True)
-    write_file(data_dir / INSTALLED_FILE, raw.decode("utf-8"), 0o644)
+    write_file(data_dir / INSTALLED_FILE, raw.decode("utf-8"), 0o600)  # the data dir is private
     return city

@@ -102,7 +102,7 @@ def load_city(code: str, cache_dir: Path) -> City:
     if data is None:
         data = _extract_in_child(code)
         cache_dir.mkdir(parents=True, exist_ok=True)
-        write_file(cache, json.dumps(data, ensure_ascii=False), 0o644)
+        write_file(cache, json.dumps(data, ensure_ascii=False), 0o600)  # the data dir is private
     return _city_from(data)
 
 

@@ -1,20 +1,27 @@
-"""The terminal's services for the dialog: the store, follow-up, reference lists, the clock."""
+"""The terminal's services for the dialog: the store, follow-up, reference lists, the city
+and its offices, the clock."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import replace
 from datetime import date, datetime
+from functools import cached_property
 
-from kiosk import outbox, refdata
+from kiosk import city_offices, outbox, refdata
+from kiosk.city_offices import CityFileError, CityOffices, Office
 from kiosk.config import KioskConfig
 from kiosk.engine.ports import AgencyAnswer, FollowUpResult, SavingFailed
 from kiosk.i18n import text
+from kiosk.regions import City, RegionError, load_city
 from kiosk.report import Report
 from kiosk.store import save_report
 from kiosk.store_health import StoreError
 from kiosk.tracking import TrackResult, track
 from kiosk.wiring import has_credentials, open_api, open_store
+
+log = logging.getLogger(__name__)
 
 FOLLOW_UP_TIMEOUT_S = 4.0
 """A citizen waits at the screen: a follow-up gives up on LAPOR! sooner than the forwarder."""
@@ -65,6 +72,39 @@ class TerminalServices:
 
     def today(self) -> date:
         return date.today()
+
+    @cached_property
+    def _city(self) -> City | None:
+        """Read once, when a citizen first files (extracted the first time in a child)."""
+        try:
+            return load_city(self.config.terminal.region, self.config.data.dir)
+        except RegionError as problem:
+            log.error("no kecamatan or kelurahan to offer: %s", problem)
+            return None
+
+    @cached_property
+    def _offices(self) -> CityOffices | None:
+        try:
+            found = city_offices.load(self.config.terminal.region, self.config.data.dir)
+        except CityFileError as problem:
+            log.error("no city offices to offer: %s", problem)
+            return None
+        return found.with_synced_ids(self.reference("institutions")) if found else None
+
+    def city(self) -> City | None:
+        return self._city
+
+    def offices(self, place_code: str) -> tuple[Office, ...]:
+        place = self._city.place(place_code) if self._city else None
+        if self._offices is None or place is None:
+            return ()
+        return self._offices.offices(*place)
+
+    def suggested_office(self, category_id: int | None, place_code: str) -> Office | None:
+        place = self._city.place(place_code) if self._city else None
+        if self._offices is None or place is None:
+            return None
+        return self._offices.suggest(category_id, *place)
 
     def status_line(self, language: str) -> str:
         """`3 laporan menunggu jaringan · LAPOR! tidak terhubung` for the bottom of the screen."""

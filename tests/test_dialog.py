@@ -1,5 +1,6 @@
 """The dialog engine without any window: every flow, rule and time-out, on a real store."""
 
+import shutil
 import subprocess
 import sys
 from dataclasses import fields
@@ -16,10 +17,11 @@ from kiosk.engine.events import Back, Cancel, Choose, MoreTime, Next, Tick, Type
 from kiosk.engine.screen_spec import store_choice
 from kiosk.engine.screens import SCREENS, Screen
 from kiosk.engine.session_settings import SessionSettings
-from kiosk.engine.view import ScreenKind
+from kiosk.engine.view import Choice, ScreenKind
 from kiosk.i18n import LANGUAGES, catalog, text
 from kiosk.receipt import new_code, normalize_code
-from kiosk.report import Classification, Report
+from kiosk.regions import load_city
+from kiosk.report import Classification, Place, Report
 from kiosk.store import find_by_code
 from kiosk.terminal import TerminalServices, follow_up_result
 from kiosk.tracking import TrackResult
@@ -33,8 +35,22 @@ class Clock:
         return self.now
 
 
+COBLONG, DAGO = "32.73.02", "32.73.02.1004"
+SUGGESTED_FOR_ROADS = "3273103"
+"""Dinas Sumber Daya Air dan Bina Marga: Kota Bandung's city file routes roads (4) there."""
+
+
+@pytest.fixture(scope="module")
+def region_cache(tmp_path_factory):
+    """Kota Bandung extracted once (half a second in a child), copied into each terminal."""
+    folder = tmp_path_factory.mktemp("region")
+    load_city("32.73", folder)
+    return folder / "region-32.73.json"
+
+
 @pytest.fixture
-def services(tmp_path):
+def services(tmp_path, region_cache):
+    shutil.copy(region_cache, tmp_path)
     config = KioskConfig(terminal=TerminalConfig(number=77), data=DataConfig(dir=tmp_path))
     terminal = TerminalServices(config)
     yield terminal
@@ -62,15 +78,26 @@ def type_and_next(dialog: Dialog, value: str):
     return dialog.handle(Next())
 
 
+def to_the_agency(dialog: Dialog, classification: str, category: str, detail: str = ""):
+    """From the menu through the place (Coblong, Dago) to the agency screen."""
+    for choice in (classification, category, COBLONG, DAGO):
+        dialog.handle(Choose(choice))
+    return dialog.view() if dialog.draft.audio else type_and_next(dialog, detail)
+
+
+def to_the_title(dialog: Dialog, category: str = "1"):
+    start_filing(dialog)
+    to_the_agency(dialog, "pengaduan", category)
+    return dialog.handle(Choose("skip"))
+
+
 def file_named_report(dialog: Dialog):
     start_filing(dialog)
-    dialog.handle(Choose("pengaduan"))
-    dialog.handle(Choose("4"))
-    dialog.handle(Choose("104"))
+    to_the_agency(dialog, "pengaduan", "4", "Jl. Dago, depan Pasar Simpang")
+    dialog.handle(Choose(SUGGESTED_FOR_ROADS))
     type_and_next(dialog, "Jalan berlubang di depan pasar")
-    type_and_next(dialog, "Lubang besar di Jalan Merdeka membahayakan pengendara motor.")
+    type_and_next(dialog, "Lubang besar di Jalan Dago membahayakan pengendara motor.")
     dialog.handle(Choose("yesterday"))
-    type_and_next(dialog, "Jl. Merdeka, depan Pasar Baru")
     dialog.handle(Choose("named"))
     type_and_next(dialog, "Siti Aminah")
     type_and_next(dialog, "+62 812 3456 7890")
@@ -94,13 +121,18 @@ def test_filing_flow_with_progress_and_review(dialog, services):
     assert review.screen == "review" and review.progress == "Langkah 6 dari 6"
     values = {choice.id: choice.hint for choice in review.choices}
     assert values["title"] == "Jalan berlubang di depan pasar"
-    assert values["agency"] == "Dinas Pekerjaan Umum dan Penataan Ruang"
+    assert values["kecamatan"] == "Dago, Coblong, Kota Bandung"
+    assert values["location"] == "Jl. Dago, depan Pasar Simpang"
+    assert values["agency"] == "Dinas Sumber Daya Air dan Bina Marga"
     assert values["identity"] == "Dengan nama saya: Siti Aminah, +62 812 3456 7890"
     receipt = dialog.handle(Next())
     assert receipt.screen == "receipt"
     stored = find_by_code(services.conn, normalize_code(receipt.code))
     assert stored.report.reporter.phone == "081234567890"
-    assert stored.report.institution_id == 104 and stored.report.category_id == 4
+    assert stored.report.institution_id == int(SUGGESTED_FOR_ROADS)
+    assert stored.report.category_id == 4
+    assert stored.report.place == Place(DAGO, "Kota Bandung", "Coblong", "Dago")
+    assert stored.report.location == "Jl. Dago, depan Pasar Simpang"
     assert outbox.by_code(services.conn, stored.code).state == "queued"
     assert dialog.draft.name == "" and dialog.draft.title == ""  # wiped once stored
     assert not receipt.can_go_back
@@ -108,14 +140,11 @@ def test_filing_flow_with_progress_and_review(dialog, services):
 
 def test_anonymous_report_never_asks_for_identity(dialog, services):
     start_filing(dialog)
-    dialog.handle(Choose("aspirasi"))
-    dialog.handle(Choose("2"))
+    to_the_agency(dialog, "aspirasi", "2")
     dialog.handle(Choose("skip"))
     type_and_next(dialog, "Tambah guru di sekolah desa")
     type_and_next(dialog, "Sekolah dasar di desa kami kekurangan guru untuk kelas rendah.")
-    dialog.handle(Choose("today"))
-    assert type_and_next(dialog, "").error == "Lokasi kejadian: wajib diisi."
-    assert type_and_next(dialog, "Desa Sukamaju").screen == "identity"
+    assert dialog.handle(Choose("today")).screen == "identity"
     view = dialog.handle(Choose("anonymous"))
     assert view.screen == "privacy"
     dialog.handle(Choose("secret"))
@@ -134,10 +163,7 @@ def test_anonymous_report_never_asks_for_identity(dialog, services):
     ],
 )
 def test_entry_errors_keep_what_was_typed(dialog, screen_values, expected):
-    start_filing(dialog)
-    dialog.handle(Choose("pengaduan"))
-    dialog.handle(Choose("1"))
-    dialog.handle(Choose("skip"))
+    to_the_title(dialog)
     for value in screen_values:
         view = type_and_next(dialog, value)
     assert view.error.startswith(expected)
@@ -145,9 +171,7 @@ def test_entry_errors_keep_what_was_typed(dialog, screen_values, expected):
 
 
 def test_typed_dates(dialog, services):
-    start_filing(dialog)
-    for choice in ("pengaduan", "1", "skip"):
-        dialog.handle(Choose(choice))
+    to_the_title(dialog)
     type_and_next(dialog, "Antrean puskesmas terlalu lama")
     type_and_next(dialog, "Antrean di puskesmas lebih dari empat jam setiap pagi.")
     view = dialog.handle(Choose("other_date"))
@@ -156,7 +180,7 @@ def test_typed_dates(dialog, services):
     assert "tidak dikenali" in type_and_next(dialog, "31022026").error  # no 31 February
     tomorrow = services.today().replace(year=services.today().year + 1).strftime("%d%m%Y")
     assert "masa depan" in type_and_next(dialog, tomorrow).error
-    assert type_and_next(dialog, "20-11-2025").screen == "location"  # dashes dropped
+    assert type_and_next(dialog, "20-11-2025").screen == "identity"  # dashes dropped
 
 
 def test_phone_is_checked_and_optional(dialog):
@@ -300,9 +324,8 @@ def test_audio_session_records_instead_of_typing(dialog, services):
 
     dialog.handle(UseAudio())
     start_filing(dialog)
-    for choice in ("pengaduan", "1", "skip"):
-        dialog.handle(Choose(choice))
-    view = dialog.view()
+    assert to_the_agency(dialog, "pengaduan", "1").screen == "agency"  # no detail typed
+    view = dialog.handle(Choose("skip"))
     assert view.screen == "recording" and view.audio
     assert [choice.id for choice in view.choices] == ["record"]
     assert dialog.handle(Next()).error == "Rekam laporan Anda dulu: pilih Rekam."
@@ -314,9 +337,12 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     assert dialog.handle(Choose("listen")).action == "listen"
     assert dialog.handle(Next()).screen == "date"
     dialog.handle(Choose("today"))
-    assert dialog.view().screen == "identity"  # no typed place in an audio session
+    assert dialog.view().screen == "identity"
     dialog.handle(Choose("named"))
-    assert dialog.view().screen == "phone"  # a name cannot be typed on a keypad
+    assert dialog.view().screen == "name"  # a named report never goes out without the name
+    view = type_and_next(dialog, "")
+    assert view.screen == "name" and view.error.endswith("wajib diisi.")
+    type_and_next(dialog, "Budi")
     type_and_next(dialog, "081299998888")
     review = dialog.handle(Choose("secret"))
     assert {c.id: c.hint for c in review.choices}["recording"] == "Rekaman suara, 4 detik"
@@ -325,7 +351,8 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     report = find_by_code(services.conn, normalize_code(code)).report
     assert report.title == "Laporan suara: Kesehatan"
     assert report.attachments[0].data == clip.data and report.attachments[0].mime == "audio/flac"
-    assert report.reporter.phone == "081299998888" and report.reporter.name == ""
+    assert report.reporter.phone == "081299998888" and report.reporter.name == "Budi"
+    assert report.place.names() == "Dago, Coblong, Kota Bandung"
     dialog.handle(Choose("finish"))
     assert not dialog.view().audio  # the next citizen starts on the touch screen
 
@@ -343,9 +370,7 @@ def test_back_skips_screens_an_answer_ruled_out(dialog):
 def test_a_key_pressed_mid_filing_does_not_change_the_typed_report(dialog):
     from kiosk.engine.events import UseAudio
 
-    start_filing(dialog)
-    for choice in ("pengaduan", "1", "skip"):
-        dialog.handle(Choose(choice))
+    to_the_title(dialog)
     dialog.handle(UseAudio())
     assert dialog.view().screen == "title"  # still typed; the next report may be recorded
 
@@ -381,9 +406,7 @@ def test_every_screen_is_declared_once_with_its_texts():
 
 
 def test_the_dialog_checks_an_entry_by_the_rule_the_report_is_validated_by(dialog, services):
-    start_filing(dialog)
-    for choice in ("pengaduan", "1", "skip"):
-        dialog.handle(Choose(choice))
+    to_the_title(dialog)
     too_long = "J" * (rules.TITLE.maximum + 1)
     view = type_and_next(dialog, too_long)
     assert view.entry.max_length == rules.TITLE.maximum
@@ -427,3 +450,123 @@ def test_the_engine_imports_no_outer_layer():
     outer = ("kiosk.db", "kiosk.store", "kiosk.tracking", "kiosk.adapters", "kiosk.outbox")
     assert "kiosk.engine.dialog" in loaded
     assert [name for name in loaded if name.startswith(outer) or name == "sqlite3"] == []
+
+
+def test_the_place_is_chosen_down_to_the_kelurahan_and_suggests_its_office(dialog, services):
+    start_filing(dialog)
+    dialog.handle(Choose("pengaduan"))
+    view = dialog.handle(Choose("10"))  # the city file routes category 10 to the kelurahan
+    assert view.screen == "kecamatan" and view.progress == "Langkah 3 dari 6"
+    assert len(view.choices) == 31 and view.choices[1] == Choice(COBLONG, "Coblong")
+    assert view.choices[-1] == Choice("outside", "Di luar Kota Bandung")
+    view = dialog.handle(Choose(COBLONG))
+    assert view.screen == "kelurahan"
+    assert [choice.label for choice in view.choices] == [
+        "Cipaganti", "Lebak Gede", "Sadang Serang", "Dago", "Sekeloa", "Lebak Siliwangi"
+    ]  # fmt: skip
+    view = dialog.handle(Choose(DAGO))
+    assert view.screen == "location" and view.entry.kind == "text"
+    assert type_and_next(dialog, "RT").error.startswith("Lokasi kejadian: terlalu pendek")
+    view = type_and_next(dialog, "")  # the detail is optional once the place is chosen
+    assert view.screen == "agency"
+    assert [(choice.label, choice.hint) for choice in view.choices[:4]] == [
+        ("Kelurahan Dago", "Disarankan untuk laporan ini"),
+        ("Biarkan petugas LAPOR! memilih", ""),
+        ("Kecamatan Coblong", ""),
+        ("Dinas Pendidikan", ""),
+    ]
+    assert view.choices[0].id == "3273021004"
+    dialog.handle(Choose("3273021004"))
+    type_and_next(dialog, "Surat pengantar belum selesai")
+    type_and_next(dialog, "Surat pengantar dari kelurahan belum selesai setelah dua minggu.")
+    dialog.handle(Choose("today"))
+    dialog.handle(Choose("anonymous"))
+    review = dialog.handle(Choose("public"))
+    values = {choice.id: choice.hint for choice in review.choices}
+    assert values["kecamatan"] == "Dago, Coblong, Kota Bandung"
+    assert values["location"] == "(kosong)" and values["agency"] == "Kelurahan Dago"
+    report = find_by_code(services.conn, normalize_code(dialog.handle(Next()).code)).report
+    assert report.place == Place(DAGO, "Kota Bandung", "Coblong", "Dago")
+    assert report.location == "" and report.institution_id == 3273021004
+
+
+def test_a_place_outside_the_city_is_found_by_name(dialog, services):
+    start_filing(dialog)
+    dialog.handle(Choose("pengaduan"))
+    dialog.handle(Choose("4"))
+    view = dialog.handle(Choose("outside"))
+    assert view.screen == "other_city" and view.entry.kind == "text"
+    assert type_and_next(dialog, "Atlantis").error.startswith("Tidak ada kota atau kabupaten")
+    view = type_and_next(dialog, "bandung")
+    assert view.screen == "other_city_pick"
+    assert [choice.label for choice in view.choices] == [
+        "Kabupaten Bandung", "Kabupaten Bandung Barat", "Kota Bandung"
+    ]  # fmt: skip
+    assert dialog.handle(Choose("32.17")).screen == "location"
+    assert dialog.handle(Back()).screen == "other_city_pick"
+    dialog.handle(Back())
+    view = type_and_next(dialog, "garut")  # one kabupaten has the name: taken at once
+    assert view.screen == "location"
+    view = type_and_next(dialog, "Jl. Cimanuk")
+    # The city's offices are not those of another city: LAPOR!'s list, skip first.
+    assert view.screen == "agency" and view.choices[0].id == "skip"
+    assert view.choices[1].label == "Dinas Kesehatan"
+    dialog.handle(Choose("skip"))
+    assert dialog.handle(Back()).screen == "agency"
+    assert dialog.handle(Back()).screen == "location"
+    assert dialog.handle(Back()).screen == "other_city"  # no pick: one was found
+    assert dialog.view().entry.value == "garut"
+    assert dialog.handle(Back()).screen == "kecamatan"
+    dialog.handle(Next())
+    dialog.handle(Next())
+    dialog.handle(Next())
+    dialog.handle(Choose("skip"))
+    type_and_next(dialog, "Jalan rusak di Garut kota")
+    type_and_next(dialog, "Jalan Cimanuk rusak parah dan berlubang sejak bulan lalu.")
+    dialog.handle(Choose("today"))
+    dialog.handle(Choose("anonymous"))
+    review = dialog.handle(Choose("public"))
+    assert {choice.id: choice.hint for choice in review.choices}["kecamatan"] == "Kabupaten Garut"
+    report = find_by_code(services.conn, normalize_code(dialog.handle(Next()).code)).report
+    assert report.place == Place("32.05", "Kabupaten Garut")
+    assert report.location == "Jl. Cimanuk" and report.institution_id is None
+
+
+def test_back_through_the_place_keeps_each_answer(dialog):
+    start_filing(dialog)
+    to_the_agency(dialog, "pengaduan", "4", "Depan masjid")
+    assert dialog.handle(Back()).screen == "location"
+    assert dialog.view().entry.value == "Depan masjid"
+    view = dialog.handle(Back())
+    assert view.screen == "kelurahan" and view.can_go_next  # Dago still chosen
+    assert dialog.handle(Back()).screen == "kecamatan"
+    assert dialog.handle(Next()).screen == "kelurahan"
+    assert dialog.handle(Next()).screen == "location"
+    assert dialog.handle(Next()).screen == "agency"
+
+
+def test_another_place_on_the_review_asks_the_kelurahan_and_the_office_again(dialog):
+    file_named_report(dialog)
+    dialog.handle(Choose("kecamatan"))
+    view = dialog.handle(Choose("32.73.01"))  # Sukasari
+    assert view.screen == "kelurahan" and not view.can_go_next
+    view = dialog.handle(Choose(view.choices[0].id))
+    assert view.screen == "agency"  # the detail was kept; the office asked again
+    assert dialog.draft.institution_id is None
+    view = dialog.handle(Choose("skip"))
+    assert view.screen == "review"
+    assert {c.id: c.hint for c in view.choices}["kecamatan"].endswith("Sukasari, Kota Bandung")
+
+
+def test_without_the_city_s_region_data_the_place_is_typed(tmp_path):
+    config = KioskConfig(terminal=TerminalConfig(region="32.99"), data=DataConfig(dir=tmp_path))
+    services = TerminalServices(config)
+    dialog = Dialog(services)
+    start_filing(dialog)
+    dialog.handle(Choose("pengaduan"))
+    view = dialog.handle(Choose("4"))
+    assert view.screen == "location"
+    assert type_and_next(dialog, "").error == "Lokasi kejadian: wajib diisi."
+    view = type_and_next(dialog, "Desa Sukamaju")
+    assert view.screen == "agency" and view.choices[0].id == "skip"
+    services.close()

@@ -31,11 +31,11 @@ def test_unknown_or_absent_printers():
 
 
 def file_a_report(dialog: Dialog) -> str:
-    for event in (Choose("id"), Choose("file"), Choose("aspirasi"), Choose("2"), Choose("skip"),
+    for event in (Choose("id"), Choose("file"), Choose("aspirasi"), Choose("2"),
+                  Choose("32.73.02"), Choose("32.73.02.1004"), Type(""), Next(), Choose("skip"),
                   Type("Tambah guru sekolah"), Next(),
                   Type("Sekolah dasar di desa kami kekurangan guru kelas rendah."), Next(),
-                  Choose("today"), Type("Desa Sukamaju"), Next(), Choose("anonymous"),
-                  Choose("public")):  # fmt: skip
+                  Choose("today"), Choose("anonymous"), Choose("public")):  # fmt: skip
         dialog.handle(event)
     return dialog.handle(Next())
 

@@ -64,12 +64,21 @@ def test_filing_a_report_by_touch_reaches_lapor(display, tmp_path):
         [complaint] = sim.complaints()
         status = json.loads(kiosk(sim.config_path, "status", "--json").stdout)
         assert status["speech_model_state"] == "none"  # no model installed: keypad only
+    assert seen["stored"] == {
+        "place": {
+            "code": "32.73.02.1004", "kota": "Kota Bandung", "kecamatan": "Coblong",
+            "kelurahan": "Dago",
+        },
+        "location": "Jl. Dago 10, depan masjid",
+        "institution_id": 105,  # Kota Bandung's Dinas Perhubungan, by LAPOR!'s synced id
+    }  # fmt: skip
     assert complaint["title"] == "Lampu jalan mati"
     assert complaint["content"].startswith(
-        "Lampu jalan di Gang Mawar mati sejak seminggu, gelap sekali.\n\nLokasi: Gang Mawar, Tebet"
+        "Lampu jalan di Gang Mawar mati sejak seminggu, gelap sekali.\n\nLokasi: "
     )
+    assert "Jl. Dago 10, depan masjid" in complaint["content"]
     assert complaint["classification_id"] == 1
-    assert complaint["category_id"] == 4 and complaint["disposition_id"] == 104
+    assert complaint["category_id"] == 5 and complaint["disposition_id"] == 105
     assert complaint["date_of_incident"] == "2026-11-20"
     assert complaint["nameUser"] == "Siti Aminah" and complaint["phoneUser"] == "081234567890"
     assert complaint["is_anonymous"] is False and complaint["is_secret"] is False

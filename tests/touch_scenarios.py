@@ -22,7 +22,7 @@ from kiosk.touch.run import run_touch_kiosk
 REPORT = {
     "title": "Lampu jalan mati",
     "content": "Lampu jalan di Gang Mawar mati sejak seminggu, gelap sekali.",
-    "location": "Gang Mawar, Tebet",
+    "location": "Jl. Dago 10, depan masjid",
     "name": "Siti Aminah",
     "phone": "081234567890",
 }
@@ -32,15 +32,18 @@ FILING = (
     ("shot", "welcome"), ("tap", "choice:id"),
     ("shot", "menu"), ("tap", "choice:file"),
     ("shot", "classification"), ("tap", "choice:pengaduan"),
-    ("shot", "category"), ("tap", "choice:4"),
-    ("shot", "agency"), ("tap", "choice:104"),
+    ("shot", "category"), ("tap", "choice:5"),  # Transportasi dan Perhubungan
+    ("shot", "kecamatan"), ("tap", "choice:32.73.02"),  # Coblong
+    ("shot", "kelurahan"), ("tap", "choice:32.73.02.1004"),  # Dago
+    ("type", REPORT["location"]),
+    ("shot", "location"), ("tap", "nav:next"),
+    ("shot", "agency"), ("tap", "choice:105"),  # suggested: Dinas Perhubungan (synced id)
     ("tap", "nav:next"),  # an empty title: the error is shown, nothing is lost
     ("shot", "title-error"), ("type", REPORT["title"]),
     ("shot", "title"), ("tap", "nav:next"), ("type", REPORT["content"]),
     ("shot", "content"), ("tap", "nav:next"),
     ("shot", "date"), ("tap", "choice:other_date"), ("type", "20112026"),
-    ("shot", "date-entry"), ("tap", "nav:next"), ("type", REPORT["location"]),
-    ("shot", "location"), ("tap", "nav:next"),
+    ("shot", "date-entry"), ("tap", "nav:next"),
     ("shot", "identity"), ("tap", "choice:named"), ("type", REPORT["name"]),
     ("shot", "name"), ("tap", "nav:next"), ("type", REPORT["phone"]),
     ("shot", "phone"), ("tap", "nav:next"),
@@ -48,6 +51,21 @@ FILING = (
     ("shot", "review"),
 )  # fmt: skip
 """The filing flow as steps: take a screenshot, tap a widget, or type on the keyboard."""
+
+
+def stored_report(app, code: str) -> dict:
+    """What the kiosk stored of the report with this receipt code: its place and office."""
+    from dataclasses import asdict
+
+    from kiosk.receipt import normalize_code
+    from kiosk.store import find_by_code
+
+    report = find_by_code(app.services.conn, normalize_code(code)).report
+    return {
+        "place": asdict(report.place),
+        "location": report.location,
+        "institution_id": report.institution_id,
+    }
 
 
 def file_report(driver, shots: Path, seen: dict):
@@ -68,6 +86,7 @@ def file_report(driver, shots: Path, seen: dict):
     driver.screenshot(shots / "file-99-receipt.png")
     seen["screens"].append(driver.app.view.screen)
     seen["code"] = driver.app.view.code
+    seen["stored"] = stored_report(driver.app, seen["code"])
     driver.tap("choice:finish")
     yield 0.1
     seen["screens"].append(driver.app.view.screen)

@@ -26,13 +26,14 @@ from kiosk.engine.events import (
     Type,
     UseAudio,
 )
+from kiosk.engine.places import place_of
 from kiosk.engine.ports import DialogServices, FollowUpResult, SavingFailed
 from kiosk.engine.screen_spec import (
     Act,
     Advance,
     Begin,
     Edit,
-    EntryRule,
+    EntrySpec,
     Finish,
     Move,
     Open,
@@ -162,7 +163,7 @@ class Dialog:
                 self.return_to_review = True
                 self._go(screen)
             case Begin(screen):
-                self.draft = Draft(audio=self.audio)
+                self.draft = Draft(audio=self.audio, city_known=self.services.city() is not None)
                 self.return_to_review = False
                 self._go(screen)
             case Start(language, screen):
@@ -197,7 +198,7 @@ class Dialog:
             case ScreenKind.CHOICE if self.screen in self.draft.answered:
                 self._advance()
             case ScreenKind.ENTRY if spec.entry is not None:
-                self._check_entry(spec.entry.rule, spec.value(self.draft))
+                self._check_entry(spec, spec.entry)
             case ScreenKind.RECORDING if self.draft.attachments:
                 self._advance()
             case ScreenKind.RECORDING:
@@ -207,12 +208,20 @@ class Dialog:
             case ScreenKind.LOOKUP:
                 self._look_up()
 
-    def _check_entry(self, rule: EntryRule, typed: str) -> None:
-        problem = rule.check_entry(typed, self.services.today())
+    def _check_entry(self, spec: ScreenSpec, entry: EntrySpec) -> None:
+        typed = spec.value(self.draft)
+        if not typed.strip() and entry.may_be_empty(self.draft):
+            self._advance()
+            return
+        problem = entry.rule.check_entry(typed, self.services.today())
         if problem:
             self.error = problem.describe(self.language)
-        else:
-            self._advance()
+            return
+        unresolved = spec.resolve(self._context()) if spec.resolve else ""
+        if unresolved:
+            self.error = text(unresolved, self.language)
+            return
+        self._advance()
 
     def _look_up(self) -> None:
         code = normalize_code(self.draft.track_code)
@@ -238,7 +247,7 @@ class Dialog:
                     "recording.transcript", self.language, transcript=self.draft.transcript
                 )
             self.draft.location = text("recording.location", self.language)
-        report = self.draft.to_report(self.language, today)
+        report = self.draft.to_report(self.language, today, place_of(self.draft, context.city()))
         problems = validate(report, today)
         if problems:
             self.error = problems[0].describe(self.language)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kiosk.report import Attachment, Classification, Report, Reporter
+from kiosk.report import Attachment, Classification, Place, Report, Reporter
 from kiosk.report_rules import (
     CONTENT,
     LOCATION,
@@ -19,6 +19,9 @@ from kiosk.report_rules import (
     TITLE,
     typed_date,
 )
+
+OUTSIDE = "outside"
+"""The kecamatan chosen when the place is outside the terminal's city."""
 
 
 @dataclass
@@ -34,7 +37,21 @@ class Draft:
     """`today`, `yesterday` or `other_date`."""
     date_typed: str = ""
     """Eight digits DDMMYYYY when `date_choice` is `other_date`."""
+    city_known: bool = False
+    """The terminal knows its city's kecamatan and kelurahan: the place is chosen from them
+    (else it is only typed, as the location)."""
+    kecamatan: str = ""
+    """The chosen kecamatan's code (`32.73.02`), or `outside` the terminal's city."""
+    kelurahan: str = ""
+    """The chosen kelurahan's code (`32.73.02.1004`)."""
+    other_city_query: str = ""
+    """The name typed of a kota or kabupaten elsewhere."""
+    other_city_matches: tuple[tuple[str, str], ...] = ()
+    """The kota and kabupaten that name found: (code, name)."""
+    other_city: str = ""
+    """The code of the kota or kabupaten elsewhere, once one is taken."""
     location: str = ""
+    """The place's detail (street, RT/RW, landmark); the whole place without `city_known`."""
     identity: str = ""
     """`named` or `anonymous`."""
     name: str = ""
@@ -63,7 +80,13 @@ class Draft:
             return today - timedelta(days=1)
         return typed_date(self.date_typed)
 
-    def to_report(self, language: str, today: date) -> Report:
+    @property
+    def outside(self) -> bool:
+        """The place is outside the terminal's city."""
+        return self.kecamatan == OUTSIDE
+
+    def to_report(self, language: str, today: date, place: Place | None = None) -> Report:
+        """`place`: the chosen place with its names (kiosk/engine/places.py)."""
         reporter = Reporter()
         if not self.is_anonymous:
             reporter = Reporter(REPORTER_NAME.clean(self.name), REPORTER_PHONE.clean(self.phone))
@@ -73,6 +96,7 @@ class Draft:
             content=CONTENT.clean(self.content),
             date_of_incident=self.incident_date(today) or today,
             location=LOCATION.clean(self.location),
+            place=place or Place(),
             category_id=self.category_id,
             institution_id=self.institution_id,
             is_anonymous=self.is_anonymous,

@@ -3,10 +3,12 @@ translates its store's and its follow-up's results into these, so that the engin
 outer layer (no store, outbox, adapters or follow-up). Beside its own modules and these ports
 it imports only leaves that know nothing of the terminal: the report model and its rules
 (kiosk/report.py, kiosk/report_rules.py), the texts (kiosk/i18n.py) and receipt codes
-(kiosk/receipt.py)."""
+(kiosk/receipt.py). The terminal's city and its offices come as the protocols below, which
+kiosk/regions.py and kiosk/city_offices.py meet as they are."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -46,6 +48,54 @@ class FollowUpResult:
     answers: tuple[AgencyAnswer, ...] = ()
 
 
+class Area(Protocol):
+    """A kecamatan, or a kelurahan or desa (kiosk/regions.py's `Area` is one)."""
+
+    @property
+    def code(self) -> str:
+        """Kemendagri's code: `32.73.02` (Coblong), `32.73.02.1004` (Dago)."""
+        ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def parts(self) -> Sequence[Area]:
+        """A kecamatan's kelurahan and desa; none for a kelurahan."""
+        ...
+
+
+class City(Protocol):
+    """The terminal's kota or kabupaten down to the kelurahan (kiosk/regions.py's `City`)."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str:
+        """e.g. `Kota Bandung`."""
+        ...
+
+    @property
+    def districts(self) -> Sequence[Area]:
+        """Its kecamatan, each with its kelurahan."""
+        ...
+
+    def search_others(self, query: str) -> list[tuple[str, str]]:
+        """Kota and kabupaten of the country whose name holds `query`: (code, name)."""
+        ...
+
+
+class Office(Protocol):
+    """An office a report may go to (kiosk/city_offices.py's `Office`)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 class DialogServices(Protocol):
     def save_report(self, report: Report) -> str:
         """Store the report durably; return its receipt code. Raise `SavingFailed` on failure."""
@@ -65,4 +115,18 @@ class DialogServices(Protocol):
 
     def today(self) -> date:
         """The terminal's date (incident dates may not be later)."""
+        ...
+
+    def city(self) -> City | None:
+        """The city the terminal serves; None when its region data cannot be read."""
+        ...
+
+    def offices(self, place_code: str) -> Sequence[Office]:
+        """The offices a report from this kecamatan or kelurahan of the city may go to, the
+        nearest first (kelurahan, kecamatan, then the city's agencies); none without a city
+        file."""
+        ...
+
+    def suggested_office(self, category_id: int | None, place_code: str) -> Office | None:
+        """The office the city's routing table names for this category and place, if any."""
         ...

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from kiosk.engine.draft import Draft
-from kiosk.engine.ports import DialogServices
+from kiosk.engine.ports import City, DialogServices
 from kiosk.engine.view import Choice, EntryKind, ScreenKind
 from kiosk.i18n import text
 from kiosk.report import FieldError
@@ -46,6 +46,10 @@ class Unchecked:
         return None
 
 
+def never(draft: Draft) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class EntrySpec:
     kind: EntryKind
@@ -54,6 +58,9 @@ class EntrySpec:
     """A secret: shown as dots, never spoken (a tone for each digit)."""
     personal: bool = False
     """Personal data (UU PDP): a face never says it where others may hear it."""
+    may_be_empty: Callable[[Draft], bool] = never
+    """Left empty, the entry is accepted without its rule (the place's detail, once the
+    place is chosen)."""
 
     @property
     def digits_only(self) -> bool:
@@ -135,6 +142,9 @@ class ScreenContext:
 
     def today(self) -> date:
         return self.services.today()
+
+    def city(self) -> City | None:
+        return self.services.city()
 
     def reference(self, kind: str) -> list[dict]:
         """`categories` or `institutions`, read once a session."""
@@ -224,6 +234,9 @@ class ScreenSpec:
     choose: ChooseAction = store_choice
     review: ReviewLine | None = None
     """Its line on the review; None: not listed there."""
+    resolve: Callable[[ScreenContext], str] | None = None
+    """What an entry that follows its rule means further: it may fill more of the draft, and
+    returns the catalog key of a problem ("" when none; the entry is then accepted)."""
     applies: Callable[[Draft], bool] = always
     """False: the screen is skipped, forward and back."""
     can_go_back: bool = True

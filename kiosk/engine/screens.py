@@ -13,7 +13,8 @@ from enum import StrEnum
 
 from kiosk import receipt
 from kiosk import report_rules as rules
-from kiosk.engine.draft import Draft
+from kiosk.engine.draft import OUTSIDE, Draft
+from kiosk.engine.places import chosen_areas, place_code, place_of
 from kiosk.engine.screen_spec import (
     Act,
     Advance,
@@ -43,13 +44,17 @@ class Screen(StrEnum):
     MENU = "menu"
     CLASSIFICATION = "classification"
     CATEGORY = "category"
+    KECAMATAN = "kecamatan"
+    KELURAHAN = "kelurahan"
+    OTHER_CITY = "other_city"
+    OTHER_CITY_PICK = "other_city_pick"
+    LOCATION = "location"
     AGENCY = "agency"
     TITLE = "title"
     CONTENT = "content"
     RECORDING = "recording"
     DATE = "date"
     DATE_ENTRY = "date_entry"
-    LOCATION = "location"
     IDENTITY = "identity"
     NAME = "name"
     PHONE = "phone"
@@ -63,6 +68,8 @@ class Screen(StrEnum):
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 RECEIPT_CODE_LENGTH = receipt.CODE_LENGTH + len(receipt.GROUPS) - 1
 """A receipt code as shown, `0001-123-456-7`: its digits and a dash between two groups."""
+CITY_NAME_LENGTH = 60
+"""Long enough for any kota or kabupaten's name; a name is checked by looking it up."""
 REVIEW_CONTENT_CHARS = 120
 """The review shows this much of a long complaint."""
 
@@ -79,16 +86,33 @@ def _typed(draft: Draft) -> bool:
     return not draft.audio
 
 
-def _named_and_typed(draft: Draft) -> bool:
-    return _named(draft) and _typed(draft)
-
-
 def _audio_session(draft: Draft) -> bool:
     return draft.audio
 
 
 def _other_date(draft: Draft) -> bool:
     return draft.date_choice == "other_date"
+
+
+def _city_known(draft: Draft) -> bool:
+    return draft.city_known
+
+
+def _in_the_city(draft: Draft) -> bool:
+    return draft.city_known and bool(draft.kecamatan) and not draft.outside
+
+
+def _elsewhere(draft: Draft) -> bool:
+    return draft.city_known and draft.outside
+
+
+def _several_found(draft: Draft) -> bool:
+    return _elsewhere(draft) and len(draft.other_city_matches) > 1
+
+
+def _detail_is_optional(draft: Draft) -> bool:
+    """With the place chosen, the detail only helps; without, it is the whole place."""
+    return draft.city_known
 
 
 # -- choices ------------------------------------------------------------------------------
@@ -98,10 +122,44 @@ def _languages(context: ScreenContext) -> tuple[Choice, ...]:
     return tuple(Choice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES)
 
 
+def _kecamatan_choices(context: ScreenContext) -> tuple[Choice, ...]:
+    city = context.city()
+    if city is None:
+        return ()
+    outside = Choice(OUTSIDE, text("choice.outside", context.language, city=city.name))
+    return (*(Choice(area.code, area.name) for area in city.districts), outside)
+
+
+def _kelurahan_choices(context: ScreenContext) -> tuple[Choice, ...]:
+    district, _ = chosen_areas(context.draft, context.city())
+    return tuple(Choice(area.code, area.name) for area in district.parts) if district else ()
+
+
+def _other_city_choices(context: ScreenContext) -> tuple[Choice, ...]:
+    return tuple(Choice(code, name) for code, name in context.draft.other_city_matches)
+
+
 def _agencies(context: ScreenContext) -> tuple[Choice, ...]:
-    # "Skip" first: most citizens do not know the agency, and it needs no scrolling.
+    """The office the category suggests for the place first, then leaving it to LAPOR!'s
+    staff, then the place's own offices and the city's agencies. Without the city's offices
+    (no city file, or a place elsewhere), LAPOR!'s list of institutions."""
+    # "Skip" before any long list: most citizens do not know the agency.
     skip = labelled(("skip",), context.language)
-    return (*skip, *ReferenceChoices("institutions")(context))
+    code = place_code(context.draft, context.city())
+    offices = context.services.offices(code) if code else ()
+    if not offices:
+        return (*skip, *ReferenceChoices("institutions")(context))
+    suggested = context.services.suggested_office(context.draft.category_id, code)
+    first = ()
+    if suggested is not None:
+        hint = text("choice.suggested_hint", context.language)
+        first = (Choice(str(suggested.id), suggested.name, hint),)
+    rest = tuple(
+        Choice(str(office.id), office.name)
+        for office in offices
+        if suggested is None or office.id != suggested.id
+    )
+    return (*first, *skip, *rest)
 
 
 def _dates(context: ScreenContext) -> tuple[Choice, ...]:
@@ -154,6 +212,42 @@ def _category(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
 def _agency(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
     draft.institution_id = None if choice_id == "skip" else int(choice_id)
     return Advance()
+
+
+def _forget_agency(draft: Draft) -> None:
+    """Another place: the office chosen for the last one is asked again."""
+    draft.institution_id = None
+    draft.answered.discard(Screen.AGENCY)
+
+
+def _kecamatan(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    if choice_id != draft.kecamatan:
+        draft.kelurahan = draft.other_city_query = draft.other_city = ""
+        draft.other_city_matches = ()
+        draft.answered -= {Screen.KELURAHAN, Screen.OTHER_CITY, Screen.OTHER_CITY_PICK}
+        _forget_agency(draft)
+    return store_choice(spec, draft, choice_id)
+
+
+def _another_place(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    """A kelurahan, or a kota elsewhere picked among those found."""
+    if choice_id != spec.value(draft):
+        _forget_agency(draft)
+    return store_choice(spec, draft, choice_id)
+
+
+def _find_other_city(context: ScreenContext) -> str:
+    """The kota or kabupaten typed: taken when one has that name, picked among several."""
+    draft, city = context.draft, context.city()
+    found = tuple(city.search_others(draft.other_city_query)) if city else ()
+    if not found:
+        return "place.city_not_found"
+    if found != draft.other_city_matches:
+        draft.other_city_matches = found
+        draft.other_city = found[0][0] if len(found) == 1 else ""
+        draft.answered.discard(Screen.OTHER_CITY_PICK)
+        _forget_agency(draft)
+    return ""
 
 
 def _identity(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
@@ -214,6 +308,11 @@ def _date_line(spec: ScreenSpec, context: ScreenContext) -> str:
     return incident.strftime("%d-%m-%Y") if incident else text("ui.empty_value", context.language)
 
 
+def _place_line(spec: ScreenSpec, context: ScreenContext) -> str:
+    names = place_of(context.draft, context.city()).names()
+    return names or text("ui.empty_value", context.language)
+
+
 def _recording_line(spec: ScreenSpec, context: ScreenContext) -> str:
     seconds = round(context.draft.recording_seconds)
     return text("recording.summary", context.language, seconds=seconds)
@@ -252,9 +351,50 @@ SCREENS: dict[Screen, ScreenSpec] = {
         choose=_category,
         review=_CHOSEN,
     ),
+    Screen.KECAMATAN: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=3,
+        fills="kecamatan",
+        choices=_kecamatan_choices,
+        choose=_kecamatan,
+        review=ReviewLine(_place_line),
+        applies=_city_known,
+    ),
+    Screen.KELURAHAN: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=3,
+        fills="kelurahan",
+        choices=_kelurahan_choices,
+        choose=_another_place,
+        applies=_in_the_city,
+    ),
+    Screen.OTHER_CITY: ScreenSpec(
+        ScreenKind.ENTRY,
+        step=3,
+        fills="other_city_query",
+        entry=EntrySpec("text", Unchecked(CITY_NAME_LENGTH)),
+        resolve=_find_other_city,
+        applies=_elsewhere,
+    ),
+    Screen.OTHER_CITY_PICK: ScreenSpec(
+        ScreenKind.CHOICE,
+        step=3,
+        fills="other_city",
+        choices=_other_city_choices,
+        choose=_another_place,
+        applies=_several_found,
+    ),
+    Screen.LOCATION: ScreenSpec(
+        ScreenKind.ENTRY,
+        step=3,
+        fills="location",
+        entry=EntrySpec("text", rules.LOCATION, may_be_empty=_detail_is_optional),
+        review=_TYPED,
+        applies=_typed,
+    ),
     Screen.AGENCY: ScreenSpec(
         ScreenKind.CHOICE,
-        step=2,
+        step=3,
         fills="institution_id",
         choices=_agencies,
         choose=_agency,
@@ -262,7 +402,7 @@ SCREENS: dict[Screen, ScreenSpec] = {
     ),
     Screen.TITLE: ScreenSpec(
         ScreenKind.ENTRY,
-        step=3,
+        step=4,
         fills="title",
         entry=EntrySpec("text", rules.TITLE),
         review=_TYPED,
@@ -270,7 +410,7 @@ SCREENS: dict[Screen, ScreenSpec] = {
     ),
     Screen.CONTENT: ScreenSpec(
         ScreenKind.ENTRY,
-        step=3,
+        step=4,
         fills="content",
         entry=EntrySpec("multiline", rules.CONTENT),
         review=ReviewLine(_shortened),
@@ -278,7 +418,7 @@ SCREENS: dict[Screen, ScreenSpec] = {
     ),
     Screen.RECORDING: ScreenSpec(
         ScreenKind.RECORDING,
-        step=3,
+        step=4,
         choices=_recording_choices,
         choose=_act,
         review=ReviewLine(_recording_line),
@@ -298,14 +438,6 @@ SCREENS: dict[Screen, ScreenSpec] = {
         entry=EntrySpec("date", rules.DATE_OF_INCIDENT),
         applies=_other_date,
     ),
-    Screen.LOCATION: ScreenSpec(
-        ScreenKind.ENTRY,
-        step=4,
-        fills="location",
-        entry=EntrySpec("text", rules.LOCATION),
-        review=_TYPED,
-        applies=_typed,
-    ),
     Screen.IDENTITY: ScreenSpec(
         ScreenKind.CHOICE,
         step=5,
@@ -319,7 +451,7 @@ SCREENS: dict[Screen, ScreenSpec] = {
         step=5,
         fills="name",
         entry=EntrySpec("text", rules.REPORTER_NAME, personal=True),
-        applies=_named_and_typed,
+        applies=_named,
     ),
     Screen.PHONE: ScreenSpec(
         ScreenKind.ENTRY,
@@ -363,9 +495,11 @@ FILING_STEPS = max(spec.step for spec in SCREENS.values())
 
 def next_in_flow(current: Screen, draft: Draft, editing: bool) -> Screen:
     """The screen after `current` in the filing flow, skipping those that do not apply; when
-    `editing` from the review, the review as soon as that screen is already answered."""
+    `editing` from the review, the next one not answered yet (a changed answer may have
+    ruled new screens in, or asked again for one: another place, another office), else the
+    review."""
     position = FILING_FLOW.index(current)
     for screen in FILING_FLOW[position + 1 :]:
-        if SCREENS[screen].applies(draft):
-            return Screen.REVIEW if editing and screen in draft.answered else screen
+        if SCREENS[screen].applies(draft) and not (editing and screen in draft.answered):
+            return screen
     return Screen.REVIEW

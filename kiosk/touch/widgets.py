@@ -38,18 +38,26 @@ class KioskRoot(BoxLayout):
     """Privacy in an audio session: the screen is black (touches still reach the buttons)."""
 
 
+NAME_LENGTH = 24
+"""A choice label this short fits a third of the screen's width on one or two lines."""
+
+
 class ChoiceList(ScrollView):
     columns = NumericProperty(1)
 
     def show(
         self, choices: tuple[Choice, ...], on_choose: Callable[[str], None], in_a_row: bool = False
     ) -> None:
-        """Two columns for many short choices, one for long ones, or all in one row."""
+        """Three columns for a long list of names (kecamatan, kelurahan), two for many short
+        choices, one for long ones, or all in one row."""
         app = App.get_running_app()
         grid = self.ids.grid
         grid.clear_widgets()
         many_short = len(choices) > 4 and all(len(choice.hint) < 30 for choice in choices)
-        self.columns = len(choices) if in_a_row else 2 if many_short else 1
+        many_names = len(choices) > 6 and all(
+            len(choice.label) <= NAME_LENGTH and not choice.hint for choice in choices
+        )
+        self.columns = len(choices) if in_a_row else 3 if many_names else 2 if many_short else 1
         if in_a_row:
             self.size_hint_y = None
             self.height = grid.row_default_height
