@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.session")
 
 TICK_S = 1.0
+LETTER_TICK_S = 0.25
+"""How often a letter tapped on the keypad is checked for the pause that takes it."""
 WATCHDOG_S = 10.0
 JACK_POLL_S = 0.3
 RECOGNITION_LANGUAGE = "id"
@@ -108,6 +110,7 @@ class KioskSession:
         loop = self._loop
         self._show(self.dialog.view())
         loop.every(TICK_S, self.tick)
+        loop.every(LETTER_TICK_S, self._letter_tick)
         watchdog.notify("READY=1")
         # From the UI's own clock: if the UI hangs, systemd stops hearing it and restarts it.
         loop.every(WATCHDOG_S, lambda: watchdog.notify("WATCHDOG=1"))
@@ -149,6 +152,10 @@ class KioskSession:
             self.face.tick()  # speaks warnings; its views come back through on_view
         else:
             self.send(Tick())
+
+    def _letter_tick(self) -> None:
+        if self.audio_active():
+            self.face.end_letter_after_pause()
 
     def _show(self, view: View) -> None:
         """Every view, the audio face's too, comes here: the one place that sees a session end."""

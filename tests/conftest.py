@@ -10,8 +10,10 @@ from kiosk.report import Attachment, Classification, Report, Reporter
 
 UNIT_TEST_MODULES = {
     "test_adapter",
+    "test_audio_lists",
     "test_city_offices",
     "test_config",
+    "test_deadlines",
     "test_demo_pin",
     "test_deployment_checks",
     "test_dialog",

@@ -7,7 +7,7 @@ from conftest import voice_attachment
 
 from kiosk.audio.face import AudioFace
 from kiosk.config import DataConfig, KioskConfig
-from kiosk.engine.events import Choose, Next, Recorded
+from kiosk.engine.events import Choose, Next, Recorded, Type
 from kiosk.engine.session_settings import SessionSettings
 from kiosk.session import KioskSession
 from kiosk.terminal import TerminalServices
@@ -154,7 +154,7 @@ def to_categories(face) -> None:
 def test_a_sure_answer_is_acted_on(face):
     to_categories(face)
     face.hear(heard("kesehatan", "kesehatan"))
-    assert face.view.screen == "agency" and face.dialog.draft.category_id == 1
+    assert face.view.screen == "kecamatan" and face.dialog.draft.category_id == 1
     assert face.presses == 3  # spoken answers are not key presses
 
 
@@ -167,7 +167,7 @@ def test_an_unsure_answer_is_confirmed_first(face):
     assert face.view.screen == "category"  # not confirmed: the screen again
     face.hear(heard("pendidikan", "pendidikan", sure=False))
     face.hear(heard("ya", "ya"))
-    assert face.view.screen == "agency" and face.dialog.draft.category_id == 2
+    assert face.view.screen == "kecamatan" and face.dialog.draft.category_id == 2
 
 
 def test_unclear_answers_and_commands(face):
@@ -191,10 +191,11 @@ PHONE = "081234567890"
 
 def fill_up_to_the_phone(face: AudioFace) -> None:
     """The screens before the phone number, answered as the touch screen and the recorder
-    send them (an audio session records the complaint; the name is not asked)."""
-    events = [Choose("file"), Choose("pengaduan"), Choose("4"), Choose("skip"),
+    send them (an audio session records the complaint)."""
+    events = [Choose("file"), Choose("pengaduan"), Choose("4"),
+              Choose("32.73.02"), Choose("32.73.02.1004"), Choose("skip"),
               Recorded(voice_attachment(), 6.0), Next(),
-              Choose("today"), Choose("named")]  # fmt: skip
+              Choose("today"), Choose("named"), Type("Budi"), Next()]  # fmt: skip
     for event in events:
         face.follow(face.dialog.handle(event))
     assert face.view.screen == "phone"
@@ -223,7 +224,7 @@ def test_without_headphones_personal_data_is_not_said(face):
     assert "Tidak dibacakan tanpa headphone." in said(face)[-1]
     assert "0812" not in said(face)[-1]
     face.headphones_changed(True)  # headphones in: the review is read in full
-    assert f"Dengan nama saya: {PHONE}." in said(face)[-1]
+    assert f"Dengan nama saya: Budi, {PHONE}." in said(face)[-1]
 
 
 def record_a_complaint(face: AudioFace) -> None:
@@ -232,7 +233,8 @@ def record_a_complaint(face: AudioFace) -> None:
 
     from voice.recorder import Recording, encode_flac
 
-    for key in ("1", "1", "1", "4", "1"):  # Indonesian, file, pengaduan, a category, no agency
+    # Indonesian, file, pengaduan, a category, Coblong, Dago, the staff choose the agency
+    for key in ("1", "1", "1", "4", "2", "4", "2"):
         face.press(key)
     assert face.view.screen == "recording"
     samples = np.full(16000 * 2, 1000, dtype=np.int16)
@@ -253,7 +255,7 @@ def test_the_recording_is_forgotten_once_the_report_is_stored(face):
 
 def test_the_recording_is_forgotten_once_its_draft_is_dropped(face):
     record_a_complaint(face)
-    for _ in range(4):  # back to the agency, the category, the kind of report, the menu
+    for _ in range(6):  # back through the agency and the place to the menu
         face.press("BACK")
     assert face.view.screen == "menu"  # the next report begins with a new draft
     assert face.complaint.last is None

@@ -9,7 +9,7 @@ import pytest
 from kiosk.config import DataConfig, KioskConfig
 from kiosk.engine.events import Cancel, Choose
 from kiosk.face_state import model_state
-from kiosk.session import TICK_S, WATCHDOG_S, KioskSession, MainLoop
+from kiosk.session import LETTER_TICK_S, TICK_S, WATCHDOG_S, KioskSession, MainLoop
 from kiosk.terminal import TerminalServices
 
 
@@ -57,7 +57,7 @@ def session(tmp_path, hand, views, gone):
 
 
 def test_a_touch_only_session_never_loads_speech(session, hand, views):
-    assert set(hand.timers) == {TICK_S, WATCHDOG_S}
+    assert set(hand.timers) == {TICK_S, LETTER_TICK_S, WATCHDOG_S}
     session.send(Choose("id"))
     hand.timers[TICK_S]()  # nothing changed: nothing drawn again
     assert [view.screen for view in views] == ["welcome", "menu"]

@@ -2,7 +2,7 @@
 
 Keys are EZ Access names (`hardware/keymaps/*.toml` maps a physical keypad to
 them): digits, UP, DOWN, LEFT, RIGHT, ENTER, BACK, CLEAR, CANCEL, HELP, HOME,
-REPEAT, VOL_UP, VOL_DOWN, RATE_UP, RATE_DOWN. Any key first silences the speech.
+REPEAT, VOL_UP, VOL_DOWN, RATE_UP, RATE_DOWN, SEARCH. Any key first silences the speech.
 
 What a key does is `key_actions`; what is said, `speech`; the spoken complaint,
 `recording`. This module puts them together with the dialog and spoken answers.
@@ -11,16 +11,24 @@ What a key does is `key_actions`; what is said, `speech`; the spoken complaint,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from kiosk.audio import spoken, wording
+from kiosk.audio import pages, spoken
 from kiosk.audio.key_actions import (
     ChangeEntry,
     Focus,
+    Jump,
     KeyAction,
+    KeyState,
+    ReadBack,
     SendEvent,
     Speak,
+    Spell,
     Tune,
+    TurnPage,
+    advance,
     key_action,
+    letter_ended,
 )
 from kiosk.audio.keys import KEYS
 from kiosk.audio.listener import Listener
@@ -70,9 +78,9 @@ class AudioFace:
         self.pending: str | None = None
         """The key an unsure spoken answer stands for, until the citizen confirms it."""
         self.view = dialog.view()
-        self.focus = -1
-        """The choice UP/DOWN stepped to; -1 before any."""
-        self.help_presses = 0
+        self.keys = KeyState()
+        """What the keys did on this screen so far: the choice stepped to, the page, the
+        letter being tapped."""
         self.presses = 0
         """Keys pressed so far (for measuring the shortest path)."""
 
@@ -109,7 +117,7 @@ class AudioFace:
 
     def _listen_after_prompt(self) -> None:
         if self.listener is not None and not self.recording:
-            self.listener.listen_after_prompt(spoken.grammar(self.view))
+            self.listener.listen_after_prompt(spoken.grammar(self.view, self.keys.page))
 
     def start(self) -> None:
         self.speech.arrived(self.view)
@@ -127,7 +135,7 @@ class AudioFace:
         """Headphones went in: this session is an audio session from now on; say where it is."""
         self.speaker.stop()
         self._update(self.dialog.handle(UseAudio()))
-        self.speech.screen(self.view)
+        self.speech.screen(self.view, self.keys.page)
 
     def new_citizen(self) -> None:
         """The session ended (the kiosk session, kiosk/session.py, says so): the next citizen
@@ -155,7 +163,7 @@ class AudioFace:
         changed = view.screen != self.view.screen or view.choices != self.view.choices
         self._update(view)
         if changed:
-            self.focus = -1
+            self.keys = KeyState()
         if view.action == "record":
             self._start_recording()
         elif view.action == "listen":
@@ -192,26 +200,45 @@ class AudioFace:
         if warned:  # after a time-out warning a key only asks for more time
             self.speech.line("audio.more_time", self.view.language)
             return
-        self.help_presses = self.help_presses + 1 if key == "HELP" else 0
-        action = key_action(key, self.view, self.focus, self.help_presses)
-        if action is not None:
-            self._act(action)
+        self.end_letter_after_pause()
+        help_presses = self.keys.help_presses + 1 if key == "HELP" else 0
+        self.keys = replace(self.keys, help_presses=help_presses)
+        self._act(key_action(key, self.view, self.keys, self.dialog.clock()))
 
-    def _act(self, action: KeyAction) -> None:
-        view = self.view
+    def _act(self, action: KeyAction | None) -> None:
+        view, keys = self.view, self.keys
+        self.keys = advance(keys, action, view)
         match action:
             case SendEvent(event):
                 self._send(event)
-            case ChangeEntry(value, typed):
+            case ChangeEntry(value):
                 self._update(self.dialog.handle(Type(value)))
-                self.speech.typed(view.entry, typed, self.view.language)
+                self.speech.typed(view.entry, action, self.view.language)
             case Focus(index):
-                self.focus = index
                 self.speech.item(view, index)
+            case TurnPage(page, wrapped):
+                self.speech.page(view, page, wrapped)
+            case Spell(tap):
+                self.speech.spelling(view, tap.letter if tap else "")
+            case Jump():
+                self.speech.jumped(view, action)
+            case ReadBack():
+                self.speech.read_back(view)
             case Speak():
-                self.speech.about(action, view)
+                self.speech.about(action, view, self.keys.page)
             case Tune():
                 self.speech.tune(action, view.language)
+
+    def end_letter_after_pause(self) -> None:
+        """A letter tapped, then a pause: the letter is taken (in the letter jump, the list
+        goes to it)."""
+        tap = self.keys.tap
+        if tap is None or not tap.ended(self.dialog.clock()):
+            return
+        jump = letter_ended(self.view, self.keys)
+        self.keys = replace(self.keys, tap=None)
+        if jump is not None:
+            self._act(jump)
 
     def hear(self, heard: Heard) -> None:
         """A spoken answer: acted on when sure, confirmed first when not, else the keys."""
@@ -222,7 +249,7 @@ class AudioFace:
             if heard.phrase == text("voice.yes", view.language):
                 self.press(key, by_voice=True)
             else:
-                self.speech.screen(view)
+                self.speech.screen(view, self.keys.page)
             return
         if view.entry is not None and view.entry.numeric and heard.text:
             try:
@@ -233,15 +260,16 @@ class AudioFace:
                 self._update(self.dialog.handle(Type(view.entry.value + digits)))
                 self.speech.say(" ".join(digits), self.view.language)
                 return
-        key = spoken.accepted(view).get(heard.phrase or "")
+        key = spoken.accepted(view, self.keys.page).get(heard.phrase or "")
         if key is None:
             self.speech.line("voice.not_understood", view.language)
         elif heard.sure:
             self.press(key, by_voice=True)
         else:
             label = heard.phrase
-            if key.isdigit() and wording.DIGIT_KEYS.index(key) < len(view.choices):
-                label = view.choices[wording.DIGIT_KEYS.index(key)].label  # as shown
+            index = pages.index_of(view, key, self.keys.page)
+            if index is not None:
+                label = view.choices[index].label  # as shown
             self.speech.line("voice.confirm", view.language, label=label)
             self.pending = key
 
@@ -249,7 +277,7 @@ class AudioFace:
         """Decode one spoken answer to the current screen; None without a recogniser."""
         if self.recognizer is None:
             return None
-        return self.recognizer.listen(chunks, spoken.grammar(self.view))
+        return self.recognizer.listen(chunks, spoken.grammar(self.view, self.keys.page))
 
     # -- time and the microphone ------------------------------------------------------------
 
@@ -260,6 +288,7 @@ class AudioFace:
             if self.complaint.full:
                 self._stop_recording()
             return
+        self.end_letter_after_pause()
         before = self.view
         view = self.dialog.handle(Tick())
         warned = view.timeout_warning and not before.timeout_warning

@@ -1,17 +1,40 @@
 """What a keypad key does on a screen: pure, no sound, no dialog (tested without either).
 
 The audio face asks `key_action` for each key and then carries the answer out: it sends the
-dialog the event, changes the entry, or has the speech say or tune something.
+dialog the event, changes the entry, or has the speech say or tune something. What the face
+remembers between keys is a `KeyState`; `advance` says what an action leaves of it.
+
+Letters come by multi-tap (`multitap`): typed into a text entry, or, on a long list, the first
+letter of the choice to jump to, after SEARCH (on a numeric keypad: 0 held) opens the jump.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from kiosk.audio.wording import DIGIT_KEYS
+from kiosk.audio import pages
+from kiosk.audio.multitap import LETTER_KEYS, Tap, capitalised, tapped
 from kiosk.engine.events import Back, Cancel, Choose, Next
 from kiosk.engine.view import View
+
+
+@dataclass(frozen=True)
+class KeyState:
+    """What the face remembers between keys on one screen (a new screen starts afresh)."""
+
+    focus: int = -1
+    """The choice UP/DOWN stepped to; -1 before any."""
+    help_presses: int = 0
+    """HELP pressed this many times in a row, this press included (the second says more)."""
+    page: int = 0
+    """The page of a long list (from 0)."""
+    tap: Tap | None = None
+    """The letter being multi-tapped, until a pause or another key ends it."""
+    spelling: bool = False
+    """The digit keys type the first letter to jump to on a long list."""
+    read_back: bool = False
+    """ENTER read the typed text back: ENTER again goes on."""
 
 
 @dataclass(frozen=True)
@@ -23,24 +46,57 @@ class SendEvent:
 
 @dataclass(frozen=True)
 class ChangeEntry:
-    """The entry becomes `value`: `typed` is the digit added, "" when the last one was deleted."""
+    """The entry becomes `value`: `typed` is the character added (said), `deleted` the one
+    removed; `tap` the letter still being multi-tapped (the next tap of its key changes it)."""
 
     value: str
     typed: str
+    deleted: str = ""
+    tap: Tap | None = None
 
 
 @dataclass(frozen=True)
 class Focus:
-    """UP or DOWN stepped to the choice at `index`, which is said."""
+    """UP or DOWN stepped to the choice at `index`, which is said (its page becomes the page)."""
 
     index: int
+
+
+@dataclass(frozen=True)
+class TurnPage:
+    """0 on a long list: `page` is read; `wrapped` when it went from the last back to the first."""
+
+    page: int
+    wrapped: bool = False
+
+
+@dataclass(frozen=True)
+class Spell:
+    """The letter jump: `tap` the letter tapped so far, said; None when the jump opens (how
+    it works is said)."""
+
+    tap: Tap | None = None
+
+
+@dataclass(frozen=True)
+class Jump:
+    """The letter jump ends on `letter`: the list goes to the page of the choice at `index`,
+    the first with that letter; None when no choice starts with it (the jump stays open)."""
+
+    letter: str
+    index: int | None
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """ENTER on typed text: the text is said back for confirmation; ENTER again goes on."""
 
 
 @dataclass(frozen=True)
 class Speak:
     """Words about the screen, which stays as it is."""
 
-    what: Literal["screen", "help", "more_help", "nothing_to_delete"]
+    what: Literal["screen", "help", "more_help", "nothing_to_delete", "spelling_ended"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +107,7 @@ class Tune:
     steps: int = 0
 
 
-KeyAction = SendEvent | ChangeEntry | Focus | Speak | Tune
+KeyAction = SendEvent | ChangeEntry | Focus | TurnPage | Spell | Jump | ReadBack | Speak | Tune
 
 FIXED: dict[str, KeyAction] = {
     "BACK": SendEvent(Back()),
@@ -70,24 +126,30 @@ FIXED: dict[str, KeyAction] = {
 STEPS = {"UP": -1, "DOWN": 1}
 
 
-def key_action(key: str, view: View, focus: int, help_presses: int) -> KeyAction | None:
-    """What `key` does on `view`; None when it does nothing there.
+def key_action(key: str, view: View, state: KeyState, now: float = 0.0) -> KeyAction | None:
+    """What `key` does on `view`, given what the face remembers; None when it does nothing.
 
-    `focus` is the choice UP/DOWN stepped to (-1 before any), `help_presses` how many times
-    HELP was pressed in a row, this press included (the second one gives more detail).
+    `now` (the face's clock, in seconds) times the letters tapped: a pause ends a letter.
     """
     if key in FIXED:
         return FIXED[key]
+    if state.spelling and (spelled := _spelling(key, view, state, now)) is not None:
+        return spelled
     if key.isdigit():
-        return _digit(key, view)
+        return _digit(key, view, state, now)
     if key in STEPS:
         if not view.choices:
             return Speak("screen")
-        return Focus((focus + STEPS[key]) % len(view.choices))
+        if state.focus < 0 and pages.is_paged(view):  # from the page heard: its first, or before
+            first = pages.on_page(view, state.page).start
+            return Focus((first + min(STEPS[key], 0)) % len(view.choices))
+        return Focus((state.focus + STEPS[key]) % len(view.choices))
     match key:
         case "ENTER":
-            if 0 <= focus < len(view.choices):
-                return SendEvent(Choose(view.choices[focus].id))
+            if 0 <= state.focus < len(view.choices):
+                return SendEvent(Choose(view.choices[state.focus].id))
+            if _spelled_entry(view) and view.entry.value and not state.read_back:
+                return ReadBack()
             return SendEvent(Next()) if view.can_go_next else Speak("screen")
         case "RIGHT":
             return SendEvent(Next()) if view.can_go_next else None
@@ -95,17 +157,77 @@ def key_action(key: str, view: View, focus: int, help_presses: int) -> KeyAction
             entry = view.entry
             if entry is None or not entry.value:
                 return Speak("nothing_to_delete")
-            return ChangeEntry(entry.value[:-1], "")
+            return ChangeEntry(entry.value[:-1], "", deleted=entry.value[-1])
         case "HELP":
-            return Speak("more_help" if help_presses > 1 else "help")
+            return Speak("more_help" if state.help_presses > 1 else "help")
+        case "SEARCH":
+            return Spell() if pages.is_paged(view) else None
     return None
 
 
-def _digit(key: str, view: View) -> KeyAction | None:
-    """Typed into an entry; elsewhere the choice of that number, if there is one."""
-    if view.entry is not None:
-        return ChangeEntry(view.entry.value + key, key)
-    index = DIGIT_KEYS.index(key)
-    if index < len(view.choices):
-        return SendEvent(Choose(view.choices[index].id))
+def letter_ended(view: View, state: KeyState) -> Jump | None:
+    """The letter being tapped ended (a pause, or ENTER): in the letter jump, where it goes."""
+    if not state.spelling or state.tap is None:
+        return None
+    letter = state.tap.letter
+    return Jump(letter, pages.first_with(letter, view.choices))
+
+
+def advance(state: KeyState, action: KeyAction | None, view: View) -> KeyState:
+    """What the face remembers after `action` on `view` (a letter being tapped or the letter
+    jump last only while their keys go on; turning the voice changes nothing)."""
+    kept = KeyState(state.focus, state.help_presses, state.page)
+    match action:
+        case Tune():
+            return state
+        case Focus(index):
+            return replace(kept, focus=index, page=pages.page_of(view, index))
+        case TurnPage(page):
+            return replace(kept, focus=-1, page=page)
+        case Spell(tap):
+            return replace(kept, tap=tap, spelling=True)
+        case Jump(_, None):
+            return replace(kept, spelling=True)
+        case Jump(_, index):
+            return replace(kept, focus=index, page=pages.page_of(view, index))
+        case ChangeEntry(tap=tap):
+            return replace(kept, tap=tap)
+        case ReadBack():
+            return replace(kept, read_back=True)
+    return kept
+
+
+def _spelled_entry(view: View) -> bool:
+    """A text entry: the keypad types letters into it by multi-tap."""
+    return view.entry is not None and view.entry.kind == "text"
+
+
+def _spelling(key: str, view: View, state: KeyState, now: float) -> KeyAction | None:
+    """A key in the letter jump; None for a key that ends it and does what it always does."""
+    if key in LETTER_KEYS:
+        return Spell(tapped(key, state.tap, now))
+    if key == "ENTER":
+        return letter_ended(view, state) or Spell()
+    if key.isdigit():  # no letters on it: how the jump works, once more
+        return Spell()
+    if key in ("CLEAR", "SEARCH"):
+        return Speak("spelling_ended")
     return None
+
+
+def _digit(key: str, view: View, state: KeyState, now: float) -> KeyAction | None:
+    """A letter or digit typed into an entry; elsewhere the choice of that number (on a long
+    list, on its page; 0 turns the page)."""
+    entry = view.entry
+    if entry is not None and _spelled_entry(view):
+        tap = tapped(key, state.tap, now)
+        before = entry.value[:-1] if tap.times > 1 else entry.value
+        letter = capitalised(before, tap.letter)
+        return ChangeEntry(before + letter, letter, tap=tap)
+    if entry is not None:
+        return ChangeEntry(entry.value + key, key)
+    if pages.is_paged(view) and key == pages.NEXT_PAGE_KEY:
+        last = pages.page_count(view) - 1
+        return TurnPage(0, wrapped=True) if state.page >= last else TurnPage(state.page + 1)
+    index = pages.index_of(view, key, state.page)
+    return None if index is None else SendEvent(Choose(view.choices[index].id))

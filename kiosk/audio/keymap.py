@@ -1,7 +1,7 @@
 """Physical keys to EZ Access key names, from a key map in `hardware/keymaps/`.
 
 A map may also say what a key does when held (`[hold]`): a plain numeric keypad has no
-keys left for volume, rate, back and home, so holding UP turns the volume up, and so on.
+keys left for volume, rate, back, home and search, so holding UP turns the volume up, and so on.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from kiosk.audio.keys import KEYS
 from kiosk.config import ConfigError
 
 DEFAULT_HOLDS = {"UP": "VOL_UP", "DOWN": "VOL_DOWN", "CLEAR": "BACK", "HELP": "HOME",
-                 "REPEAT": "RATE"}  # fmt: skip
-"""What held keys do on a keypad without keys of their own for these functions."""
+                 "REPEAT": "RATE", "0": "SEARCH"}  # fmt: skip
+"""What held keys do on a keypad without keys of their own for these functions. 0 turns the
+page of a long list; held, it opens the jump to a first letter (one key for the list)."""
 
 
 def _read(name_or_path: str) -> tuple[dict[int, str], dict[str, str]]:

@@ -13,7 +13,7 @@ from kiosk.audio.keymap import DEFAULT_HOLDS
 REQUIRED = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0",
             "ENTER", "CLEAR", "HELP", "REPEAT", "UP", "DOWN")  # fmt: skip
 """Keys the audio face cannot do without (digits, Enter, erase, help, repeat, browse)."""
-OPTIONAL = ("BACK", "HOME", "VOL_UP", "VOL_DOWN", "RATE_UP", "RATE_DOWN")
+OPTIONAL = ("BACK", "HOME", "VOL_UP", "VOL_DOWN", "RATE_UP", "RATE_DOWN", "SEARCH")
 """Keys that only a larger keypad has (a plain numeric keypad has no keys left for them)."""
 LOCK_AND_MODIFIER_CODES = range(300, 314)
 """Kivy codes of NumLock, CapsLock, Shift, Ctrl, Alt...: never learned. A keypad may send

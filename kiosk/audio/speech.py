@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.audio import wording
-from kiosk.audio.key_actions import Speak, Tune
+from kiosk.audio import pages, wording
+from kiosk.audio.key_actions import ChangeEntry, Jump, Speak, Tune
 from kiosk.engine.view import Entry, View
 from kiosk.i18n import text
 from voice.speaker import Speaker
@@ -31,9 +31,10 @@ class FaceSpeech:
         """One line of the catalog."""
         self.say(text(key, language, **values), language)
 
-    def screen(self, view: View) -> None:
-        """The screen as it is (asked for again, or where a key does nothing else)."""
-        self.say(wording.screen(view, overheard=self.overheard), view.language)
+    def screen(self, view: View, page: int = 0) -> None:
+        """The screen as it is (asked for again, or where a key does nothing else); of a long
+        list, the page it is at."""
+        self.say(wording.screen(view, overheard=self.overheard, page_number=page), view.language)
 
     def arrived(self, view: View) -> None:
         """A screen arrived at: the one-time notices first; the step only when it changed."""
@@ -43,32 +44,65 @@ class FaceSpeech:
         self.notices.clear()
         self.say(" ".join(words), view.language)
 
-    def about(self, speak: Speak, view: View) -> None:
-        """Words about the screen for a key that changes nothing."""
+    def about(self, speak: Speak, view: View, page: int = 0) -> None:
+        """Words about the screen for a key that changes nothing (`page`: of a long list)."""
         match speak.what:
             case "screen":
-                self.screen(view)
+                self.screen(view, page)
             case "help" | "more_help":
                 detailed = speak.what == "more_help"
-                self.say(wording.help_text(view, detailed, self.overheard), view.language)
+                words = wording.help_text(view, detailed, self.overheard, page)
+                self.say(words, view.language)
             case "nothing_to_delete":
                 self.line("audio.empty", view.language)
+            case "spelling_ended":
+                words = [text("audio.spelling_ended", view.language), wording.page(view, page)]
+                self.say(" ".join(words), view.language)
 
     def item(self, view: View, index: int) -> None:
         """The choice UP/DOWN stepped to, with its key."""
         choice = view.choices[index]
-        words = wording.item(choice, index, view.language, True, overheard=self.overheard)
+        key = pages.key_of(view, index)
+        words = wording.item(choice, key, view.language, True, overheard=self.overheard)
         self.say(words, view.language)
 
-    def typed(self, entry: Entry, typed: str, language: str) -> None:
-        """A digit typed, said back; a tone for a secret, or for personal data others may hear.
-        "" for a deletion."""
-        if not typed:
-            self.line("audio.deleted", language)
-        elif entry.masked or (entry.personal and self.overheard):
+    def typed(self, entry: Entry, change: ChangeEntry, language: str) -> None:
+        """A character typed or deleted, said back: a tone for a secret, or for personal data
+        others may hear. Of text, the deleted letter is said too."""
+        hidden = entry.masked or (entry.personal and self.overheard)
+        if change.typed and hidden:
             self.speaker.tone()
+        elif change.typed:
+            self.say(_character(change.typed, language), language)
+        elif change.deleted and entry.kind == "text" and not hidden:
+            self.line("audio.deleted_letter", language, letter=_character(change.deleted, language))
         else:
-            self.say(typed, language)
+            self.line("audio.deleted", language)
+
+    def page(self, view: View, page: int, wrapped: bool) -> None:
+        """A page of a long list turned to (back to the first after the last: said so)."""
+        words = [text("audio.list_wrapped", view.language)] if wrapped else []
+        self.say(" ".join([*words, wording.page(view, page)]), view.language)
+
+    def spelling(self, view: View, letter: str) -> None:
+        """The letter jump: the letter tapped, or ("") how the jump works."""
+        language = view.language
+        self.say(letter.upper() if letter else text("audio.spelling", language), language)
+
+    def jumped(self, view: View, jump: Jump) -> None:
+        """The letter jump ended: the page from the first choice with the letter, or that
+        none starts with it."""
+        language, letter = view.language, jump.letter.upper()
+        if jump.index is None:
+            self.line("audio.no_letter", language, letter=letter)
+            return
+        words = [text("audio.letter", language, letter=letter),
+                 wording.page(view, pages.page_of(view, jump.index), start=jump.index)]  # fmt: skip
+        self.say(" ".join(words), language)
+
+    def read_back(self, view: View) -> None:
+        """Typed text said back before ENTER takes it (its letters counted if overheard)."""
+        self.say(wording.read_back(view, self.overheard), view.language)
 
     def tune(self, tune: Tune, language: str) -> None:
         """Change the voice, and say what it is now."""
@@ -94,3 +128,14 @@ class FaceSpeech:
     def touched(self, label: str, language: str) -> None:
         """Touch-and-confirm: a first touch only says what is under the finger."""
         self.speaker.say(label, language)
+
+
+MARKS = {" ": "space", "'": "apostrophe", "-": "hyphen", ".": "period"}
+"""Characters a speech engine would not say alone, by their catalog names (`audio.marks`)."""
+
+
+def _character(character: str, language: str) -> str:
+    """A typed character as said: a digit or letter itself, a mark by its name."""
+    if character in MARKS:
+        return text(f"audio.marks.{MARKS[character]}", language)
+    return character

@@ -7,7 +7,7 @@ words, parsed with `voice.numbers.parse_digits`.
 
 from __future__ import annotations
 
-from kiosk.audio.wording import choice_key
+from kiosk.audio import pages
 from kiosk.engine.view import View
 from kiosk.i18n import text
 from voice.numbers import UNITS
@@ -16,19 +16,20 @@ COMMANDS = {"yes": "ENTER", "repeat": "REPEAT", "back": "BACK", "help": "HELP", 
 NUMBER_WORDS = (*UNITS, "kosong", "sepuluh", "sebelas", "belas", "puluh", "seratus", "ratus")
 
 
-def accepted(view: View) -> dict[str, str]:
-    """Phrase -> key: every choice by its name, and the commands."""
+def accepted(view: View, page: int = 0) -> dict[str, str]:
+    """Phrase -> key: every choice a digit picks (of a long list, those on `page`) by its
+    name, and the commands."""
     phrases = {text(f"voice.{word}", view.language): key for word, key in COMMANDS.items()}
-    for index, choice in enumerate(view.choices):
-        key = choice_key(index)
+    for index in pages.on_page(view, page):
+        key = pages.key_of(view, index)
         if key:
-            phrases[choice.label.lower()] = key
+            phrases[view.choices[index].label.lower()] = key
     return phrases
 
 
-def grammar(view: View) -> list[str]:
-    """The phrases the recogniser listens for on this screen."""
-    phrases = list(accepted(view))
+def grammar(view: View, page: int = 0) -> list[str]:
+    """The phrases the recogniser listens for on this screen (of a long list, on `page`)."""
+    phrases = list(accepted(view, page))
     if view.entry is not None and view.entry.numeric:
         phrases += NUMBER_WORDS
     return phrases

@@ -6,33 +6,27 @@ the Indonesian way (codes digit by digit, in groups).
 
 from __future__ import annotations
 
+from kiosk.audio import pages
 from kiosk.engine.screens import Screen
 from kiosk.engine.view import Choice, ScreenKind, View
 from kiosk.i18n import text
 
-DIGIT_KEYS = "1234567890"
-"""The choice a digit key picks: 1 is the first, 0 the tenth."""
-
-
-def choice_key(index: int) -> str:
-    return DIGIT_KEYS[index] if index < len(DIGIT_KEYS) else ""
-
 
 def item(
     choice: Choice,
-    index: int,
+    key: str,
     language: str,
     detailed: bool = False,
     first_contact: bool = False,
     overheard: bool = False,
 ) -> str:
-    """`1: Pengaduan.`; `Tekan 1: Pengaduan.` where the citizen learns the keys (or in detail)."""
-    key = choice_key(index)
+    """`1: Pengaduan.`; `Tekan 1: Pengaduan.` where the citizen learns the keys (or in detail).
+    `key` is the digit that picks it ("" for none)."""
     hint = _hint(choice, language, overheard)
     label = f"{choice.label}: {hint}" if detailed and hint else choice.label
     if not key:
         return _sentence(label)
-    if detailed or (first_contact and index == 0):
+    if detailed or (first_contact and key == "1"):
         return text("audio.press", language, digit=key, label=label)
     return _sentence(f"{key}: {label}")
 
@@ -53,13 +47,25 @@ def _sentence(words: str) -> str:
     return words if words.endswith((".", "?", "!")) else f"{words}."
 
 
-def screen(view: View, progress: bool = True, overheard: bool = False) -> str:
+def page(view: View, number: int, start: int = 0) -> str:
+    """A page of a long list: which page, its choices (from the one at `start`, if it is on
+    the page), then what 0 does: the next page, or back to the first after the last."""
+    language = view.language
+    count = pages.page_count(view)
+    shown = [index for index in pages.on_page(view, number) if index >= start]
+    parts = [text("audio.page", language, page=number + 1, pages=count)]
+    parts += [item(view.choices[index], pages.key_of(view, index), language) for index in shown]
+    parts.append(text("audio.list_end" if number == count - 1 else "audio.next_page", language))
+    return " ".join(parts)
+
+
+def screen(view: View, progress: bool = True, overheard: bool = False, page_number: int = 0) -> str:
     """Orientation, title, what is wrong, what to do, and the choices.
 
     On a plain choice screen the numbered choices are the prompt; its sentence is
-    one HELP press away, with the details of every choice on a second press. Without
-    `progress` the step is not said (it is the one just said). When `overheard` (no
-    headphones), personal values are not said.
+    one HELP press away, with the details of every choice on a second press. A long list
+    says one page, `page_number`. Without `progress` the step is not said (it is the one
+    just said). When `overheard` (no headphones), personal values are not said.
     """
     language = view.language
     if view.kind is ScreenKind.RECORDING and len(view.choices) > 1:  # just recorded: what next
@@ -80,34 +86,57 @@ def screen(view: View, progress: bool = True, overheard: bool = False) -> str:
         parts.append(text("audio.review", language))
     elif view.kind is ScreenKind.RECORDING:
         pass  # the prompt says which key records
+    elif pages.is_paged(view):
+        parts.append(page(view, page_number))
     elif view.choices and view.choices[0].id == "skip":
         # An optional list (the agency): offer the skip, read the rest only on request.
-        parts.append(item(view.choices[0], 0, language))
+        parts.append(item(view.choices[0], "1", language))
         parts.append(text("audio.more_choices", language, count=len(view.choices) - 1))
     else:
         first_contact = view.screen == Screen.WELCOME
         parts += [
-            item(choice, index, language, first_contact=first_contact)
+            item(choice, pages.key_of(view, index), language, first_contact=first_contact)
             for index, choice in enumerate(view.choices)
         ]
-    if view.entry is not None and not view.entry.numeric:
-        parts.append(text("audio.touch_only", language))
-    elif view.entry is not None:
-        parts.append(text("audio.entry", language))
-        if view.entry.value and overheard and view.entry.personal:
-            parts.append(text("audio.entered_hidden", language, count=len(view.entry.value)))
-        elif view.entry.value:
-            parts.append(text("audio.entered", language, value=" ".join(view.entry.value)))
+    if view.entry is not None:
+        parts += _entry(view, overheard)
     return " ".join(parts)
 
 
-def help_text(view: View, detailed: bool, overheard: bool = False) -> str:
-    """HELP once: the help text; twice: every choice with its details too."""
+def _entry(view: View, overheard: bool) -> list[str]:
+    """How to type on this entry, and what is typed so far (unless personal and overheard)."""
+    entry, language = view.entry, view.language
+    if entry.kind == "text":
+        how, value = text("audio.letters_entry", language), entry.value
+    elif entry.numeric:
+        how, value = text("audio.entry", language), " ".join(entry.value)
+    else:
+        return [text("audio.touch_only", language)]
+    if entry.value and overheard and entry.personal:
+        return [how, text("audio.entered_hidden", language, count=len(entry.value))]
+    return [how, text("audio.entered", language, value=value)] if entry.value else [how]
+
+
+def read_back(view: View, overheard: bool) -> str:
+    """Typed text said back before it is taken: the letters counted where others may hear."""
+    entry, language = view.entry, view.language
+    if overheard and entry.personal:
+        letters = len(entry.value.replace(" ", ""))
+        return text("audio.read_back_hidden", language, count=letters)
+    return text("audio.read_back", language, value=entry.value)
+
+
+def help_text(view: View, detailed: bool, overheard: bool = False, page_number: int = 0) -> str:
+    """HELP once: the help text (on a long list, how its pages and the letter jump work);
+    twice: every choice with its details too (of a long list, those on `page_number`)."""
     parts = [view.help]
+    if pages.is_paged(view):
+        parts.append(text("audio.pages_help", view.language))
     if detailed:
         parts += [
-            item(choice, index, view.language, True, overheard=overheard)
-            for index, choice in enumerate(view.choices)
-        ]
+            item(view.choices[index], pages.key_of(view, index), view.language, True,
+                 overheard=overheard)
+            for index in pages.on_page(view, page_number)
+        ]  # fmt: skip
         parts.append(text("audio.keys", view.language))
     return " ".join(parts)

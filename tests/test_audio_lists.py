@@ -1,0 +1,178 @@
+"""Long lists and letters on the keypad, through the audio face: a page at a time, 0 to turn,
+the letter jump, and a name typed by multi-tap. A dialog of one screen stands in for the
+engine (the location screens may not exist yet) and a speaker that writes down what it says
+stands in for the voice, so these run without sound."""
+
+from dataclasses import dataclass, field, replace
+
+import pytest
+
+from kiosk.audio.face import AudioFace
+from kiosk.audio.multitap import PAUSE_S
+from kiosk.engine.events import Choose, Event, Next, Type
+from kiosk.engine.view import Choice, Entry, ScreenKind, View
+
+KECAMATAN = (
+    "Andir", "Antapani", "Arcamanik", "Astanaanyar", "Babakan Ciparay", "Bandung Kidul",
+    "Bandung Kulon", "Bandung Wetan", "Batununggal", "Bojongloa Kaler", "Bojongloa Kidul",
+    "Buahbatu", "Cibeunying Kaler", "Cibeunying Kidul", "Cibiru", "Cicendo", "Cidadap",
+    "Cinambo", "Coblong", "Gedebage", "Kiaracondong", "Lengkong", "Mandalajati", "Panyileukan",
+    "Rancasari", "Regol", "Sukajadi", "Sukasari", "Sumur Bandung", "Ujungberung",
+)  # fmt: skip
+LIST = View(
+    "kecamatan", "id", "Kecamatan mana?", "", "Pilih kecamatan tempat kejadian.",
+    kind=ScreenKind.CHOICE, progress="Langkah 4 dari 7", audio=True,
+    choices=tuple(Choice(name.lower().replace(" ", "_"), name) for name in KECAMATAN),
+)  # fmt: skip
+NAME = View(
+    "name", "id", "Nama Anda", "Ketik nama Anda.", "", kind=ScreenKind.ENTRY,
+    progress="Langkah 6 dari 7", audio=True, can_go_next=True,
+    entry=Entry("text", "", 100, personal=True),
+)  # fmt: skip
+
+
+@dataclass
+class OneScreenDialog:
+    """The engine's part for one screen: typing changes the entry; a choice or going on is
+    written down and leaves the screen."""
+
+    view_now: View
+    now: float = 0.0
+    events: list[Event] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def view(self) -> View:
+        return self.view_now
+
+    def handle(self, event: Event) -> View:
+        if isinstance(event, Type):
+            self.view_now = replace(
+                self.view_now, entry=replace(self.view_now.entry, value=event.value)
+            )
+        elif isinstance(event, Choose | Next):
+            self.events.append(event)
+            self.view_now = replace(self.view_now, screen="next", choices=(), entry=None)
+        return self.view_now
+
+
+class WrittenSpeaker:
+    """Says nothing aloud: each utterance written down (a tone as `<tone>`)."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def say(self, words: str, language: str = "id") -> None:
+        self.said.append(words)
+
+    def tone(self) -> None:
+        self.said.append("<tone>")
+
+    def stop(self) -> None: ...
+
+    def wait(self) -> None: ...
+
+
+def face_on(view: View, overheard: bool = False) -> AudioFace:
+    face = AudioFace(OneScreenDialog(view), WrittenSpeaker(), recorder=None, overheard=overheard)
+    face.start()
+    return face
+
+
+def press(face: AudioFace, keys: str, gap_s: float = 0.3) -> list[str]:
+    """Keys pressed `gap_s` apart (a space in `keys` a pause that ends a letter); what was said."""
+    start = len(face.speaker.said)
+    for key in keys.split(","):
+        if key == " ":
+            face.dialog.now += PAUSE_S
+            face.tick()
+            continue
+        face.press(key)
+        face.dialog.now += gap_s
+    return face.speaker.said[start:]
+
+
+@pytest.fixture
+def kecamatan() -> AudioFace:
+    return face_on(LIST)
+
+
+def test_a_list_of_30_is_read_a_page_of_nine_at_a_time(kecamatan):
+    first = kecamatan.speaker.said[0]
+    assert "Halaman 1 dari 4. 1: Andir." in first and "9: Batununggal." in first
+    assert "Bojongloa" not in first
+    assert first.endswith("0: halaman berikutnya.")
+    assert press(kecamatan, "0") == [
+        "Halaman 2 dari 4. 1: Bojongloa Kaler. 2: Bojongloa Kidul. 3: Buahbatu. "
+        "4: Cibeunying Kaler. 5: Cibeunying Kidul. 6: Cibiru. 7: Cicendo. 8: Cidadap. "
+        "9: Cinambo. 0: halaman berikutnya."
+    ]
+    last = press(kecamatan, "0,0")[-1]
+    assert last.startswith("Halaman 4 dari 4. 1: Sukasari. 2: Sumur Bandung. 3: Ujungberung.")
+    assert last.endswith("Ini akhir daftar. 0: kembali ke halaman 1.")
+    assert press(kecamatan, "0")[0].startswith(
+        "Kembali ke awal daftar. Halaman 1 dari 4. 1: Andir."
+    )
+
+
+def test_a_digit_chooses_on_the_page_heard_and_repeat_says_that_page(kecamatan):
+    press(kecamatan, "0")
+    assert "Halaman 2 dari 4" in press(kecamatan, "REPEAT")[0]
+    press(kecamatan, "3")
+    assert kecamatan.dialog.events == [Choose("buahbatu")]
+
+
+def test_help_says_how_the_pages_and_the_letter_jump_work(kecamatan):
+    words = press(kecamatan, "HELP")[0]
+    assert "Tekan 0 untuk halaman berikutnya" in words and "tahan tombol 0" in words
+
+
+def test_the_letter_jump_goes_to_the_page_of_the_first_choice_with_the_letter(kecamatan):
+    assert press(kecamatan, "SEARCH")[0].startswith("Cari huruf pertama.")
+    assert press(kecamatan, "2,2,2") == ["A", "B", "C"]  # each letter as it is tapped
+    jumped = press(kecamatan, " ")  # a pause: the list goes there
+    assert jumped == [
+        "Huruf C. Halaman 2 dari 4. 4: Cibeunying Kaler. 5: Cibeunying Kidul. 6: Cibiru. "
+        "7: Cicendo. 8: Cidadap. 9: Cinambo. 0: halaman berikutnya."
+    ]
+    press(kecamatan, "ENTER")  # the first with the letter is the one stepped to
+    assert kecamatan.dialog.events == [Choose("cibeunying_kaler")]
+
+
+def test_a_letter_no_choice_starts_with_keeps_the_jump_open(kecamatan):
+    press(kecamatan, "SEARCH,7,7,ENTER")  # Q
+    assert kecamatan.speaker.said[-1].startswith("Tidak ada pilihan yang berawalan huruf Q.")
+    press(kecamatan, "9,ENTER")  # W: none either; then U by 8 twice
+    said = press(kecamatan, "8,8,ENTER")
+    assert said[-1].startswith("Huruf U. Halaman 4 dari 4. 3: Ujungberung.")
+    assert press(kecamatan, "CLEAR") == ["Kosong."]  # the jump is over: CLEAR as always
+
+
+def test_clear_ends_the_letter_jump_and_says_the_page(kecamatan):
+    press(kecamatan, "0,SEARCH,2")
+    assert press(kecamatan, "CLEAR")[0].startswith("Cari huruf selesai. Halaman 2 dari 4.")
+    press(kecamatan, "1")
+    assert kecamatan.dialog.events == [Choose("bojongloa_kaler")]
+
+
+def test_a_name_typed_by_multi_tap_with_each_letter_said_and_read_back():
+    face = face_on(NAME)
+    assert "seperti menulis SMS" in face.speaker.said[0]
+    said = press(face, "7,7,7,7, ,4,4,4,8,4,4,4,0,2")
+    assert said == ["P", "Q", "R", "S", "g", "h", "i", "t", "g", "h", "i", "spasi", "A"]
+    assert face.view.entry.value == "Siti A"
+    assert press(face, "CLEAR") == ["Dihapus: A."]
+    assert press(face, "CLEAR") == ["Dihapus: spasi."]
+    assert press(face, "ENTER") == [
+        "Yang Anda ketik: Siti. Jika benar, tekan Enter lagi. Hapus: ubah."
+    ]
+    press(face, "ENTER")
+    assert face.dialog.events == [Next()]
+
+
+def test_without_headphones_a_name_is_tones_and_its_letters_counted():
+    face = face_on(NAME, overheard=True)
+    assert press(face, "7,7,7,7,4,4,4") == ["<tone>"] * 7
+    assert press(face, "CLEAR") == ["Dihapus."]  # not which letter
+    assert press(face, "4,4,4,ENTER")[-1].startswith("Sudah diketik 2 huruf; tidak dibacakan")
