@@ -10,5 +10,10 @@ _LOCALES = {"id": "id", "en": "en_GB"}
 """British English keeps the Indonesian order: "Friday 27 March 2026"."""
 
 
+PATTERN = "EEEE, d MMMM y"
+"""Weekday, day without a leading zero (CLDR's Indonesian "full" has one: "01 April", which
+a voice would read "nol satu"), month, year."""
+
+
 def long_date(day: date, language: str) -> str:
-    return format_date(day, format="full", locale=_LOCALES.get(language, "id"))
+    return format_date(day, format=PATTERN, locale=_LOCALES.get(language, "id"))

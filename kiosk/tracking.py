@@ -13,8 +13,8 @@ import json
 import re
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
 
 from kiosk import outbox
 from kiosk.adapters.base import (
@@ -26,6 +26,7 @@ from kiosk.adapters.base import (
     StatusChange,
 )
 from kiosk.db import transaction
+from kiosk.deadlines import deadline_sentence
 from kiosk.engine.ports import FollowUpProblem
 from kiosk.i18n import has_text, text
 from kiosk.outbox import OutboxItem
@@ -99,14 +100,46 @@ def _is_complaint_id(typed: str) -> bool:
     return typed.isdigit() and len(typed) != CODE_LENGTH
 
 
+def _submitted_on(conn: sqlite3.Connection, item: OutboxItem) -> date:
+    """The terminal's local day the report was stored (`created_at` is UTC)."""
+    row = conn.execute("SELECT created_at FROM reports WHERE uuid = ?", (item.report_uuid,))
+    return datetime.fromisoformat(row.fetchone()["created_at"]).astimezone().date()
+
+
+def _with_deadline(
+    result: TrackResult, conn: sqlite3.Connection, today: date, language: str
+) -> TrackResult:
+    """The result with the date that is due next said after its sentence."""
+    if result.item is None or result.item.state in ("rejected", "needs_review"):
+        return result
+    submitted = _submitted_on(conn, result.item)
+    deadline = deadline_sentence(submitted, result.status, today, language)
+    if not deadline:
+        return result
+    return replace(result, sentence=f"{result.sentence} {deadline}")
+
+
 def track(
     conn: sqlite3.Connection,
     api: ComplaintApi | None,
     typed: str,
     language: str = "id",
     allow_complaint_id: bool = False,
+    today: date | None = None,
 ) -> TrackResult:
-    """Everything known of the report behind `typed`; `api` None means offline."""
+    """Everything known of the report behind `typed`, with the date due next (`today`: the
+    terminal's date); `api` None means offline."""
+    result = _look_up(conn, api, typed, language, allow_complaint_id)
+    return _with_deadline(result, conn, today or date.today(), language)
+
+
+def _look_up(
+    conn: sqlite3.Connection,
+    api: ComplaintApi | None,
+    typed: str,
+    language: str,
+    allow_complaint_id: bool,
+) -> TrackResult:
     typed = typed.strip()
     code = normalize_code(typed)
     if code:

@@ -48,3 +48,4 @@ def test_service_dates_from_submission_verification_and_follow_up():
 def test_dates_in_words():
     assert long_date(date(2026, 3, 27), "id") == "Jumat, 27 Maret 2026"
     assert long_date(date(2026, 3, 27), "en") == "Friday, 27 March 2026"
+    assert long_date(date(2026, 4, 1), "id") == "Rabu, 1 April 2026"  # no "nol satu"
