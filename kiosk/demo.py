@@ -80,9 +80,8 @@ def windowed_with_pin(config_path: Path) -> KioskConfig:
 
 
 def run_touch_demo(keep: bool) -> int:
-    from lapor_sim.process import SimulatorProcess
-
     from kiosk.touch.session import run_kiosk_with_forwarder
+    from lapor_sim.process import SimulatorProcess
 
     with _workdir(keep) as workdir:
         config_path = workdir / "kiosk.toml"

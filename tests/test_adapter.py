@@ -16,7 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 from conftest import make_report
-from lapor_sim import SimulatorOptions, start_simulator
 
 from kiosk import outbox, refdata
 from kiosk.adapters.base import (
@@ -42,6 +41,7 @@ from kiosk.config import ForwarderConfig, LaporConfig, Secret
 from kiosk.forwarder import Forwarder
 from kiosk.report import Place, Reporter
 from kiosk.store import save_report
+from lapor_sim import SimulatorOptions, start_simulator
 
 DROP = "drop"
 """An answer that closes the connection without a word."""

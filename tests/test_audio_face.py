@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import soundfile
-from lapor_sim.process import SimulatorProcess
 from repo_paths import REPO_ROOT
 
+from lapor_sim.process import SimulatorProcess
 from voice.numbers import code_words
 from voice.pronounce import speakable
 from voice.virtual_sound import virtual_sound

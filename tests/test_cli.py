@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy
 import pytest
 import soundfile
-from lapor_sim.process import SimulatorProcess
 from repo_paths import REPO_ROOT
 
 from kiosk.config import load_config
 from kiosk.db import connect
 from kiosk.receipt import format_code, normalize_code
+from lapor_sim.process import SimulatorProcess
 
 GOOD = {
     "classification": "aspirasi",

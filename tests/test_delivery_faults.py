@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from conftest import make_report
-from lapor_sim.process import SimulatorProcess
 from repo_paths import REPO_ROOT
 from test_adapter import ScriptedServer
 
@@ -30,6 +29,7 @@ from kiosk.config import ForwarderConfig, LaporConfig, Secret, load_config
 from kiosk.db import connect
 from kiosk.forwarder import Forwarder, kiosk_reference
 from kiosk.store import save_report
+from lapor_sim.process import SimulatorProcess
 
 
 def free_port() -> int:

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from lapor_sim.process import SimulatorProcess
 from repo_paths import REPO_ROOT
+
+from lapor_sim.process import SimulatorProcess
 
 UNITS = sorted((REPO_ROOT / "hardware" / "systemd").glob("*.service"))
 

@@ -9,10 +9,10 @@ import sys
 import time
 import urllib.request
 
-from lapor_sim.process import SimulatorProcess
 from repo_paths import REPO_ROOT
 
 from kiosk import outbox
+from lapor_sim.process import SimulatorProcess
 
 REPORT = {
     "classification": "pengaduan", "title": "Trotoar rusak di halte",

@@ -6,12 +6,12 @@ import subprocess
 import sys
 import time
 
-from lapor_sim.process import SimulatorProcess
 from repo_paths import REPO_ROOT
 
 from kiosk.config import load_config
 from kiosk.db import connect
 from kiosk.touch.display import virtual_display
+from lapor_sim.process import SimulatorProcess
 from voice.virtual_sound import virtual_sound
 
 
@@ -172,8 +172,9 @@ def test_an_untrusted_certificate_is_named_as_a_tls_failure_with_the_fix(tmp_pat
 
 
 def test_the_simulators_settings_against_a_production_lapor_fail_with_the_fix(tmp_path):
-    from lapor_sim.config_writer import credentials_path
     from test_deployment_checks import production_files
+
+    from lapor_sim.config_writer import credentials_path
 
     config = production_files(tmp_path, verify_tls=False, demo=True, mode=0o644)
     code, checks = selftest(config, {"DISPLAY": ""})

@@ -21,14 +21,14 @@ from typing import Any
 
 import pytest
 import requests
-from lapor_sim import SimulatorOptions, start_simulator
-from lapor_sim.cli import add_arguments
-from lapor_sim.process import SimulatorProcess
-from lapor_sim.shapes import SHAPE_NAMES
 from repo_paths import REPO_ROOT
 
 from kiosk.config import load_config
 from kiosk.demo_settings import DEFAULT_TOKEN
+from lapor_sim import SimulatorOptions, start_simulator
+from lapor_sim.cli import add_arguments
+from lapor_sim.process import SimulatorProcess
+from lapor_sim.shapes import SHAPE_NAMES
 
 LAPOR_DATE = re.compile(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}")
 REFERENCE_DEFAULTS = json.loads((REPO_ROOT / "kiosk/data/reference_defaults.json").read_text())

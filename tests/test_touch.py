@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from lapor_sim.process import SimulatorProcess
 from repo_paths import REPO_ROOT
 from test_child_lifetime import assert_ends, running, wait_for
 
 from kiosk.touch.display import virtual_display
+from lapor_sim.process import SimulatorProcess
 
 SHOTS = REPO_ROOT / "artifacts" / "screens"
 
