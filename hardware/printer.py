@@ -34,6 +34,8 @@ class ReceiptInfo:
     """The kind of report, in the citizen's language."""
     mall: str
     language: str
+    due: str = ""
+    """When LAPOR! verifies it by, as a sentence."""
 
 
 def open_printer(device: str):
@@ -81,6 +83,8 @@ def print_receipt(printer, receipt: ReceiptInfo) -> None:
         printer.qr(receipt.code, size=6)
         printer.text(f"{receipt.kind}\n{receipt.created}\n\n")
         printer.set(align="left", normal_textsize=True)
+        if receipt.due:
+            printer.text(receipt.due + "\n")
         printer.text(text("printer.follow_up", language) + "\n")
         printer.cut()
     except Exception as error:

@@ -12,6 +12,7 @@ from functools import cached_property
 from kiosk import city_offices, outbox, refdata
 from kiosk.city_offices import CityFileError, CityOffices, Office
 from kiosk.config import KioskConfig
+from kiosk.deadlines import deadline_sentence
 from kiosk.engine.ports import AgencyAnswer, FollowUpResult, SavingFailed
 from kiosk.i18n import text
 from kiosk.regions import City, RegionError, load_city
@@ -61,7 +62,14 @@ class TerminalServices:
                 return ""
             self.last_printer = printer
             created = datetime.now().strftime("%d-%m-%Y %H:%M")
-            receipt = ReceiptInfo(code, created, kind, self.config.terminal.mall, language)
+            receipt = ReceiptInfo(
+                code,
+                created,
+                kind,
+                self.config.terminal.mall,
+                language,
+                self.verification_due(language),
+            )
             print_receipt(printer, receipt)
         except PrinterProblem as problem:
             return problem.key
@@ -72,6 +80,10 @@ class TerminalServices:
 
     def today(self) -> date:
         return date.today()
+
+    def verification_due(self, language: str) -> str:
+        today = self.today()
+        return deadline_sentence(today, None, today, language)
 
     @cached_property
     def _city(self) -> City | None:

@@ -159,7 +159,7 @@ def test_a_spoken_complaint_is_transcribed_read_back_and_kept_with_its_recording
     speaker = Speaker(Renderer(), transcript=transcript, play_audio=False)
     face = AudioFace(Dialog(services), speaker, Recorder())
     face.recognition_ready(recognizer)
-    for key in ("1", "1", "1", "4", "2", "4", "2"):  # to the recording screen (in Dago)
+    for key in ("1", "1", "1", "4", "0", "0", "1", "2", "2"):  # to the recording (in Dago)
         face.press(key)
     assert face.view.screen == "recording"
     pcm = np.frombuffer(spoken(tmp_path, "안녕하세요 도로에 구멍이 있습니다", 0.5), np.int16)
@@ -200,7 +200,7 @@ def test_in_the_touch_kiosk_the_transcript_follows_the_stored_recording(recogniz
         in_background=lambda work, done: jobs.append((work, done)),  # run below, later
     )
     face.recognition_ready(recognizer)
-    for key in ("1", "1", "1", "4", "2", "4", "2"):  # to the recording screen (in Dago)
+    for key in ("1", "1", "1", "4", "0", "0", "1", "2", "2"):  # to the recording (in Dago)
         face.press(key)
     pcm = np.frombuffer(spoken(tmp_path, "도로에 구멍이 있습니다", 0.5), np.int16)
     face.recorded(Recording(encode_flac(pcm, SAMPLE_RATE), len(pcm) / SAMPLE_RATE, ""))

@@ -22,8 +22,10 @@ FILING = """\
 1          # Buat laporan
 1          # Pengaduan
 4          # Infrastruktur dan Jalan
-2          # Kecamatan Coblong
-4          # Kelurahan Dago
+0          # the next page of kecamatan
+0          # and the next: page 3 of 4
+1          # Kecamatan Coblong
+2          # Kelurahan Dago
 2          # the agency is not known: LAPOR!'s staff choose (after the suggested one)
 1          # Rekam
 speak complaint.wav
@@ -73,7 +75,7 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
     with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
         summary, transcript = run_keys(sim.config_path, FILING, tmp_path, sound, "filing")
         assert summary["silent"] == "" and summary["screen"] == "receipt"
-        assert summary["key_presses"] == 15
+        assert summary["key_presses"] == 17
         lines = transcript.splitlines()
         assert lines[0].endswith("Selamat datang di LAPOR! Tekan 1: Bahasa Indonesia. 2: English.")
         # No Indonesian speech model here: said once, then the keys do everything.

@@ -233,8 +233,8 @@ def record_a_complaint(face: AudioFace) -> None:
 
     from voice.recorder import Recording, encode_flac
 
-    # Indonesian, file, pengaduan, a category, Coblong, Dago, the staff choose the agency
-    for key in ("1", "1", "1", "4", "2", "4", "2"):
+    # Indonesian, file, pengaduan, a category, Coblong (page 3, first), Dago, the staff choose
+    for key in ("1", "1", "1", "4", "0", "0", "1", "2", "2"):
         face.press(key)
     assert face.view.screen == "recording"
     samples = np.full(16000 * 2, 1000, dtype=np.int16)

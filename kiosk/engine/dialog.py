@@ -77,6 +77,8 @@ class Dialog:
         self.error = ""
         self.notice = ""
         self.receipt_code = ""
+        self.receipt_due = ""
+        """The date LAPOR! verifies the stored report by, as a sentence (receipt)."""
         self.follow_up: FollowUpResult | None = None
         self.return_to_review = False
         self.audio = False
@@ -246,8 +248,10 @@ class Dialog:
                 self.draft.content += "\n\n" + text(
                     "recording.transcript", self.language, transcript=self.draft.transcript
                 )
+        place = place_of(self.draft, context.city())
+        if self.draft.audio and not place.code:  # no place chosen: the recording names it
             self.draft.location = text("recording.location", self.language)
-        report = self.draft.to_report(self.language, today, place_of(self.draft, context.city()))
+        report = self.draft.to_report(self.language, today, place)
         problems = validate(report, today)
         if problems:
             self.error = problems[0].describe(self.language)
@@ -261,6 +265,7 @@ class Dialog:
         self.draft = Draft()  # stored durably: nothing personal stays in memory
         self.history.clear()
         self.receipt_code = code
+        self.receipt_due = self.services.verification_due(self.language)
         printed = self.services.print_receipt(format_code(code), kind, self.language)
         self.notice = text(printed, self.language) if printed else ""
         self.timer.start(self.clock(), self.timer.settings.receipt_timeout_s)

@@ -117,6 +117,10 @@ class DialogServices(Protocol):
         """The terminal's date (incident dates may not be later)."""
         ...
 
+    def verification_due(self, language: str) -> str:
+        """For a report stored today: the sentence with the date LAPOR! verifies it by."""
+        ...
+
     def city(self) -> City | None:
         """The city the terminal serves; None when its region data cannot be read."""
         ...

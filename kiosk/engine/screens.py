@@ -8,6 +8,7 @@ skipped, forward and back. Adding a screen is its member here, its spec, and its
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from enum import StrEnum
 
@@ -15,6 +16,7 @@ from kiosk import receipt
 from kiosk import report_rules as rules
 from kiosk.engine.draft import OUTSIDE, Draft
 from kiosk.engine.places import chosen_areas, place_code, place_of
+from kiosk.engine.ports import Area
 from kiosk.engine.screen_spec import (
     Act,
     Advance,
@@ -127,12 +129,20 @@ def _kecamatan_choices(context: ScreenContext) -> tuple[Choice, ...]:
     if city is None:
         return ()
     outside = Choice(OUTSIDE, text("choice.outside", context.language, city=city.name))
-    return (*(Choice(area.code, area.name) for area in city.districts), outside)
+    return (*_by_name(city.districts), outside)
 
 
 def _kelurahan_choices(context: ScreenContext) -> tuple[Choice, ...]:
     district, _ = chosen_areas(context.draft, context.city())
-    return tuple(Choice(area.code, area.name) for area in district.parts) if district else ()
+    return _by_name(district.parts) if district else ()
+
+
+def _by_name(areas: Iterable[Area]) -> tuple[Choice, ...]:
+    """Areas in the order a citizen looks for a name (Kemendagri's order is by code)."""
+    return tuple(
+        Choice(area.code, area.name)
+        for area in sorted(areas, key=lambda area: area.name.casefold())
+    )
 
 
 def _other_city_choices(context: ScreenContext) -> tuple[Choice, ...]:

@@ -28,6 +28,7 @@ class DialogState(Protocol):
     action: str
     audio: bool
     receipt_code: str
+    receipt_due: str
     follow_up: FollowUpResult | None
 
 
@@ -48,7 +49,7 @@ def build_view(state: DialogState, context: ScreenContext, timeout_warning: int)
         ),
         choices=spec.choices(context),
         entry=_entry(spec, context),
-        lines=_lines(spec, state.follow_up),
+        lines=_lines(spec, state),
         code=code,
         error=state.error,
         notice=state.notice,
@@ -85,7 +86,11 @@ def _code(spec: ScreenSpec, state: DialogState) -> str:
     return ""
 
 
-def _lines(spec: ScreenSpec, follow_up: FollowUpResult | None) -> tuple[str, ...]:
+def _lines(spec: ScreenSpec, state: DialogState) -> tuple[str, ...]:
+    """Read-only text: the date due on the receipt; the status and answers on the follow-up."""
+    if spec.kind is ScreenKind.RECEIPT and state.receipt_due:
+        return (state.receipt_due,)
+    follow_up = state.follow_up
     if spec.kind is not ScreenKind.STATUS or follow_up is None:
         return ()
     answers = (
