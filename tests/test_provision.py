@@ -116,12 +116,86 @@ def test_the_questions_in_a_terminal(tmp_path, capsys):
     assert "the PIN must be 6 to 12 digits" in said and "the two PINs differ" in said
 
 
+WITHOUT_MODEL = ANSWERS.split("[speech]")[0]
+
+
+def test_the_region_by_name_extracted_with_its_city_file(tmp_path):
+    result = provision(
+        tmp_path, WITHOUT_MODEL.replace('id = "MPP', 'region = "kota  bandung"\nid = "MPP')
+    )
+    assert result.returncode == 0, result.stderr
+    etc, data = (
+        tmp_path / "root" / "etc" / "lapor-kiosk",
+        tmp_path / "root" / "var" / "lib" / "lapor-kiosk",
+    )
+    assert load_config(etc / "kiosk.toml", env={}).terminal.region == "32.73"
+    assert "- region Kota Bandung (32.73): 30 kecamatan, 151 kelurahan" in result.stdout
+    assert f"- city file {data / 'city.toml'} (bundled): 26 agencies" in result.stdout
+    for name in ("region-32.73.json", "city.toml"):
+        assert mode(data / name) == 0o600
+
+    (data / "city.toml").write_text((data / "city.toml").read_text() + "# the city's own\n")
+    again = provision(tmp_path, WITHOUT_MODEL)  # provisioned again: the city's own file stays
+    assert f"- city file {data / 'city.toml'} kept" in again.stdout
+    assert (data / "city.toml").read_text().endswith("# the city's own\n")
+
+
+@pytest.mark.parametrize(
+    ("region", "message"),
+    [
+        ("bandung", "'bandung' could be Kabupaten Bandung (32.04), Kabupaten Bandung Barat"
+                    " (32.17), Kota Bandung (32.73); write its code"),
+        ("Atlantis", "no kota or kabupaten 'Atlantis'"),
+        ("32.99", "no kota or kabupaten has the code 32.99"),
+    ],
+)  # fmt: skip
+def test_a_region_not_found_or_not_one_is_refused(tmp_path, region, message):
+    result = provision(
+        tmp_path, WITHOUT_MODEL.replace('id = "MPP', f'region = "{region}"\nid = "MPP')
+    )
+    assert result.returncode == 2
+    assert f"[terminal] region: {message}" in result.stderr
+
+
+def test_a_city_file_for_a_region_without_a_bundled_one(tmp_path):
+    answers = WITHOUT_MODEL.replace('id = "MPP', 'region = "32.04"\nid = "MPP')
+    result = provision(tmp_path, answers)
+    assert result.returncode == 0, result.stderr
+    assert "- warning: no city file for Kabupaten Bandung: no agencies to offer;" in result.stdout
+    city_file = tmp_path / "kabupaten-bandung.toml"
+    bandung = (REPO_ROOT / "kiosk" / "data" / "cities" / "32.73.toml").read_text()
+    city_file.write_text(bandung)  # Kota Bandung's: the wrong one
+    wrong = provision(tmp_path, f'{answers}\n[city]\nfile = "{city_file}"\n')
+    assert wrong.returncode == 2
+    assert "the file is for region 32.73, the terminal is in 32.04" in wrong.stderr
+    city_file.write_text(bandung.replace('"32.73"', '"32.04"'))
+    right = provision(tmp_path, f'{answers}\n[city]\nfile = "{city_file}"\n')
+    assert right.returncode == 0, right.stderr
+    assert f"city.toml ({city_file}): 26 agencies" in right.stdout
+
+
+def test_the_region_asked_by_name_or_code(capsys):
+    from kiosk.provision import ask_region, country_index
+
+    country = country_index()
+    replies = iter(["bandung", "", "Atlantis", "bandung", "3"])
+    assert ask_region(lambda prompt: next(replies), country) == "32.73"
+    said = capsys.readouterr().out
+    assert "  1: Kabupaten Bandung (32.04)\n  2: Kabupaten Bandung Barat (32.17)\n" in said
+    assert "no kota or kabupaten has the code or a name like 'Atlantis'" in said
+    replies = iter(["", "kab", "", "32.04"])
+    assert ask_region(lambda prompt: next(replies), country) == "32.73"  # the default
+    assert ask_region(lambda prompt: next(replies), country) == "32.04"
+    assert "... and more: type more of the name" in capsys.readouterr().out
+
+
 def test_a_technician_at_the_terminal_chooses_and_hears_the_sound_devices(tmp_path):
     """The whole question round as typed in a terminal, on a PulseAudio null sink: the test
     phrase plays, the (silent) microphone is shown as too quiet and kept on purpose."""
     printer = tmp_path / "lp0"
     replies = ["MPP-2", "3", "MPP Depok", "", "", "", "9", "kunci-rahasia-9", "token-rahasia-9",
                "", "",  # jack, speech model
+               "",  # the region: Kota Bandung (the default)
                "864200", "864200",  # the technician PIN, twice
                "7", "0", "",  # output: a wrong number, then 0 (pulse), and it was heard
                "1", "y",  # microphone: 1 (default), kept although it was silent

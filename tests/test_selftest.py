@@ -32,7 +32,17 @@ def test_a_ready_terminal_passes(tmp_path):
     ):
         code, checks = selftest(sim.config_path, {"DISPLAY": display, **sound})
     assert code == 0
-    for name in ("display", "audio_out", "audio_in", "speech", "disk", "clock", "lapor_api"):
+    for name in (
+        "display",
+        "audio_out",
+        "audio_in",
+        "speech",
+        "region",
+        "city_file",
+        "disk",
+        "clock",
+        "lapor_api",
+    ):
         assert checks[name]["status"] == "ok", checks[name]
     assert checks["speech_model"]["status"] == "warn"  # no Indonesian model: keypad only
     assert checks["printer"]["status"] == "warn"  # none configured
@@ -216,3 +226,37 @@ def test_a_technician_pin_locked_by_wrong_tries_is_reported(tmp_path):
     assert checks["technician"]["detail"].startswith(f"PIN locked after {FREE_TRIES + 1} wrong")
     assert 0 < int(checks["technician"]["detail"].split()[-2]) <= FIRST_WAIT_S
     assert checks["technician"]["fix"].startswith("if that was you, `kiosk pin unlock`")
+
+
+def test_the_region_and_its_city_file_are_checked(tmp_path):
+    from kiosk.selftest import _city_file, _region
+
+    def checks(terminal: str) -> tuple:
+        config = tmp_path / "kiosk.toml"
+        config.write_text(f'[terminal]\n{terminal}\n[data]\ndir = "data"\n')
+        loaded = load_config(config, env={})
+        return _region(loaded), _city_file(loaded)
+
+    region, city_file = checks('region = "32.73"')  # extracted now, the bundled file
+    assert (region.status, region.detail) == (
+        "ok",
+        "Kota Bandung (32.73): 30 kecamatan, 151 kelurahan",
+    )
+    assert (tmp_path / "data" / "region-32.73.json").is_file()
+    assert city_file.status == "ok" and city_file.detail.endswith(
+        "26 agencies, 10 routes (bundled)"
+    )
+
+    region, city_file = checks('region = "32.04"')  # Kabupaten Bandung: no file bundled
+    assert region.status == "ok" and region.detail.startswith("Kabupaten Bandung (32.04): ")
+    assert city_file.status == "warn" and city_file.detail.startswith(
+        "no city file for region 32.04"
+    )
+    assert city_file.fix == "install the city's file: `kiosk refdata import FILE`"
+
+    (tmp_path / "data" / "city.toml").write_text('region = "32.73"\n')  # left from elsewhere
+    assert checks('region = "32.04"')[1].status == "fail"
+
+    region, _ = checks('region = "32.99"')
+    assert region.status == "fail" and "no kota or kabupaten has the code 32.99" in region.detail
+    assert region.fix.startswith("set [terminal] region to a kota/kabupaten code")

@@ -10,7 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.verb import EXIT_BAD_INPUT, EXIT_OK, CommandError, add_language_option, add_verb
+from kiosk.cli.verb import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    CommandError,
+    add_language_option,
+    add_verb,
+    terminal_city,
+)
 from kiosk.safe_text import printable
 
 if TYPE_CHECKING:
@@ -47,7 +54,7 @@ def handle(args: argparse.Namespace, config: KioskConfig) -> int:
 
     data = _read_submit_file(args.file)
     with closing(open_store(config)) as conn:  # first: it makes the data folder private
-        city, offices = _terminal_city(config)
+        city, offices = terminal_city(config)
         submitted = _check_reports(args, data, refdata.items_by_kind(conn), city, offices)
         filed = _store_reports(conn, submitted, config.terminal.number)
     for number, entry in enumerate(filed, start=1):
@@ -71,25 +78,6 @@ def _read_submit_file(file: str) -> bytes:
         raise CommandError(
             f"{printable(file)}: {why}; nothing was stored", EXIT_BAD_INPUT
         ) from None
-
-
-def _terminal_city(config: KioskConfig) -> tuple[City | None, CityOffices | None]:
-    """The terminal's city and its offices, where places and offices are named; None (and
-    a warning) for what cannot be read: a report naming a place then says so."""
-    from kiosk import city_offices
-    from kiosk.regions import RegionError, load_city
-
-    region, data_dir = config.terminal.region, config.data.dir
-    city = offices = None
-    try:
-        city = load_city(region, data_dir)
-    except (RegionError, OSError) as error:
-        print(f"warning: region {region} cannot be read: {printable(error)}", file=sys.stderr)
-    try:
-        offices = city_offices.load(region, data_dir)
-    except (city_offices.CityFileError, OSError) as error:
-        print(f"warning: the city file cannot be read: {printable(error)}", file=sys.stderr)
-    return city, offices
 
 
 def _check_reports(

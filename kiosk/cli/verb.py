@@ -4,11 +4,16 @@ and how a verb is declared (each module of `kiosk.cli` declares one with `add_ve
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kiosk.safe_text import printable
+
 if TYPE_CHECKING:
+    from kiosk.city_offices import CityOffices
     from kiosk.config import KioskConfig
+    from kiosk.regions import City
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
 
@@ -51,3 +56,22 @@ def config_or_defaults(args: argparse.Namespace) -> KioskConfig:
     from kiosk.config import KioskConfig, has_config, load_config
 
     return load_config(args.config) if has_config(args.config) else KioskConfig()
+
+
+def terminal_city(config: KioskConfig) -> tuple[City | None, CityOffices | None]:
+    """The terminal's city and its offices, where places and offices are named; None (and
+    a warning) for what cannot be read: a report naming a place then says so."""
+    from kiosk import city_offices
+    from kiosk.regions import RegionError, load_city
+
+    region, data_dir = config.terminal.region, config.data.dir
+    city = offices = None
+    try:
+        city = load_city(region, data_dir)
+    except (RegionError, OSError) as error:
+        print(f"warning: region {region} cannot be read: {printable(error)}", file=sys.stderr)
+    try:
+        offices = city_offices.load(region, data_dir)
+    except (city_offices.CityFileError, OSError) as error:
+        print(f"warning: the city file cannot be read: {printable(error)}", file=sys.stderr)
+    return city, offices
