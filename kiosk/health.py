@@ -1,6 +1,9 @@
 """Fleet health: `kiosk status` and Prometheus metrics, read from the store at each look.
 
-Nothing personal is ever in here: counts, ages, states and names of models only.
+Nothing personal is ever in here: counts, ages, states and names of models only. The city's
+figures (kiosk/stats.py) are in the metrics too, by kecamatan and category (per state they
+are `kiosk_queue_reports`); not by week: Prometheus keeps the time, and a series a week
+would grow without end (`increase(kiosk_reports_by_kecamatan[7d])` is a week's).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hardware.sound_cards import ASOUND, device_present, sound_cards
-from kiosk import outbox
+from kiosk import outbox, stats
 from kiosk.config import ConfigError, KioskConfig, is_loopback, parse_listen
 from kiosk.deployment_checks import security_problems
 from kiosk.face_state import MODEL_STATES, metrics_problem, model_state, record_metrics_problem
@@ -95,9 +98,12 @@ class HealthCollector:
     def collect(self):
         from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+        terminal = self.config.terminal
         conn = self.connect()
         try:
             status = health(self.config, conn, self.asound)
+            places = stats.by_kecamatan(conn, terminal.region, terminal.default_language)
+            categories = stats.by_category(conn, terminal.default_language)
         finally:
             conn.close()
         queue = GaugeMetricFamily(
@@ -141,10 +147,32 @@ class HealthCollector:
         yield GaugeMetricFamily(
             "kiosk_uptime_seconds", "Seconds since start", value=status.uptime_s
         )
+        yield _tallies(
+            "kiosk_reports_by_kecamatan",
+            "Reports ever filed here per kecamatan of the terminal's kota (unknown, outside)",
+            ("kecamatan_code", "kecamatan"), places,
+        )  # fmt: skip
+        yield _tallies(
+            "kiosk_reports_by_category", "Reports ever filed here per category",
+            ("category_id", "category"), categories,
+        )  # fmt: skip
         yield GaugeMetricFamily(
             "kiosk_security_problems", "Unsafe settings for a production LAPOR! (kiosk status)",
             value=len(status.security_problems),
         )  # fmt: skip
+
+
+def _tallies(
+    name: str, documentation: str, labels: tuple[str, str], tallies: tuple[stats.Tally, ...]
+):
+    """Counts of reports by group (kiosk/stats.py), labelled with the group's key and name:
+    a series a kecamatan or category, so few."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    family = GaugeMetricFamily(name, documentation, labels=list(labels))
+    for tally in tallies:
+        family.add_metric([tally.key, tally.name], tally.count)
+    return family
 
 
 def _one_of(name: str, documentation: str, states: tuple[str, ...], current: str):
