@@ -283,7 +283,10 @@ class KioskApp(App):
         if view.kind is ScreenKind.RECEIPT:
             body.add_widget(self._code_block(view))
         if view.lines:
-            body.add_widget(self._lines_block(view.lines))
+            lines = self._lines_column(view.lines)
+            # The receipt's one date is shown whole; a status and its answers may scroll.
+            scrolled = view.kind is not ScreenKind.RECEIPT
+            body.add_widget(self._scrolled(lines) if scrolled else lines)
         if view.entry is not None:
             self._entry_box = EntryBox()
             self._entry_box.show(view.entry, view.language)
@@ -301,12 +304,16 @@ class KioskApp(App):
         block.add_widget(QrCode(data=view.code, size_hint_x=None, width=block.height))
         return block
 
-    def _lines_block(self, lines: tuple[str, ...]) -> ScrollView:
-        """Status and the agencies' answers: as long as they are, scrolled when needed."""
+    def _lines_column(self, lines: tuple[str, ...]) -> BoxLayout:
+        """Read-only lines (a date due, a status, the agencies' answers), as tall as they are."""
         column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=12)
         column.bind(minimum_height=column.setter("height"))
         for line in lines:
             column.add_widget(_text_line(line, self.colors["text"], self.sizes["body"]))
+        return column
+
+    @staticmethod
+    def _scrolled(column: BoxLayout) -> ScrollView:
         scroll = ScrollView(do_scroll_x=False, bar_width=16)
         scroll.add_widget(column)
         return scroll

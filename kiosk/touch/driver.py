@@ -47,6 +47,21 @@ def widgets(root: Widget) -> Iterator[Widget]:
         yield from widgets(child)
 
 
+def _scroll_into_view(widget: Widget) -> None:
+    from kivy.uix.scrollview import ScrollView
+
+    parent = widget.parent
+    while parent not in (None, Window) and not isinstance(parent, ScrollView):
+        parent = parent.parent  # the window is its own parent: stop there
+    if not isinstance(parent, ScrollView):
+        return
+    _, bottom = parent.to_window(parent.x, parent.y)
+    _, centre = widget.to_window(*widget.center)
+    if not bottom < centre < bottom + parent.height:
+        parent.scroll_to(widget, padding=10, animate=False)
+        parent.update_from_scroll()  # now, not at the next frame: the tap follows at once
+
+
 class TouchDriver:
     def __init__(self, app: App) -> None:
         self.app = app
@@ -66,7 +81,9 @@ class TouchDriver:
         return True
 
     def tap(self, name: str) -> None:
+        """Tap `name`, after scrolling it into view as a finger would."""
         widget = self.find(name)
+        _scroll_into_view(widget)
         x, y = widget.to_window(*widget.center)
         touch = Finger(x, y)
         touch.touch_down()
