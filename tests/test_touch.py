@@ -70,15 +70,19 @@ def test_filing_a_report_by_touch_reaches_lapor(display, tmp_path):
             "kelurahan": "Dago",
         },
         "location": "Jl. Dago 10, depan masjid",
-        "institution_id": 105,  # Kota Bandung's Dinas Perhubungan, by LAPOR!'s synced id
+        "institution_id": 3273021004,  # Kelurahan Dago (ASSUMED id: its Kemendagri code)
     }  # fmt: skip
     assert complaint["title"] == "Lampu jalan mati"
     assert complaint["content"].startswith(
         "Lampu jalan di Gang Mawar mati sejak seminggu, gelap sekali.\n\nLokasi: "
     )
-    assert "Jl. Dago 10, depan masjid" in complaint["content"]
+    assert (
+        "Jl. Dago 10, depan masjid, Kelurahan Dago, Kecamatan Coblong, Kota Bandung"
+        " (Kemendagri 32.73.02.1004)" in complaint["content"]
+    )
+    assert complaint["location_id"] == 327302  # Coblong in the locations list (ASSUMED)
     assert complaint["classification_id"] == 1
-    assert complaint["category_id"] == 5 and complaint["disposition_id"] == 105
+    assert complaint["category_id"] == 5 and complaint["disposition_id"] == 3273021004
     assert complaint["date_of_incident"] == "2026-11-20"
     assert complaint["nameUser"] == "Siti Aminah" and complaint["phoneUser"] == "081234567890"
     assert complaint["is_anonymous"] is False and complaint["is_secret"] is False

@@ -37,7 +37,7 @@ FILING = (
     ("shot", "kelurahan"), ("tap", "choice:32.73.02.1004"),  # Dago
     ("type", REPORT["location"]),
     ("shot", "location"), ("tap", "nav:next"),
-    ("shot", "agency"), ("tap", "choice:105"),  # suggested: Dinas Perhubungan (synced id)
+    ("shot", "agency"), ("tap", "choice:3273021004"),  # the office of Kelurahan Dago
     ("tap", "nav:next"),  # an empty title: the error is shown, nothing is lost
     ("shot", "title-error"), ("type", REPORT["title"]),
     ("shot", "title"), ("tap", "nav:next"), ("type", REPORT["content"]),
