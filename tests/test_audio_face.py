@@ -108,6 +108,76 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
     assert f"Kode {code}" in transcript
 
 
+NAMED = """\
+# Keypad only, named: the name typed by multi-tap, each letter taken after a pause.
+1
+1
+1          # Pengaduan
+4          # Infrastruktur dan Jalan
+0
+0
+1          # Kecamatan Coblong (page 3)
+2          # Kelurahan Dago
+1          # the suggested office
+1          # Rekam
+speak complaint.wav
+ENTER      # stop recording
+ENTER      # go on
+1          # Hari ini
+1          # Dengan nama saya
+2
+2          # B
+wait 1.3
+8
+8          # u
+wait 1.3
+3          # d
+wait 1.3
+4
+4
+4          # i
+wait 1.3
+ENTER      # the name is read back
+ENTER      # and taken
+0
+8
+1
+2
+3
+4
+5
+6
+7
+8
+9
+0
+ENTER      # the phone number
+1          # Boleh dilihat publik
+ENTER      # Kirim laporan
+wait 0.5
+"""
+
+
+def test_a_named_report_by_keypad_reaches_lapor_with_the_typed_name(sound, tmp_path):
+    """A blind citizen who gives a name: typed letter by letter, never sent empty."""
+    say_into_file("Lampu jalan di depan sekolah mati sejak seminggu.", tmp_path / "complaint.wav")
+    with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
+        summary, transcript = run_keys(sim.config_path, NAMED, tmp_path, sound, "named")
+        assert summary["screen"] == "receipt", transcript[-2000:]
+        assert "Yang Anda ketik: Budi" in transcript  # read back (headphones: no jack here)
+        forwarded = subprocess.run(
+            [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "forward",
+             "--until-empty"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert forwarded.returncode == 0, forwarded.stderr
+        [complaint] = sim.complaints()
+    assert complaint["nameUser"] == "Budi" and complaint["phoneUser"] == "081234567890"
+    assert complaint["disposition_id"] == 3273103  # the suggestion: Sumber Daya Air dan Bina Marga
+    assert complaint["location_id"] == 327302  # Coblong
+    assert "Kelurahan Dago, Kecamatan Coblong, Kota Bandung" in complaint["content"]
+    assert "rekaman suara, Kelurahan" not in complaint["content"]  # the place is not "recorded"
+
+
 def test_the_recording_is_the_spoken_complaint(sound, tmp_path):
     """What reaches LAPOR! is what the microphone heard, stored as FLAC at 16 kHz."""
     from kiosk.store import load_report
