@@ -12,7 +12,8 @@ LAPOR! names them (`with_synced_ids`).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -45,12 +46,15 @@ class CityOffices:
     agencies: tuple[Office, ...]
     routes: dict[int, str]
     """Category id to an agency's name, or to `kecamatan` / `kelurahan` (the report's own)."""
+    synced: dict[str, int] = field(default_factory=dict)
+    """LAPOR!'s institution ids by folded name, once synced: they replace the ASSUMED ids of
+    agencies and of kecamatan and kelurahan offices with the same name."""
 
     def offices(self, district: Area | None, village: Area | None) -> tuple[Office, ...]:
         """Every office a report from this place may go to: its kelurahan and kecamatan
         offices first (the nearest), then the city's agencies."""
         near = [
-            place_office(area, level)
+            place_office(area, level, self.synced)
             for area, level in ((village, "kelurahan"), (district, "kecamatan"))
             if area is not None
         ]
@@ -62,27 +66,32 @@ class CityOffices:
         """The office the routing table names for this category and place, if any."""
         target = self.routes.get(category_id) if category_id is not None else None
         if target == "kecamatan":
-            return place_office(district, "kecamatan") if district else None
+            return place_office(district, "kecamatan", self.synced) if district else None
         if target == "kelurahan":
-            return place_office(village, "kelurahan") if village else None
+            return place_office(village, "kelurahan", self.synced) if village else None
         key = folded(target or "")
         return next((office for office in self.agencies if folded(office.name) == key), None)
 
     def with_synced_ids(self, institutions: list[dict]) -> CityOffices:
-        """The agencies with LAPOR!'s ids where a synced institution has the same name."""
-        synced = {folded(str(item.get("name", ""))): item.get("id") for item in institutions}
+        """The offices with LAPOR!'s ids where a synced institution has the same name."""
+        synced = {
+            folded(str(item.get("name", ""))): item["id"]
+            for item in institutions
+            if isinstance(item.get("id"), int)
+        }
         agencies = tuple(
-            replace(office, id=synced[key])
-            if isinstance(synced.get(key := folded(office.name)), int)
-            else office
+            replace(office, id=synced.get(folded(office.name), office.id))
             for office in self.agencies
         )
-        return replace(self, agencies=agencies)
+        return replace(self, agencies=agencies, synced=synced)
 
 
-def place_office(area: Area, level: OfficeLevel) -> Office:
-    prefix = "Kecamatan" if level == "kecamatan" else "Kelurahan"
-    return Office(int(area.code.replace(".", "")), f"{prefix} {area.name}", level)
+def place_office(area: Area, level: OfficeLevel, synced: Mapping[str, int] | None = None) -> Office:
+    """The office of a kecamatan or kelurahan: LAPOR!'s id where `synced` names it, else
+    (ASSUMED) the digits of its Kemendagri code."""
+    name = f"{'Kecamatan' if level == 'kecamatan' else 'Kelurahan'} {area.name}"
+    assumed = int(area.code.replace(".", ""))
+    return Office((synced or {}).get(folded(name), assumed), name, level)
 
 
 def parse(raw: bytes, region: str | None = None) -> CityOffices:

@@ -7,7 +7,7 @@ from datetime import date
 from babel.dates import format_date
 
 _LOCALES = {"id": "id", "en": "en_GB"}
-"""British English keeps the Indonesian order: "Friday 27 March 2026"."""
+"""British English keeps the Indonesian order: "Friday, 27 March 2026"."""
 
 
 PATTERN = "EEEE, d MMMM y"

@@ -20,7 +20,7 @@ publish a name.
 (`{"kecamatan": "Coblong", "kelurahan": "Dago", "detail": "depan SD"}`, the kelurahan and the
 detail optional; names as the reference lists' are found, "Lebakgede" finds "Lebak Gede");
 or text: the detail, the whole place for a report without a code. `institution_id` may also
-name the city's agencies and the offices of the report's kecamatan and kelurahan
+name the city's agencies and the office of any of its kecamatan and kelurahan
 ("Kelurahan Dago"; `kiosk/city_offices.py`).
 """
 

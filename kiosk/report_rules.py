@@ -270,5 +270,7 @@ def validate(report: Report, today: date | None = None) -> list[FieldError]:
     if report.language not in LANGUAGES:
         errors.append(FieldError("language", "language_unknown"))
     errors += check_reporter(report.reporter)
+    if not report.is_anonymous and not report.reporter.is_empty() and not report.reporter.name:
+        errors.append(FieldError("reporter.name", "required"))  # named, so never without one
     errors += check_attachments(report.attachments)
     return errors

@@ -109,10 +109,14 @@ def _submitted_on(conn: sqlite3.Connection, item: OutboxItem) -> date:
 def _with_deadline(
     result: TrackResult, conn: sqlite3.Connection, today: date, language: str
 ) -> TrackResult:
-    """The result with the date that is due next said after its sentence."""
-    if result.item is None or result.item.state in ("rejected", "needs_review"):
+    """The result with the date that is due next said after its sentence: only for a report
+    LAPOR! has, counted from the day it was sent (a report still queued on this terminal owes
+    LAPOR! nothing yet)."""
+    item = result.item
+    if item is None or item.state != "delivered":
         return result
-    submitted = _submitted_on(conn, result.item)
+    sent = item.create_sent_at
+    submitted = datetime.fromtimestamp(sent).date() if sent else _submitted_on(conn, item)
     deadline = deadline_sentence(submitted, result.status, today, language)
     if not deadline:
         return result

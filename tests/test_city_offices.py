@@ -47,11 +47,17 @@ def test_the_routing_table_suggests_by_category_and_place(offices, coblong_dago)
     assert offices.suggest(None, coblong, dago) is None
 
 
-def test_a_sync_gives_agencies_lapor_ids_by_name(offices):
-    synced = offices.with_synced_ids([{"id": 77, "name": "dinas  perhubungan"}])
-    by_name = {office.name: office.id for office in synced.agencies}
+def test_a_sync_gives_offices_at_every_level_lapor_ids_by_name(offices, coblong_dago):
+    coblong, dago = coblong_dago
+    synced = offices.with_synced_ids(
+        [{"id": 77, "name": "dinas  perhubungan"}, {"id": 78, "name": "KELURAHAN DAGO"}]
+    )
+    by_name = {office.name: office.id for office in synced.offices(coblong, dago)}
     assert by_name["Dinas Perhubungan"] == 77
-    assert by_name["Dinas Sosial"] == 3273108
+    assert by_name["Kelurahan Dago"] == 78
+    assert by_name["Dinas Sosial"] == 3273108  # not synced: the file's ASSUMED id
+    assert by_name["Kecamatan Coblong"] == 327302  # not synced: its code's digits (ASSUMED)
+    assert synced.suggest(10, coblong, dago).id == 78
 
 
 def test_an_installed_file_replaces_the_bundled_one(tmp_path):

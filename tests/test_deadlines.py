@@ -1,6 +1,6 @@
 """The date due next, said with the follow-up: verification, then the agency's follow-up."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from conftest import make_report
 
@@ -12,26 +12,35 @@ from kiosk.tracking import track
 NYEPI_EVE = date(2026, 3, 18)
 
 
-def test_a_stored_report_is_verified_within_three_working_days(conn):
+def test_a_delivered_report_is_verified_within_three_working_days_of_its_sending(conn):
     stored = save_report(conn, make_report(), terminal_number=1)
     today = date.today()
-    result = track(conn, None, stored.code, "id", today=today)
-    assert "tersimpan di terminal" in result.sentence
-    assert "paling lambat" in result.sentence
-    late = track(conn, None, stored.code, "id", today=today + timedelta(days=30))
+    queued = track(conn, None, stored.code, "id", today=today + timedelta(days=30))
+    assert "tersimpan di terminal" in queued.sentence
+    assert "paling lambat" not in queued.sentence  # LAPOR! does not have it yet: owes nothing
+    sent = datetime(2026, 3, 18, 10, 0).timestamp()
+    conn.execute(
+        "UPDATE outbox SET state = 'delivered', complaint_id = '9', create_sent_at = ?", (sent,)
+    )
+    offline = track(conn, None, stored.code, "id", today=date(2026, 3, 20))
+    assert offline.sentence.endswith("paling lambat Jumat, 27 Maret 2026.")
+    late = track(conn, None, stored.code, "id", today=date(2026, 3, 30))
     assert "seharusnya sudah memverifikasi" in late.sentence
 
 
 def test_verification_across_the_2026_holidays():
     sentence = deadline_sentence(NYEPI_EVE, None, NYEPI_EVE, "id")
-    assert sentence == "LAPOR! memverifikasi laporan Anda paling lambat Jumat, 27 Maret 2026."
+    assert sentence == "LAPOR! akan memverifikasi laporan Anda paling lambat Jumat, 27 Maret 2026."
 
 
 def test_the_agency_has_five_working_days_from_verification():
     verified = StatusChange("25-03-2026 10:00:00", "Belum Terverifikasi", "Dalam Proses", "", "")
     status = ComplaintStatus("9", None, "Dalam Proses", "Dinas Perhubungan", [verified])
     sentence = deadline_sentence(NYEPI_EVE, status, date(2026, 3, 26), "en")
-    assert sentence == "The agency follows your report up by Wednesday, 1 April 2026 at the latest."
+    assert (
+        sentence
+        == "The agency will follow your report up by Wednesday, 1 April 2026 at the latest."
+    )
     late = deadline_sentence(NYEPI_EVE, status, date(2026, 4, 2), "id")
     assert late.startswith(
         "Instansi seharusnya sudah menindaklanjuti laporan Anda pada Rabu, 1 April"

@@ -58,7 +58,7 @@ def test_the_receipt_screen_says_what_the_printer_did_and_the_report_is_safe(
     assert find_by_code(services.conn, normalize_code(view.code)) is not None
     # Shown, said and printed: the date a citizen can hold LAPOR! to.
     [due] = view.lines
-    assert due.startswith("LAPOR! memverifikasi laporan Anda paling lambat ")
+    assert due.startswith("LAPOR! akan memverifikasi laporan Anda paling lambat ")
     if device == "dummy":
         assert view.code.encode() in services.last_printer.output
         assert b"paling lambat" in services.last_printer.output

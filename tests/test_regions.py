@@ -46,3 +46,9 @@ def test_an_unknown_or_malformed_code_is_refused(tmp_path):
         load_city("32.99", tmp_path)
     with pytest.raises(RegionError, match="not a kota"):
         load_city("3273", tmp_path)
+
+
+def test_a_disk_that_cannot_keep_the_cache_still_gives_the_city(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the data folder should be")
+    assert load_city("32.73", blocked / "data").name == "Kota Bandung"

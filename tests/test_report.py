@@ -128,6 +128,15 @@ def test_anonymous_may_keep_a_phone_for_follow_up():
     assert validate(make_report(is_anonymous=True), TODAY) == []
 
 
+def test_a_named_report_never_goes_without_a_name():
+    """Issue 13: a report with an identity that is not anonymous carries the name."""
+    phone_only = make_report(reporter=Reporter(phone="081234567890"))
+    assert [(error.field, error.key) for error in validate(phone_only, TODAY)] == [
+        ("reporter.name", "required")
+    ]
+    assert validate(make_report(reporter=Reporter()), TODAY) == []  # no identity at all
+
+
 def test_messages_in_both_languages():
     with pytest.raises(ReportInvalid) as caught:
         report_from_json(valid_raw(title="abc", date_of_incident="2030-01-01"), Path("."), TODAY)

@@ -148,9 +148,10 @@ class _CityListing:
         from kiosk.city_offices import place_office
 
         districts = self.city.districts if self.city else ()
-        kecamatan = [place_office(district, "kecamatan") for district in districts]
+        synced = self.offices.synced if self.offices else {}
+        kecamatan = [place_office(district, "kecamatan", synced) for district in districts]
         parts = [part for district in districts for part in district.parts]
-        return kecamatan, [place_office(part, "kelurahan") for part in parts]
+        return kecamatan, [place_office(part, "kelurahan", synced) for part in parts]
 
     def as_json(self) -> dict:
         """`kelurahan` is listed only with `every_kelurahan`; `kelurahan_count` always."""
