@@ -109,7 +109,7 @@ def test_a_list_of_ten_stays_whole_with_0_for_the_tenth():
     ten = replace(LONG, choices=LONG.choices[:10])
     assert key_action("0", ten, KeyState()) == SendEvent(Choose("bojongloa kaler"))
     assert advance(KeyState(), Focus(9), ten) == KeyState(focus=9)
-    assert key_action("SEARCH", ten, KeyState()) is None
+    assert key_action("SEARCH", ten, KeyState()) == Speak("no_search")  # said, not silent
 
 
 def test_stepping_through_a_long_list_moves_its_page_and_turning_a_page_drops_the_step():
@@ -123,8 +123,13 @@ def test_stepping_through_a_long_list_moves_its_page_and_turning_a_page_drops_th
 
 def test_search_opens_the_letter_jump_on_a_long_list_only():
     assert key_action("SEARCH", LONG, KeyState()) == Spell()
-    assert key_action("SEARCH", CHOICES, KeyState()) is None
+    assert key_action("SEARCH", CHOICES, KeyState()) == Speak("no_search")
     assert advance(KeyState(page=1), Spell(), LONG) == KeyState(page=1, spelling=True)
+
+
+def test_0_held_while_typing_a_number_is_still_a_0():
+    """On a plain keypad SEARCH is 0 held: a slow finger on the phone entry loses nothing."""
+    assert key_action("SEARCH", ENTRY, KeyState()) == key_action("0", ENTRY, KeyState())
 
 
 def test_the_letter_jump_taps_letters_and_goes_to_the_first_choice_with_the_letter():

@@ -96,7 +96,7 @@ class ReadBack:
 class Speak:
     """Words about the screen, which stays as it is."""
 
-    what: Literal["screen", "help", "more_help", "nothing_to_delete", "spelling_ended"]
+    what: Literal["screen", "help", "more_help", "nothing_to_delete", "spelling_ended", "no_search"]
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,13 @@ def key_action(key: str, view: View, state: KeyState, now: float = 0.0) -> KeyAc
             return ChangeEntry(entry.value[:-1], "", deleted=entry.value[-1])
         case "HELP":
             return Speak("more_help" if state.help_presses > 1 else "help")
+        case "SEARCH" if pages.is_paged(view):
+            return Spell()
+        case "SEARCH" if view.entry is not None:
+            # On a plain keypad SEARCH is 0 held: a slow press while typing is still a 0.
+            return key_action("0", view, state, now)
         case "SEARCH":
-            return Spell() if pages.is_paged(view) else None
+            return Speak("no_search")
     return None
 
 

@@ -55,6 +55,8 @@ class FaceSpeech:
                 self.say(words, view.language)
             case "nothing_to_delete":
                 self.line("audio.empty", view.language)
+            case "no_search":
+                self.line("audio.no_search", view.language)
             case "spelling_ended":
                 words = [text("audio.spelling_ended", view.language), wording.page(view, page)]
                 self.say(" ".join(words), view.language)
