@@ -59,9 +59,6 @@ class City:
     others: dict[str, str]
     """Every kota and kabupaten of the country, code to name (for a place elsewhere)."""
 
-    def district(self, name_or_code: str) -> Area | None:
-        return _find(self.districts, name_or_code)
-
     def place(self, code: str) -> tuple[Area, Area | None] | None:
         """The kecamatan and kelurahan (None when `code` names a kecamatan) of a code."""
         for district in self.districts:

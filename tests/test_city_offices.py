@@ -10,7 +10,7 @@ from kiosk.regions import load_city
 @pytest.fixture(scope="module")
 def coblong_dago(tmp_path_factory):
     bandung = load_city("32.73", tmp_path_factory.mktemp("regions"))
-    coblong = bandung.district("Coblong")
+    coblong = next(area for area in bandung.districts if area.name == "Coblong")
     return coblong, coblong.parts[3]
 
 

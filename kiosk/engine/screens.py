@@ -249,7 +249,11 @@ def _another_place(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
 def _find_other_city(context: ScreenContext) -> str:
     """The kota or kabupaten typed: taken when one has that name, picked among several."""
     draft, city = context.draft, context.city()
-    found = tuple(city.search_others(draft.other_city_query)) if city else ()
+    found = tuple(
+        (code, name)
+        for code, name in (city.search_others(draft.other_city_query) if city else ())
+        if code != city.code  # the terminal's own city is chosen by its kecamatan instead
+    )
     if not found:
         return "place.city_not_found"
     if found != draft.other_city_matches:
