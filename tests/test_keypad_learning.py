@@ -120,6 +120,7 @@ def test_provisioning_at_the_terminal_learns_the_keypad(display, tmp_path):
     """`kiosk provision` as typed by a technician, with a screen: the keypad is learned in
     the window it opens, and the learned map becomes the terminal's."""
     replies = ["MPP-3", "4", "MPP Bogor", "", "", "", "9", "kunci", "token", "", "",
+               "",  # the region: the default, Kota Bandung
                "",  # no technician PIN
                "", "",  # sound output: the default, heard
                "", "y",  # microphone: the default, kept although silent
