@@ -67,6 +67,14 @@ def run_keys(config: Path, script: str, folder: Path, sound: dict, name: str) ->
     return json.loads(result.stdout.strip().splitlines()[-1]), transcript.read_text()
 
 
+def forward_until_empty(config: Path) -> None:
+    forwarded = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "forward", "--until-empty"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert forwarded.returncode == 0, forwarded.stderr
+
+
 def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path):
     say_into_file(
         "Jalan di depan pasar berlubang besar sejak dua minggu. Mohon segera diperbaiki.",
@@ -89,11 +97,7 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
         # What espeak-ng is given for that line: the code digit by digit, in groups.
         assert code_words(code) in speakable(receipts[0])
 
-        forwarded = subprocess.run(
-            [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "forward",
-             "--until-empty"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        assert forwarded.returncode == 0, forwarded.stderr
+        forward_until_empty(sim.config_path)
         [complaint] = sim.complaints()
         assert complaint["title"] == "Laporan suara: Infrastruktur dan Jalan"
         assert complaint["is_anonymous"] is True
@@ -165,11 +169,7 @@ def test_a_named_report_by_keypad_reaches_lapor_with_the_typed_name(sound, tmp_p
         summary, transcript = run_keys(sim.config_path, NAMED, tmp_path, sound, "named")
         assert summary["screen"] == "receipt", transcript[-2000:]
         assert "Yang Anda ketik: Budi" in transcript  # read back (headphones: no jack here)
-        forwarded = subprocess.run(
-            [sys.executable, "-m", "kiosk", "--config", str(sim.config_path), "forward",
-             "--until-empty"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        assert forwarded.returncode == 0, forwarded.stderr
+        forward_until_empty(sim.config_path)
         [complaint] = sim.complaints()
     assert complaint["nameUser"] == "Budi" and complaint["phoneUser"] == "081234567890"
     assert complaint["disposition_id"] == 3273103  # the suggestion: Sumber Daya Air dan Bina Marga

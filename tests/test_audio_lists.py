@@ -6,19 +6,13 @@ stands in for the voice, so these run without sound."""
 from dataclasses import dataclass, field, replace
 
 import pytest
+from bandung_names import KECAMATAN
 
 from kiosk.audio.face import AudioFace
 from kiosk.audio.multitap import PAUSE_S
 from kiosk.engine.events import Choose, Event, Next, Type
 from kiosk.engine.view import Choice, Entry, ScreenKind, View
 
-KECAMATAN = (
-    "Andir", "Antapani", "Arcamanik", "Astanaanyar", "Babakan Ciparay", "Bandung Kidul",
-    "Bandung Kulon", "Bandung Wetan", "Batununggal", "Bojongloa Kaler", "Bojongloa Kidul",
-    "Buahbatu", "Cibeunying Kaler", "Cibeunying Kidul", "Cibiru", "Cicendo", "Cidadap",
-    "Cinambo", "Coblong", "Gedebage", "Kiaracondong", "Lengkong", "Mandalajati", "Panyileukan",
-    "Rancasari", "Regol", "Sukajadi", "Sukasari", "Sumur Bandung", "Ujungberung",
-)  # fmt: skip
 LIST = View(
     "kecamatan", "id", "Kecamatan mana?", "", "Pilih kecamatan tempat kejadian.",
     kind=ScreenKind.CHOICE, progress="Langkah 4 dari 7", audio=True,

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import pytest
+from bandung_names import KECAMATAN
 
 from kiosk.audio.key_actions import (
     ChangeEntry,
@@ -33,14 +34,6 @@ ENTRY = View(
     entry=Entry("phone", "0812", 15),
 )  # fmt: skip
 REVIEW = View("review", "id", "Periksa laporan", "", "", kind=ScreenKind.REVIEW, can_go_next=True)
-KECAMATAN = (
-    "Andir", "Antapani", "Arcamanik", "Astanaanyar", "Babakan Ciparay", "Bandung Kidul",
-    "Bandung Kulon", "Bandung Wetan", "Batununggal", "Bojongloa Kaler", "Bojongloa Kidul",
-    "Buahbatu", "Cibeunying Kaler", "Cibeunying Kidul", "Cibiru", "Cicendo", "Cidadap",
-    "Cinambo", "Coblong", "Gedebage", "Kiaracondong", "Lengkong", "Mandalajati", "Panyileukan",
-    "Rancasari", "Regol", "Sukajadi", "Sukasari", "Sumur Bandung", "Ujungberung",
-)  # fmt: skip
-"""The 30 kecamatan of Kota Bandung: four pages of at most nine."""
 LONG = View(
     "kecamatan", "id", "Kecamatan", "", "", kind=ScreenKind.CHOICE,
     choices=tuple(Choice(name.lower(), name) for name in KECAMATAN),
