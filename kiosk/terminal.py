@@ -98,7 +98,7 @@ class TerminalServices:
     def _offices(self) -> CityOffices | None:
         try:
             found = city_offices.load(self.config.terminal.region, self.config.data.dir)
-        except CityFileError as problem:
+        except (CityFileError, OSError) as problem:  # damaged, or unreadable on disk
             log.error("no city offices to offer: %s", problem)
             return None
         return found.with_synced_ids(self.reference("institutions")) if found else None
