@@ -15,7 +15,7 @@ from kiosk.config import KioskConfig
 from kiosk.deadlines import deadline_sentence
 from kiosk.engine.ports import AgencyAnswer, FollowUpResult, SavingFailed
 from kiosk.i18n import text
-from kiosk.regions import City, RegionError, load_city
+from kiosk.regions import Area, City, RegionError, load_city
 from kiosk.report import Report
 from kiosk.store import save_report
 from kiosk.store_health import StoreError
@@ -107,16 +107,19 @@ class TerminalServices:
         return self._city
 
     def offices(self, place_code: str) -> tuple[Office, ...]:
-        place = self._city.place(place_code) if self._city else None
-        if self._offices is None or place is None:
-            return ()
-        return self._offices.offices(*place)
+        found = self._offices_at(place_code)
+        return found[0].offices(*found[1]) if found else ()
 
     def suggested_office(self, category_id: int | None, place_code: str) -> Office | None:
+        found = self._offices_at(place_code)
+        return found[0].suggest(category_id, *found[1]) if found else None
+
+    def _offices_at(self, place_code: str) -> tuple[CityOffices, tuple[Area, Area | None]] | None:
+        """The city's offices and the kecamatan and kelurahan of `place_code`, when both known."""
         place = self._city.place(place_code) if self._city else None
         if self._offices is None or place is None:
             return None
-        return self._offices.suggest(category_id, *place)
+        return self._offices, place
 
     def status_line(self, language: str) -> str:
         """`3 laporan menunggu jaringan · LAPOR! tidak terhubung` for the bottom of the screen."""
