@@ -1,8 +1,9 @@
 """The date a citizen can hold LAPOR! or the agency to, as one sentence for the follow-up.
 
 Which service level applies depends on where the report stands: waiting for LAPOR!'s
-verification (3 working days from its submission), or with the agency after verification
-(5 working days); `kiosk/service_levels.py` has the policy. A date that has passed is said
+verification (3 working days from its submission), with the agency after verification
+(5 working days), or answered by the agency (closed 10 working days after the latest answer
+unless the citizen replies in LAPOR!); `kiosk/service_levels.py` has the policy. A date that has passed is said
 plainly, with what the citizen can do. Finished, archived and refused reports have none.
 """
 
@@ -42,6 +43,12 @@ def _verified_on(status: ComplaintStatus) -> date | None:
     return None
 
 
+def _answered_on(status: ComplaintStatus) -> date | None:
+    """The day of the agency's latest answer, if it has answered."""
+    days = [day for answer in status.followups if (day := lapor_date(answer.date))]
+    return max(days, default=None)
+
+
 def deadline_sentence(
     submitted: date, status: ComplaintStatus | None, today: date, language: str
 ) -> str:
@@ -49,6 +56,8 @@ def deadline_sentence(
     name = status.status_name.strip().lower() if status else AWAITING_VERIFICATION
     if name == AWAITING_VERIFICATION:
         due, key = service_dates(submitted).verify_by, "verify"
+    elif name == IN_PROGRESS and status is not None and (answered := _answered_on(status)):
+        due, key = service_dates(submitted, followed_up=answered).closes_on, "closes"
     elif name == IN_PROGRESS and status is not None:
         due = service_dates(submitted, verified=_verified_on(status)).follow_up_by
         key = "follow_up"

@@ -211,3 +211,29 @@ def test_in_the_touch_kiosk_the_transcript_follows_the_stored_recording(recogniz
     assert face.dialog.draft.transcript
     assert "Yang terdengar:" in transcript.getvalue()
     services.close()
+
+
+def test_a_name_on_another_page_of_a_long_list_is_heard_and_confirmed(recognizer, tmp_path):
+    """Mechanics with the Korean model (no Indonesian model is public): a list of eleven
+    Korean words stands in for the kecamatan. The grammar holds every name, so the eleventh,
+    on page 2, is heard while page 1 is read; the kiosk asks before taking it."""
+    from one_screen_face import face_on
+
+    from kiosk.engine.events import Choose
+    from kiosk.engine.view import Choice, ScreenKind, View
+
+    names = "하나 둘 셋 넷 다섯 여섯 일곱 여덟 아홉 서울 울산".split()
+    view = View(
+        "kecamatan", "id", "Kecamatan mana?", "", "", kind=ScreenKind.CHOICE, audio=True,
+        choices=tuple(Choice(f"place-{index}", name) for index, name in enumerate(names)),
+    )  # fmt: skip
+    face = face_on(view)
+    assert "울산" not in face.speaker.said[0]  # page 1 is read ...
+    face.recognizer = recognizer
+    answer = face.listen([spoken(tmp_path, "울산")])
+    assert answer.phrase == "울산"  # ... and the name on page 2 is heard
+    face.hear(answer)
+    assert face.speaker.said[-1] == "Anda menyebut 울산. Benar? Katakan ya, atau tekan Enter."
+    assert face.dialog.events == []
+    face.press("ENTER")
+    assert face.dialog.events == [Choose("place-10")]

@@ -162,7 +162,7 @@ def test_an_unsure_answer_is_confirmed_first(face):
     to_categories(face)
     face.hear(heard("pendidikan", "pendidikan", sure=False))
     assert face.view.screen == "category"
-    assert said(face)[-1] == "Anda memilih Pendidikan, benar? Katakan ya atau tidak."
+    assert said(face)[-1] == "Anda menyebut Pendidikan. Benar? Katakan ya, atau tekan Enter."
     face.hear(heard("tidak", "tidak"))
     assert face.view.screen == "category"  # not confirmed: the screen again
     face.hear(heard("pendidikan", "pendidikan", sure=False))

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from conftest import make_report
 
-from kiosk.adapters.base import ComplaintStatus, StatusChange
+from kiosk.adapters.base import ComplaintStatus, FollowUp, StatusChange
 from kiosk.deadlines import deadline_sentence, lapor_date
 from kiosk.store import save_report
 from kiosk.tracking import track
@@ -45,6 +45,22 @@ def test_the_agency_has_five_working_days_from_verification():
     assert late.startswith(
         "Instansi seharusnya sudah menindaklanjuti laporan Anda pada Rabu, 1 April"
     )
+
+
+def test_an_answered_report_closes_ten_working_days_after_the_latest_answer():
+    verified = StatusChange("25-03-2026 10:00:00", "Belum Terverifikasi", "Dalam Proses", "", "")
+    answers = [
+        FollowUp("30-03-2026 09:00:00", "Dinas Perhubungan", "Sedang kami periksa."),
+        FollowUp("06-04-2026 14:30:00", "Dinas Perhubungan", "Lampu sudah diganti."),
+    ]
+    status = ComplaintStatus("9", None, "Dalam Proses", "Dinas Perhubungan", [verified], answers)
+    sentence = deadline_sentence(NYEPI_EVE, status, date(2026, 4, 7), "id")
+    assert sentence == (
+        "Instansi sudah menanggapi. Jika tanggapan itu tidak dibalas di LAPOR!, laporan"
+        " ditutup pada Senin, 20 April 2026."
+    )  # ten working days after Monday 6 April (Good Friday, 3 April, is before it)
+    late = deadline_sentence(NYEPI_EVE, status, date(2026, 4, 21), "en")
+    assert late.endswith("so LAPOR! may close the report from Monday, 20 April 2026.")
 
 
 def test_finished_reports_have_no_date_due():

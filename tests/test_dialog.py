@@ -464,7 +464,8 @@ def test_the_place_is_chosen_down_to_the_kelurahan_and_suggests_its_office(dialo
     view = dialog.handle(Choose(COBLONG))
     assert view.screen == "kelurahan"
     assert [choice.label for choice in view.choices] == [
-        "Cipaganti", "Dago", "Lebak Gede", "Lebak Siliwangi", "Sadang Serang", "Sekeloa"
+        "Cipaganti", "Dago", "Lebak Gede", "Lebak Siliwangi", "Sadang Serang", "Sekeloa",
+        "Tidak tahu kelurahannya",
     ]  # fmt: skip
     view = dialog.handle(Choose(DAGO))
     assert view.screen == "location" and view.entry.kind == "text"
@@ -490,6 +491,35 @@ def test_the_place_is_chosen_down_to_the_kelurahan_and_suggests_its_office(dialo
     report = find_by_code(services.conn, normalize_code(dialog.handle(Next()).code)).report
     assert report.place == Place(DAGO, "Kota Bandung", "Coblong", "Dago")
     assert report.location == "" and report.institution_id == 3273021004
+
+
+def test_a_citizen_who_does_not_know_the_kelurahan_reports_to_the_kecamatan(dialog, services):
+    start_filing(dialog)
+    dialog.handle(Choose("pengaduan"))
+    dialog.handle(Choose("4"))
+    dialog.handle(Choose(COBLONG))
+    view = dialog.handle(Choose("unknown"))
+    assert view.screen == "location"
+    view = type_and_next(dialog, "Jl. Ir. H. Juanda dekat taman")
+    assert view.screen == "agency"
+    offices = [choice.label for choice in view.choices]
+    assert "Kecamatan Coblong" in offices and not any("Kelurahan" in name for name in offices)
+    assert dialog.handle(Back()).screen == "location"
+    assert dialog.handle(Back()).screen == "kelurahan"
+    assert dialog.draft.kelurahan == "unknown"  # the answer given is kept
+    dialog.handle(Choose("unknown"))
+    dialog.handle(Next())
+    dialog.handle(Choose("skip"))
+    type_and_next(dialog, "Trotoar rusak")
+    type_and_next(dialog, "Trotoar di Jl. Ir. H. Juanda rusak dan berlubang besar.")
+    dialog.handle(Choose("today"))
+    dialog.handle(Choose("anonymous"))
+    review = dialog.handle(Choose("public"))
+    assert {choice.id: choice.hint for choice in review.choices}["kecamatan"] == (
+        "Coblong, Kota Bandung"
+    )
+    report = find_by_code(services.conn, normalize_code(dialog.handle(Next()).code)).report
+    assert report.place == Place(COBLONG, "Kota Bandung", "Coblong", "")
 
 
 def test_a_place_outside_the_city_is_found_by_name(dialog, services):

@@ -117,7 +117,7 @@ class AudioFace:
 
     def _listen_after_prompt(self) -> None:
         if self.listener is not None and not self.recording:
-            self.listener.listen_after_prompt(spoken.grammar(self.view, self.keys.page))
+            self.listener.listen_after_prompt(spoken.grammar(self.view))
 
     def start(self) -> None:
         self.speech.arrived(self.view)
@@ -241,14 +241,16 @@ class AudioFace:
             self._act(jump)
 
     def hear(self, heard: Heard) -> None:
-        """A spoken answer: acted on when sure, confirmed first when not, else the keys."""
-        view = self.view
+        """A spoken answer. A command is acted on when sure; a choice's name is taken when sure
+        on a short list, and confirmed first when unsure or from a long list (a name on any
+        page: ENTER, or "ya", then takes it); anything else asks for the keys."""
+        view, phrase = self.view, heard.phrase or ""
         if self.pending is not None:  # the answer to "... benar?"
-            key = self.pending
-            self.pending = None
-            if heard.phrase == text("voice.yes", view.language):
+            key, self.pending = self.pending, None
+            if phrase == text("voice.yes", view.language):
                 self.press(key, by_voice=True)
             else:
+                self.keys = replace(self.keys, focus=-1)
                 self.speech.screen(view, self.keys.page)
             return
         if view.entry is not None and view.entry.numeric and heard.text:
@@ -260,24 +262,27 @@ class AudioFace:
                 self._update(self.dialog.handle(Type(view.entry.value + digits)))
                 self.speech.say(" ".join(digits), self.view.language)
                 return
-        key = spoken.accepted(view, self.keys.page).get(heard.phrase or "")
-        if key is None:
+        index = spoken.named(view).get(phrase)
+        if index is not None and heard.sure and not pages.is_paged(view):
+            self.press(pages.key_of(view, index), by_voice=True)
+        elif index is not None:
+            self.keys = advance(self.keys, Focus(index), view)
+            label = view.choices[index].label  # as shown
+            self.speech.line("voice.confirm_choice", view.language, label=label)
+            self.pending = "ENTER"
+        elif (key := spoken.commands(view).get(phrase)) is None:
             self.speech.line("voice.not_understood", view.language)
         elif heard.sure:
             self.press(key, by_voice=True)
         else:
-            label = heard.phrase
-            index = pages.index_of(view, key, self.keys.page)
-            if index is not None:
-                label = view.choices[index].label  # as shown
-            self.speech.line("voice.confirm", view.language, label=label)
+            self.speech.line("voice.confirm", view.language, label=phrase)
             self.pending = key
 
     def listen(self, chunks) -> Heard | None:
         """Decode one spoken answer to the current screen; None without a recogniser."""
         if self.recognizer is None:
             return None
-        return self.recognizer.listen(chunks, spoken.grammar(self.view, self.keys.page))
+        return self.recognizer.listen(chunks, spoken.grammar(self.view))
 
     # -- time and the microphone ------------------------------------------------------------
 

@@ -87,7 +87,7 @@ def screen(view: View, progress: bool = True, overheard: bool = False, page_numb
     elif view.kind is ScreenKind.RECORDING:
         pass  # the prompt says which key records
     elif pages.is_paged(view):
-        parts.append(page(view, page_number))
+        parts += [page(view, page_number), text("audio.letter_jump_hint", language)]
     elif view.choices and view.choices[0].id == "skip":
         # An optional list (the agency): offer the skip, read the rest only on request.
         parts.append(item(view.choices[0], "1", language))

@@ -22,6 +22,8 @@ from kiosk.report_rules import (
 
 OUTSIDE = "outside"
 """The kecamatan chosen when the place is outside the terminal's city."""
+KELURAHAN_UNKNOWN = "unknown"
+"""The kelurahan chosen by a citizen who does not know it: the place is the kecamatan."""
 
 
 @dataclass
@@ -43,7 +45,7 @@ class Draft:
     kecamatan: str = ""
     """The chosen kecamatan's code (`32.73.02`), or `outside` the terminal's city."""
     kelurahan: str = ""
-    """The chosen kelurahan's code (`32.73.02.1004`)."""
+    """The chosen kelurahan's code (`32.73.02.1004`), or `unknown`."""
     other_city_query: str = ""
     """The name typed of a kota or kabupaten elsewhere."""
     other_city_matches: tuple[tuple[str, str], ...] = ()

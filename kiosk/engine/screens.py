@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from kiosk import receipt
 from kiosk import report_rules as rules
-from kiosk.engine.draft import OUTSIDE, Draft
+from kiosk.engine.draft import KELURAHAN_UNKNOWN, OUTSIDE, Draft
 from kiosk.engine.places import chosen_areas, place_code, place_of
 from kiosk.engine.ports import Area
 from kiosk.engine.screen_spec import (
@@ -133,8 +133,12 @@ def _kecamatan_choices(context: ScreenContext) -> tuple[Choice, ...]:
 
 
 def _kelurahan_choices(context: ScreenContext) -> tuple[Choice, ...]:
+    """The kecamatan's kelurahan by name, then "do not know" (the kecamatan is the place)."""
     district, _ = chosen_areas(context.draft, context.city())
-    return _by_name(district.parts) if district else ()
+    if district is None:
+        return ()
+    unknown = Choice(KELURAHAN_UNKNOWN, text("choice.kelurahan_unknown", context.language))
+    return (*_by_name(district.parts), unknown)
 
 
 def _by_name(areas: Iterable[Area]) -> tuple[Choice, ...]:
