@@ -51,6 +51,12 @@ def get(conn: sqlite3.Connection, kind: str) -> ReferenceList:
     return ReferenceList(kind, json.loads(row["items_json"]), row["fetched_at"])
 
 
+def fetched_at(conn: sqlite3.Connection, kind: str) -> float | None:
+    """When the list was last synced; None while the bundled list stands."""
+    row = conn.execute("SELECT fetched_at FROM refdata WHERE kind = ?", (kind,)).fetchone()
+    return row["fetched_at"] if row else None
+
+
 def items_by_kind(conn: sqlite3.Connection) -> dict[str, list[dict]]:
     """Every list's items, by kind: what reports are checked against."""
     return {kind: get(conn, kind).items for kind in REFERENCE_KINDS}

@@ -128,7 +128,24 @@ def _region(config: KioskConfig) -> Check:
         )  # fmt: skip
     villages = sum(len(district.parts) for district in city.districts)
     detail = f"{city.name} ({region}): {len(city.districts)} kecamatan, {villages} kelurahan"
+    if not _region_set(config):
+        return Check(
+            "region", "warn", f"{detail}; the default, not set in the configuration",
+            "set [terminal] region to the terminal's own kota/kabupaten (`kiosk provision`"
+            " asks for it)",
+        )  # fmt: skip
     return Check("region", "ok", detail)
+
+
+def _region_set(config: KioskConfig) -> bool:
+    """The configuration file names the region (else the default, Kota Bandung, stands)."""
+    import tomllib
+
+    try:
+        raw = tomllib.loads(config.source.read_text("utf-8")) if config.source else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return "region" in raw.get("terminal", {})
 
 
 def _city_file(config: KioskConfig) -> Check:

@@ -108,6 +108,7 @@ class KioskSession:
     def start(self) -> None:
         """The touch kiosk is up: its first screen, time, systemd, the jack."""
         loop = self._loop
+        self.services.warm()
         self._show(self.dialog.view())
         loop.every(TICK_S, self.tick)
         loop.every(LETTER_TICK_S, self._letter_tick)

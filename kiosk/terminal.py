@@ -38,6 +38,8 @@ class TerminalServices:
             self.api = open_api(replace(config, lapor=replace(config.lapor, timeout_s=timeout)))
         self.last_printer = None
         """The printer of the latest receipt (tests read a dummy printer's bytes from it)."""
+        self._synced: tuple[float | None, CityOffices] | None = None
+        """When LAPOR!'s list of institutions was synced, and the offices under its ids."""
 
     def close(self) -> None:
         if self.api:
@@ -85,9 +87,14 @@ class TerminalServices:
         today = self.today()
         return deadline_sentence(today, None, today, language)
 
+    def warm(self) -> None:
+        """Read the city and its offices now, as the kiosk starts, not while the first citizen
+        waits at the kecamatan question (the first read extracts the city, in a child)."""
+        self.city()
+        self._offices()
+
     @cached_property
     def _city(self) -> City | None:
-        """Read once, when a citizen first files (extracted the first time in a child)."""
         try:
             return load_city(self.config.terminal.region, self.config.data.dir)
         except RegionError as problem:
@@ -95,13 +102,28 @@ class TerminalServices:
             return None
 
     @cached_property
-    def _offices(self) -> CityOffices | None:
+    def _city_file(self) -> CityOffices | None:
+        """The city's offices as its file names them (read once)."""
         try:
-            found = city_offices.load(self.config.terminal.region, self.config.data.dir)
+            return city_offices.load(self.config.terminal.region, self.config.data.dir)
         except (CityFileError, OSError) as problem:  # damaged, or unreadable on disk
             log.error("no city offices to offer: %s", problem)
             return None
-        return found.with_synced_ids(self.reference("institutions")) if found else None
+
+    def _offices(self) -> CityOffices | None:
+        """The city's offices under the ids of LAPOR!'s latest list of institutions: the
+        forwarder syncs it while the kiosk runs, so a new sync is taken up at once."""
+        if self._city_file is None:
+            return None
+        try:
+            synced_at = refdata.fetched_at(self.conn, "institutions")
+            if self._synced is None or self._synced[0] != synced_at:
+                offices = self._city_file.with_synced_ids(self.reference("institutions"))
+                self._synced = (synced_at, offices)
+        except sqlite3.Error as problem:  # the store unreachable: the offices as last read
+            log.error("LAPOR!'s ids for the city's offices cannot be read: %s", problem)
+            return self._synced[1] if self._synced else self._city_file
+        return self._synced[1]
 
     def city(self) -> City | None:
         return self._city
@@ -117,9 +139,10 @@ class TerminalServices:
     def _offices_at(self, place_code: str) -> tuple[CityOffices, tuple[Area, Area | None]] | None:
         """The city's offices and the kecamatan and kelurahan of `place_code`, when both known."""
         place = self._city.place(place_code) if self._city else None
-        if self._offices is None or place is None:
+        offices = self._offices() if place else None
+        if offices is None:
             return None
-        return self._offices, place
+        return offices, place
 
     def status_line(self, language: str) -> str:
         """`3 laporan menunggu jaringan · LAPOR! tidak terhubung` for the bottom of the screen."""

@@ -88,3 +88,28 @@ def test_a_bad_file_is_refused_and_nothing_is_installed(tmp_path, raw, problem):
 
 def test_a_region_without_a_file_has_no_offices(tmp_path):
     assert city_offices.load("31.71", tmp_path) is None
+
+
+def test_a_running_kiosk_takes_up_a_new_sync_of_lapors_ids(tmp_path):
+    """The forwarder syncs LAPOR!'s lists while the kiosk runs: the next citizen's offices
+    carry the new ids without a restart (the row written as a sync writes it)."""
+    import json
+
+    from kiosk.config import DataConfig, KioskConfig
+    from kiosk.terminal import TerminalServices
+
+    services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path)))
+    services.warm()
+
+    def dinas_perhubungan() -> int:
+        by_name = {office.name: office.id for office in services.offices("32.73.02.1004")}
+        return by_name["Dinas Perhubungan"]
+
+    assumed = dinas_perhubungan()
+    with services.conn:
+        services.conn.execute(
+            "INSERT OR REPLACE INTO refdata (kind, items_json, fetched_at) VALUES (?, ?, ?)",
+            ("institutions", json.dumps([{"id": 4242, "name": "Dinas Perhubungan"}]), 1.0),
+        )
+    assert (assumed, dinas_perhubungan()) == (assumed, 4242) and assumed != 4242
+    services.close()

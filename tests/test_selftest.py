@@ -257,6 +257,14 @@ def test_the_region_and_its_city_file_are_checked(tmp_path):
     (tmp_path / "data" / "city.toml").write_text('region = "32.73"\n')  # left from elsewhere
     assert checks('region = "32.04"')[1].status == "fail"
 
+    region, _ = checks("")  # not set: the default region stands, and the technician is told
+    assert (region.status, region.detail) == (
+        "warn",
+        "Kota Bandung (32.73): 30 kecamatan, 151 kelurahan; the default, not set in the"
+        " configuration",
+    )
+    assert region.fix.startswith("set [terminal] region to the terminal's own kota/kabupaten")
+
     region, _ = checks('region = "32.99"')
     assert region.status == "fail" and "no kota or kabupaten has the code 32.99" in region.detail
     assert region.fix.startswith("set [terminal] region to a kota/kabupaten code")

@@ -23,6 +23,7 @@ def render_config(config_path: Path, url: str, channel_id: int) -> str:
 id = "KIOSK-SIM"
 number = 1
 mall = "Mal Pelayanan Publik (simulator)"
+region = "32.73"  # Kota Bandung, whose offices the simulator knows
 
 [data]
 dir = {toml_string(data_dir)}  # relative to the config file; keep relative
