@@ -26,6 +26,7 @@ FILING = """\
 0          # and the next: page 3 of 4
 1          # Kecamatan Coblong
 2          # Kelurahan Dago
+ENTER      # no place detail (it may be skipped)
 2          # the agency is not known: LAPOR!'s staff choose (after the suggested one)
 1          # Rekam
 speak complaint.wav
@@ -83,7 +84,7 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
     with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
         summary, transcript = run_keys(sim.config_path, FILING, tmp_path, sound, "filing")
         assert summary["silent"] == "" and summary["screen"] == "receipt"
-        assert summary["key_presses"] == 17
+        assert summary["key_presses"] == 18
         lines = transcript.splitlines()
         assert lines[0].endswith("Selamat datang di LAPOR! Tekan 1: Bahasa Indonesia. 2: English.")
         # No Indonesian speech model here: said once, then the keys do everything.
@@ -122,6 +123,10 @@ NAMED = """\
 0
 1          # Kecamatan Coblong (page 3)
 2          # Kelurahan Dago
+1          # Rekam: the place's detail
+speak detail.wav
+ENTER      # stop recording
+ENTER      # go on
 1          # the suggested office
 1          # Rekam
 speak complaint.wav
@@ -165,6 +170,7 @@ wait 0.5
 def test_a_named_report_by_keypad_reaches_lapor_with_the_typed_name(sound, tmp_path):
     """A blind citizen who gives a name: typed letter by letter, never sent empty."""
     say_into_file("Lampu jalan di depan sekolah mati sejak seminggu.", tmp_path / "complaint.wav")
+    say_into_file("Jalan Dago nomor sepuluh, depan masjid.", tmp_path / "detail.wav")
     with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
         summary, transcript = run_keys(sim.config_path, NAMED, tmp_path, sound, "named")
         assert summary["screen"] == "receipt", transcript[-2000:]
@@ -174,8 +180,13 @@ def test_a_named_report_by_keypad_reaches_lapor_with_the_typed_name(sound, tmp_p
     assert complaint["nameUser"] == "Budi" and complaint["phoneUser"] == "081234567890"
     assert complaint["disposition_id"] == 3273103  # the suggestion: Sumber Daya Air dan Bina Marga
     assert complaint["location_id"] == 327302  # Coblong
-    assert "Kelurahan Dago, Kecamatan Coblong, Kota Bandung" in complaint["content"]
-    assert "rekaman suara, Kelurahan" not in complaint["content"]  # the place is not "recorded"
+    assert (
+        "Lokasi: Disebutkan dalam rekaman suara keterangan tempat, Kelurahan Dago, Kecamatan"
+        " Coblong, Kota Bandung"
+    ) in complaint["content"]
+    detail, recording = complaint["attachment_files"]  # the place's detail, then the complaint
+    assert detail["content_type"] == recording["content_type"] == "audio/flac"
+    assert 20_000 < detail["size"] < recording["size"]
 
 
 def test_the_recording_is_the_spoken_complaint(sound, tmp_path):

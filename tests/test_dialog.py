@@ -79,10 +79,11 @@ def type_and_next(dialog: Dialog, value: str):
 
 
 def to_the_agency(dialog: Dialog, classification: str, category: str, detail: str = ""):
-    """From the menu through the place (Coblong, Dago) to the agency screen."""
+    """From the menu through the place (Coblong, Dago) to the agency screen (in an audio
+    session, the place's detail is not recorded)."""
     for choice in (classification, category, COBLONG, DAGO):
         dialog.handle(Choose(choice))
-    return dialog.view() if dialog.draft.audio else type_and_next(dialog, detail)
+    return dialog.handle(Next()) if dialog.draft.audio else type_and_next(dialog, detail)
 
 
 def to_the_title(dialog: Dialog, category: str = "1"):
@@ -320,18 +321,25 @@ def test_a_store_that_cannot_be_reached_keeps_the_citizen_on_the_review(dialog, 
 
 def test_audio_session_records_instead_of_typing(dialog, services):
     from kiosk.engine.events import Recorded, UseAudio
-    from kiosk.report import Attachment
 
     dialog.handle(UseAudio())
     start_filing(dialog)
-    assert to_the_agency(dialog, "pengaduan", "1").screen == "agency"  # no detail typed
+    for choice in ("pengaduan", "1", COBLONG, DAGO):
+        view = dialog.handle(Choose(choice))
+    assert view.screen == "place_recording"  # the detail is said, not typed, and optional
+    assert [choice.id for choice in view.choices] == ["record"]
+    assert dialog.handle(Choose("record")).action == "record"
+    place = b"fLaC" + bytes(1000)
+    view = dialog.handle(Recorded(place, 3.0, "", transcript="depan masjid"))
+    assert [choice.id for choice in view.choices] == ["listen", "record"]
+    assert dialog.handle(Next()).screen == "agency"
     view = dialog.handle(Choose("skip"))
     assert view.screen == "recording" and view.audio
     assert [choice.id for choice in view.choices] == ["record"]
     assert dialog.handle(Next()).error == "Rekam laporan Anda dulu: pilih Rekam."
     assert dialog.handle(Choose("record")).action == "record"
-    clip = Attachment("laporan.flac", "audio/flac", b"fLaC" + bytes(2000))
-    view = dialog.handle(Recorded(clip, 4.2, "recording.too_quiet"))
+    complaint = b"fLaC" + bytes(2000)
+    view = dialog.handle(Recorded(complaint, 4.2, "recording.too_quiet"))
     assert view.error.startswith("Suara Anda terlalu pelan")
     assert [choice.id for choice in view.choices] == ["listen", "record"]
     assert dialog.handle(Choose("listen")).action == "listen"
@@ -345,12 +353,21 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     type_and_next(dialog, "Budi")
     type_and_next(dialog, "081299998888")
     review = dialog.handle(Choose("secret"))
-    assert {c.id: c.hint for c in review.choices}["recording"] == "Rekaman suara, 4 detik"
-    assert "title" not in {c.id for c in review.choices}
+    lines = {c.id: c.hint for c in review.choices}
+    assert lines["recording"] == "Rekaman suara, 4 detik"
+    assert lines["place_recording"] == "Rekaman suara, 3 detik"
+    assert "title" not in lines and "location" not in lines
     code = dialog.handle(Next()).code
     report = find_by_code(services.conn, normalize_code(code)).report
     assert report.title == "Laporan suara: Kesehatan"
-    assert report.attachments[0].data == clip.data and report.attachments[0].mime == "audio/flac"
+    assert [(item.filename, item.mime, item.data) for item in report.attachments] == [
+        ("keterangan-tempat.flac", "audio/flac", place),
+        ("laporan-suara.flac", "audio/flac", complaint),
+    ]
+    assert report.location == "Disebutkan dalam rekaman suara keterangan tempat"
+    assert report.content.endswith(
+        "\n\nKeterangan tempat menurut pengenalan suara: depan masjid"
+    )
     assert report.reporter.phone == "081299998888" and report.reporter.name == "Budi"
     assert report.place.names() == "Dago, Coblong, Kota Bandung"
     dialog.handle(Choose("finish"))

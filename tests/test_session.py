@@ -84,7 +84,7 @@ def test_headphones_start_an_audio_session_and_a_stop_drops_the_citizen(session,
     session.headphones_changed(False)
     assert face.overheard  # others may hear from now on
     session.drop_citizen()
-    assert session.dialog.view().screen == "welcome" and face.complaint.last is None
+    assert session.dialog.view().screen == "welcome" and not face.recordings.kept
 
 
 def test_the_session_says_once_that_a_citizen_has_gone_whichever_face_ended(

@@ -4,7 +4,7 @@ Keys are EZ Access names (`hardware/keymaps/*.toml` maps a physical keypad to
 them): digits, UP, DOWN, LEFT, RIGHT, ENTER, BACK, CLEAR, CANCEL, HELP, HOME,
 REPEAT, VOL_UP, VOL_DOWN, RATE_UP, RATE_DOWN, SEARCH. Any key first silences the speech.
 
-What a key does is `key_actions`; what is said, `speech`; the spoken complaint,
+What a key does is `key_actions`; what is said, `speech`; what is recorded,
 `recording`. This module puts them together with the dialog and spoken answers.
 """
 
@@ -32,7 +32,7 @@ from kiosk.audio.key_actions import (
 )
 from kiosk.audio.keys import KEYS
 from kiosk.audio.listener import Listener
-from kiosk.audio.recording import SpokenComplaint, transcript_of
+from kiosk.audio.recording import SpokenRecordings, transcript_of
 from kiosk.audio.speech import FaceSpeech
 from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import Event, MoreTime, Tick, Type, UseAudio
@@ -68,7 +68,7 @@ class AudioFace:
         self.speaker = speaker
         self.recorder = recorder
         self.speech = FaceSpeech(speaker, overheard, self._listen_after_prompt)
-        self.complaint = SpokenComplaint(recorder, speaker, self._cannot_record)
+        self.recordings = SpokenRecordings(recorder, speaker, self._cannot_record)
         self._on_view = on_view
         self._in_background = in_background
         self.recognizer: Recognizer | None = None
@@ -95,13 +95,13 @@ class AudioFace:
 
     @property
     def recording(self) -> bool:
-        """The spoken complaint is being recorded: any key ends it."""
-        return self.complaint.active
+        """Something is being recorded (the complaint, the place's detail): any key ends it."""
+        return self.recordings.active
 
     def wait_for_microphone(self, timeout: float) -> bool:
         """Wait until the recording's microphone listens (after the prompt and the tone), so
         that a key script's citizen speaks only then; False when it did not in `timeout` s."""
-        return self.complaint.started.wait(timeout)
+        return self.recordings.started.wait(timeout)
 
     def recognition_ready(
         self, recognizer: Recognizer | None, listener: Listener | None = None
@@ -141,11 +141,11 @@ class AudioFace:
         """The session ended (the kiosk session, kiosk/session.py, says so): the next citizen
         gets the defaults, and nothing of this one."""
         self.speaker.reset()
-        self.complaint.forget()
+        self.recordings.forget()
 
     def _update(self, view: View) -> None:
         if view.screen not in FILING_FLOW:  # the report is stored, or its draft dropped
-            self.complaint.forget()
+            self.recordings.forget()
         self.view = view
         if self._on_view is not None:
             self._on_view(view)
@@ -186,7 +186,7 @@ class AudioFace:
         if not by_voice:
             self.pending = None
         self.speaker.stop()
-        self.complaint.stop_playing()
+        self.recordings.stop_playing()
         if self.recording:  # any key ends the recording
             self._stop_recording()
             return
@@ -290,7 +290,7 @@ class AudioFace:
         """Time passes: speak a time-out warning or the end of the session once."""
         if self.recording:  # a citizen who speaks is active: no time-out meanwhile
             self.dialog.handle(MoreTime())
-            if self.complaint.full:
+            if self.recordings.full:
                 self._stop_recording()
             return
         self.end_letter_after_pause()
@@ -306,13 +306,13 @@ class AudioFace:
     def _start_recording(self) -> None:
         if self.listener is not None:
             self.listener.cancel()  # one microphone: the recording has it
-        self.complaint.start(lambda: self.speech.line("recording.start", self.view.language))
+        self.recordings.start(lambda: self.speech.line("recording.start", self.view.language))
 
     def _cannot_record(self) -> None:
         self.speech.line("audio.silent", self.view.language)
 
     def _stop_recording(self) -> None:
-        self.recorded(self.complaint.stop())
+        self.recorded(self.recordings.stop())
 
     def recorded(self, recording: Recording) -> None:
         """A finished recording: stored and read back, transcribed where a model allows.
@@ -335,11 +335,13 @@ class AudioFace:
             self._store_recording(recording, transcript)
 
     def _store_recording(self, recording: Recording, transcript: str) -> None:
-        self._update(self.dialog.handle(self.complaint.stored(recording, transcript)))
+        self._update(
+            self.dialog.handle(self.recordings.stored(self.view.screen, recording, transcript))
+        )
         self.speech.recorded(self.view, recording.seconds, transcript)
 
     def _play_back(self) -> None:
         try:
-            self.complaint.play_back()
+            self.recordings.play_back(self.view.screen)
         except AudioUnavailable:
             self.speech.line("audio.silent", self.view.language)

@@ -1,9 +1,10 @@
-"""The citizen's spoken complaint: recorded after the prompt and a tone, checked and encoded
-as FLAC (`voice.recorder`), transcribed where a model allows, played back on request.
+"""What the citizen says on a recording screen (the complaint, the place's detail): recorded
+after the prompt and a tone, checked and encoded as FLAC (`voice.recorder`), transcribed
+where a model allows, played back on request.
 
-The latest recording stored is kept here for playing back (the face never reaches into the
-dialog's draft for it), and forgotten as soon as the draft holding it is: the report stored,
-or the draft dropped (the face then leaves the filing flow), or the citizen gone.
+The recording stored on each screen is kept here for playing back (the face never reaches
+into the dialog's draft for it), and forgotten as soon as the draft holding it is: the report
+stored, or the draft dropped (the face then leaves the filing flow), or the citizen gone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import numpy as np
 import soundfile
 
 from kiosk.engine.events import Recorded
-from kiosk.report import Attachment
 from voice.playback import AudioUnavailable, Utterance
 from voice.recognizer import Recognizer
 from voice.recorder import Recorder, Recording
@@ -26,10 +26,7 @@ from voice.tts import Audio
 
 log = logging.getLogger("kiosk.audio")
 
-ATTACHMENT_NAME = "laporan-suara.flac"
-
-
-class SpokenComplaint:
+class SpokenRecordings:
     def __init__(
         self, recorder: Recorder, speaker: Speaker, cannot_record: Callable[[], None]
     ) -> None:
@@ -41,8 +38,8 @@ class SpokenComplaint:
         """Recording now, from the prompt until a key (or the maximum length) ends it."""
         self.started = threading.Event()
         """Set once the microphone listens (key scripts wait for it before `speak`)."""
-        self.last: Recording | None = None
-        """The latest recording stored, for playing back; None once its draft is gone."""
+        self.kept: dict[str, Recording] = {}
+        """The recording stored on each screen, for playing back; empty once the draft is gone."""
         self._playback: Utterance | None = None
 
     # -- recording --------------------------------------------------------------------------
@@ -79,26 +76,27 @@ class SpokenComplaint:
         self.active = False
         return self.recorder.stop()
 
-    def stored(self, recording: Recording, transcript: str) -> Recorded:
-        """The event that puts `recording` into the report; it is the one played back now."""
-        self.last = recording
-        attachment = Attachment(ATTACHMENT_NAME, "audio/flac", recording.flac)
-        return Recorded(attachment, recording.seconds, recording.problem, transcript)
+    def stored(self, screen: str, recording: Recording, transcript: str) -> Recorded:
+        """The event that puts `recording` into the report; it is the one `screen` plays back."""
+        self.kept[screen] = recording
+        return Recorded(recording.flac, recording.seconds, recording.problem, transcript)
 
     def forget(self) -> None:
         """The draft is stored or dropped, or the citizen has gone: nothing of their voice
         stays here."""
-        self.last = None
+        self.kept.clear()
 
     # -- playing back -----------------------------------------------------------------------
 
-    def play_back(self) -> None:
-        """The latest recording, on the speaker's device at its volume (nothing without one).
+    def play_back(self, screen: str) -> None:
+        """The recording stored on `screen`, on the speaker's device at its volume (nothing
+        without one).
 
         Raises AudioUnavailable when no sound device can be opened."""
-        if self.last is None:
+        recording = self.kept.get(screen)
+        if recording is None:
             return
-        samples, rate = soundfile.read(io.BytesIO(self.last.flac), dtype="int16")
+        samples, rate = soundfile.read(io.BytesIO(recording.flac), dtype="int16")
         self._playback = Utterance(rate, self.speaker.volume, self.speaker.playback)
         self._playback.add(Audio(np.ascontiguousarray(samples), rate))
         self._playback.finish()
@@ -110,7 +108,7 @@ class SpokenComplaint:
 
 
 def transcript_of(recording: Recording, recognizer: Recognizer | None) -> str:
-    """Dictation of the spoken complaint; empty without a recogniser."""
+    """Dictation of what was recorded; empty without a recogniser."""
     if recognizer is None:
         return ""
     samples, _rate = soundfile.read(io.BytesIO(recording.flac), dtype="int16")

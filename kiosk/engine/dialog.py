@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from kiosk.engine.draft import Draft
+from kiosk.engine.draft import Draft, SpokenPart
 from kiosk.engine.events import (
     Back,
     Cancel,
@@ -41,13 +41,20 @@ from kiosk.engine.screen_spec import (
     ScreenSpec,
     Start,
 )
-from kiosk.engine.screens import SCREENS, Screen, next_in_flow
+from kiosk.engine.screens import (
+    COMPLAINT_RECORDING,
+    PLACE_RECORDING,
+    SCREENS,
+    Screen,
+    next_in_flow,
+)
 from kiosk.engine.session_settings import SessionSettings
 from kiosk.engine.timer import IdleTimer
 from kiosk.engine.view import ScreenKind, View
 from kiosk.engine.view_builder import build_view
 from kiosk.i18n import text
 from kiosk.receipt import format_code, normalize_code
+from kiosk.report import Attachment, Place
 from kiosk.report_rules import validate
 
 
@@ -180,9 +187,9 @@ class Dialog:
     def _recorded(self, event: Recorded) -> None:
         if self._spec.kind is not ScreenKind.RECORDING:
             return
-        self.draft.attachments = [event.attachment]
-        self.draft.recording_seconds = event.seconds
-        self.draft.transcript = event.transcript
+        filename = self._spec.records.filename
+        attachment = Attachment(filename, "audio/flac", event.flac)
+        self.draft.recordings[filename] = SpokenPart(attachment, event.seconds, event.transcript)
         self.error = text(event.problem, self.language) if event.problem else ""
 
     def _type(self, value: str) -> None:
@@ -201,7 +208,9 @@ class Dialog:
                 self._advance()
             case ScreenKind.ENTRY if spec.entry is not None:
                 self._check_entry(spec, spec.entry)
-            case ScreenKind.RECORDING if self.draft.attachments:
+            case ScreenKind.RECORDING if (
+                spec.records.filename in self.draft.recordings or not spec.records.required
+            ):
                 self._advance()
             case ScreenKind.RECORDING:
                 self.error = text("recording.required", self.language)
@@ -237,20 +246,33 @@ class Dialog:
         self.follow_up = result
         self._go(Screen.TRACK_RESULT)
 
+    def _put_in_what_was_said(self, context: ScreenContext, place: Place) -> None:
+        """What a touch session types, an audio session says: the texts say where the
+        recordings are, and what a recogniser heard in them."""
+        draft, language = self.draft, self.language
+        category = SCREENS[Screen.CATEGORY].label(context, str(draft.category_id))
+        draft.title = text("recording.title", language, category=category)
+        texts = [text("recording.content", language)]
+        complaint = draft.recordings.get(COMPLAINT_RECORDING.filename)
+        if complaint and complaint.transcript:  # the recording stays attached either way
+            texts.append(text("recording.transcript", language, transcript=complaint.transcript))
+        detail = draft.recordings.get(PLACE_RECORDING.filename)
+        if not place.code:  # no place chosen: the complaint's recording names it
+            draft.location = text("recording.location", language)
+        elif detail is not None:
+            draft.location = text("recording.place_detail", language)
+            if detail.transcript:
+                texts.append(
+                    text("recording.place_transcript", language, transcript=detail.transcript)
+                )
+        draft.content = "\n\n".join(texts)
+
     def _save(self) -> None:
         today = self.services.today()
         context = self._context()
-        if self.draft.audio:  # what a touch session types, an audio session says
-            category = SCREENS[Screen.CATEGORY].label(context, str(self.draft.category_id))
-            self.draft.title = text("recording.title", self.language, category=category)
-            self.draft.content = text("recording.content", self.language)
-            if self.draft.transcript:  # the recording stays attached either way
-                self.draft.content += "\n\n" + text(
-                    "recording.transcript", self.language, transcript=self.draft.transcript
-                )
         place = place_of(self.draft, context.city())
-        if self.draft.audio and not place.code:  # no place chosen: the recording names it
-            self.draft.location = text("recording.location", self.language)
+        if self.draft.audio:
+            self._put_in_what_was_said(context, place)
         report = self.draft.to_report(self.language, today, place)
         problems = validate(report, today)
         if problems:

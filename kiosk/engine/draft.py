@@ -20,6 +20,18 @@ from kiosk.report_rules import (
     typed_date,
 )
 
+
+@dataclass(frozen=True)
+class SpokenPart:
+    """Something the citizen of an audio session said into the microphone."""
+
+    attachment: Attachment
+    """The recording, as it goes to LAPOR!."""
+    seconds: float
+    transcript: str = ""
+    """What a recogniser heard in it, empty without one."""
+
+
 OUTSIDE = "outside"
 """The kecamatan chosen when the place is outside the terminal's city."""
 KELURAHAN_UNKNOWN = "unknown"
@@ -60,11 +72,8 @@ class Draft:
     phone: str = ""
     privacy: str = ""
     """`public` or `secret`."""
-    attachments: list[Attachment] = field(default_factory=list)
-    recording_seconds: float = 0.0
-    """Length of the spoken complaint, when there is one."""
-    transcript: str = ""
-    """The spoken complaint as text, when a recogniser transcribed it."""
+    recordings: dict[str, SpokenPart] = field(default_factory=dict)
+    """An audio session's recordings, by file name (the complaint, the place's detail)."""
     answered: set[str] = field(default_factory=set)
     """Screens the citizen has answered (a skipped agency is answered too)."""
     track_code: str = ""
@@ -104,6 +113,6 @@ class Draft:
             is_anonymous=self.is_anonymous,
             is_secret=self.privacy == "secret",
             reporter=reporter,
-            attachments=tuple(self.attachments),
+            attachments=tuple(part.attachment for part in self.recordings.values()),
             language=language,
         )

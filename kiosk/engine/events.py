@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.report import Attachment
-
 
 @dataclass(frozen=True)
 class Choose:
@@ -48,9 +46,11 @@ class UseAudio:
 
 @dataclass(frozen=True)
 class Recorded:
-    """The citizen's spoken complaint, recorded and encoded by the face."""
+    """What the citizen said on a recording screen (the complaint, the place's detail),
+    recorded and encoded by the face."""
 
-    attachment: Attachment
+    flac: bytes
+    """The recording, as FLAC."""
     seconds: float
     problem: str = ""
     """Catalog key of what is wrong with it (`recording.too_quiet`), empty when it is fine."""

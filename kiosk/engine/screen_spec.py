@@ -223,6 +223,16 @@ def always(draft: Draft) -> bool:
 
 
 @dataclass(frozen=True)
+class RecordingSpec:
+    """What a recording screen records."""
+
+    filename: str
+    """The file's name in the report (and the key of the draft's recording)."""
+    required: bool = True
+    """False: the citizen may go on without recording."""
+
+
+@dataclass(frozen=True)
 class ScreenSpec:
     kind: ScreenKind
     step: int = 0
@@ -230,6 +240,8 @@ class ScreenSpec:
     fills: str = ""
     """The draft field its entry or its choice fills."""
     entry: EntrySpec | None = None
+    records: RecordingSpec | None = None
+    """A recording screen: what it records."""
     choices: ChoiceSource = no_choices
     choose: ChooseAction = store_choice
     review: ReviewLine | None = None

@@ -8,7 +8,8 @@ skipped, forward and back. Adding a screen is its member here, its spec, and its
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
@@ -27,6 +28,7 @@ from kiosk.engine.screen_spec import (
     Labelled,
     Move,
     Open,
+    RecordingSpec,
     ReferenceChoices,
     ReviewLine,
     ScreenContext,
@@ -51,6 +53,7 @@ class Screen(StrEnum):
     OTHER_CITY = "other_city"
     OTHER_CITY_PICK = "other_city_pick"
     LOCATION = "location"
+    PLACE_RECORDING = "place_recording"
     AGENCY = "agency"
     TITLE = "title"
     CONTENT = "content"
@@ -72,6 +75,8 @@ RECEIPT_CODE_LENGTH = receipt.CODE_LENGTH + len(receipt.GROUPS) - 1
 """A receipt code as shown, `0001-123-456-7`: its digits and a dash between two groups."""
 CITY_NAME_LENGTH = 60
 """Long enough for any kota or kabupaten's name; a name is checked by looking it up."""
+COMPLAINT_RECORDING = RecordingSpec("laporan-suara.flac")
+PLACE_RECORDING = RecordingSpec("keterangan-tempat.flac", required=False)
 REVIEW_CONTENT_CHARS = 120
 """The review shows this much of a long complaint."""
 
@@ -90,6 +95,11 @@ def _typed(draft: Draft) -> bool:
 
 def _audio_session(draft: Draft) -> bool:
     return draft.audio
+
+
+def _place_said(draft: Draft) -> bool:
+    """An audio session says the place's detail, once the place is chosen from the city's."""
+    return draft.audio and draft.city_known
 
 
 def _other_date(draft: Draft) -> bool:
@@ -188,9 +198,15 @@ def _dates(context: ScreenContext) -> tuple[Choice, ...]:
     )
 
 
-def _recording_choices(context: ScreenContext) -> tuple[Choice, ...]:
-    ids = ("listen", "record") if context.draft.attachments else ("record",)
-    return labelled(ids, context.language)
+@dataclass(frozen=True)
+class _RecordingChoices:
+    """Record; once recorded, listen to it too."""
+
+    records: RecordingSpec
+
+    def __call__(self, context: ScreenContext) -> tuple[Choice, ...]:
+        recorded = self.records.filename in context.draft.recordings
+        return labelled(("listen", "record") if recorded else ("record",), context.language)
 
 
 def _review_items(context: ScreenContext) -> tuple[Choice, ...]:
@@ -332,8 +348,10 @@ def _place_line(spec: ScreenSpec, context: ScreenContext) -> str:
 
 
 def _recording_line(spec: ScreenSpec, context: ScreenContext) -> str:
-    seconds = round(context.draft.recording_seconds)
-    return text("recording.summary", context.language, seconds=seconds)
+    part = context.draft.recordings.get(spec.records.filename)
+    if part is None:
+        return text("ui.empty_value", context.language)
+    return text("recording.summary", context.language, seconds=round(part.seconds))
 
 
 def _identity_line(spec: ScreenSpec, context: ScreenContext) -> str:
@@ -345,6 +363,21 @@ def _identity_line(spec: ScreenSpec, context: ScreenContext) -> str:
 
 _CHOSEN = ReviewLine(_chosen)
 _TYPED = ReviewLine(_typed_text)
+
+
+def _recording_screen(
+    step: int, records: RecordingSpec, applies: Callable[[Draft], bool] = _audio_session
+) -> ScreenSpec:
+    """A screen of an audio session where the citizen records what a touch session types."""
+    return ScreenSpec(
+        ScreenKind.RECORDING,
+        step=step,
+        records=records,
+        choices=_RecordingChoices(records),
+        choose=_act,
+        review=ReviewLine(_recording_line),
+        applies=applies,
+    )
 
 
 # -- the screens --------------------------------------------------------------------------
@@ -410,6 +443,7 @@ SCREENS: dict[Screen, ScreenSpec] = {
         review=_TYPED,
         applies=_typed,
     ),
+    Screen.PLACE_RECORDING: _recording_screen(step=3, records=PLACE_RECORDING, applies=_place_said),
     Screen.AGENCY: ScreenSpec(
         ScreenKind.CHOICE,
         step=3,
@@ -434,14 +468,7 @@ SCREENS: dict[Screen, ScreenSpec] = {
         review=ReviewLine(_shortened),
         applies=_typed,
     ),
-    Screen.RECORDING: ScreenSpec(
-        ScreenKind.RECORDING,
-        step=4,
-        choices=_recording_choices,
-        choose=_act,
-        review=ReviewLine(_recording_line),
-        applies=_audio_session,
-    ),
+    Screen.RECORDING: _recording_screen(step=4, records=COMPLAINT_RECORDING),
     Screen.DATE: ScreenSpec(
         ScreenKind.CHOICE,
         step=4,
