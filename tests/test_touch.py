@@ -140,6 +140,27 @@ def test_english_larger_text_dark_theme_and_help(display, tmp_path):
     assert seen["after"] == ["welcome", False, False]  # the next citizen gets the defaults
 
 
+@pytest.mark.parametrize(
+    ("window", "pixels_per_mm"),
+    [("1280x800", 5.88), ("800x480", 5.2)],  # the 10-inch panel; a 7-inch one
+    ids=["10-inch", "7-inch"],
+)
+def test_a_letter_of_the_kecamatan_index_scrolls_to_its_names(
+    display, tmp_path, window, pixels_per_mm
+):
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[data]\ndir = "data"\n\n[touch]\npixels_per_mm = {pixels_per_mm}\n')
+    seen = run_scenario("alphabet_index", config, display, tmp_path, KIOSK_TEST_WINDOW=window)
+    # Kota Bandung's 30 kecamatan by first letter; "Di luar Kota Bandung" is scrolled to.
+    assert seen["letters"] == [f"letter:{letter}" for letter in "ABCGKLMPRSU"]
+    assert seen["smallest_letter"] >= 9 * pixels_per_mm  # 9 mm: a fingertip
+    assert seen["after_letter"] == "kecamatan"  # a letter chooses nothing ...
+    assert seen["top_row"] == ["Cibeunying Kaler", "Cibeunying Kidul", "Cibiru"]  # ... but scrolls
+    if window == "1280x800":  # (the 7-inch panel shows less than one row of three)
+        assert seen["coblong_seen"] is True
+    assert seen["after_choice"] == "kelurahan"
+
+
 def test_a_signal_drops_the_draft_and_stops_the_kiosk(display, tmp_path):
     config = tmp_path / "kiosk.toml"
     config.write_text('[data]\ndir = "data"\n')

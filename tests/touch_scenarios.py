@@ -185,6 +185,56 @@ def look(driver, shots: Path, seen: dict):
     seen["after"] = (driver.app.view.screen, driver.app.larger_text, driver.app.dark)
 
 
+def alphabet_index(driver, shots: Path, seen: dict):
+    """The kecamatan's alphabet index: a letter scrolls to its first name and chooses nothing.
+    `KIOSK_TEST_WINDOW` (`800x480`) sizes the window first; the panel's size is the default."""
+    from kivy.core.window import Window
+
+    from kiosk.touch.widgets import plain_text
+
+    size = os.environ.get("KIOSK_TEST_WINDOW", "1280x800")
+    Window.size = tuple(int(side) for side in size.split("x"))
+    yield 0.3
+    for choice in ("choice:id", "choice:file", "choice:pengaduan", "choice:5"):
+        driver.tap(choice)
+        yield 0.1
+    driver.screenshot(shots / f"index-{size}-00-kecamatan.png")
+    index = driver.find("letter:A").parent
+    seen["letters"] = [letter.name for letter in reversed(index.children)]
+    seen["smallest_letter"] = min(min(letter.size) for letter in index.children)
+    driver.tap("letter:C")
+    yield 0.3
+    driver.screenshot(shots / f"index-{size}-01-letter-c.png")
+    seen["after_letter"] = driver.app.view.screen
+    grid = driver.find("choice:32.73.02").parent
+    seen["top_row"] = [plain_text(button.text) for button in reversed(grid.children)
+                       if _at_top(button)]  # fmt: skip
+    seen["coblong_seen"] = _in_view(driver.find("choice:32.73.02"))
+    driver.tap("choice:32.73.02")
+    yield 0.1
+    driver.screenshot(shots / f"index-{size}-02-kelurahan.png")
+    seen["after_choice"] = driver.app.view.screen
+
+
+def _viewport(button) -> tuple[float, float, float, float]:
+    """The bottom and top of a choice button and of its list's viewport, in the window."""
+    scroll = button.parent.parent
+    _, bottom = scroll.to_window(scroll.x, scroll.y)
+    _, low = button.to_window(button.x, button.y)
+    _, high = button.to_window(button.x, button.top)
+    return low, high, bottom, bottom + scroll.height
+
+
+def _in_view(button) -> bool:
+    low, high, bottom, top = _viewport(button)
+    return bottom - 1 <= low and high <= top + 1
+
+
+def _at_top(button) -> bool:
+    _, high, _, top = _viewport(button)
+    return abs(high - top) <= 1
+
+
 def stop_signal(driver, shots: Path, seen: dict):
     """SIGTERM mid-report, as `systemctl stop` sends it: the draft is dropped, the app stops."""
     import signal
@@ -288,6 +338,7 @@ SCENARIOS = {
     "follow_up": follow_up,
     "time_out": time_out,
     "look": look,
+    "alphabet_index": alphabet_index,
 }
 
 

@@ -13,11 +13,11 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
-from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup as escape
 
 from kiosk.engine.view import Choice, Entry
+from kiosk.folding import folded
 from kiosk.receipt import format_code
 
 
@@ -32,6 +32,10 @@ class KioskButton(Button):
         return super().on_touch_down(touch)
 
 
+class LetterButton(KioskButton):
+    """A letter of the alphabet index (`letter:C`): it scrolls the list, it chooses nothing."""
+
+
 class KioskRoot(BoxLayout):
     has_error = BooleanProperty(False)
     blanked = BooleanProperty(False)
@@ -40,16 +44,43 @@ class KioskRoot(BoxLayout):
 
 NAME_LENGTH = 24
 """A choice label this short fits a third of the screen's width on one or two lines."""
+INDEXED_OVER = 12
+"""A list of more names than this (four rows of three, more than the panel shows at once) gets
+an alphabet index."""
+LETTER_MM = 9.0
+"""The smallest side of a letter of the index: a fingertip's width."""
 
 
-class ChoiceList(ScrollView):
+def index_letters(choices: tuple[Choice, ...]) -> dict[str, int]:
+    """Each first letter (no case or accents) of the names in alphabetical order at the head of
+    the list, with the position of its first name. What follows that order ("Di luar Kota
+    Bandung", last) and names that start with no letter get no letter: they are scrolled to."""
+    letters: dict[str, int] = {}
+    for position, choice in enumerate(choices):
+        first = folded(choice.label)[:1].upper()
+        if not ("A" <= first <= "Z"):
+            continue
+        if letters and first < next(reversed(letters)):
+            break  # out of alphabetical order: the names have ended
+        letters.setdefault(first, position)
+    return letters
+
+
+class ChoiceList(BoxLayout):
+    """The choices in a scrolling grid; above a long list of names, its alphabet index."""
+
     columns = NumericProperty(1)
+    letter_height = NumericProperty(0)
+    """The height of the index's letters; 0 without an index."""
+    letter_width = NumericProperty(0)
+    """The narrowest a letter of the index may be."""
 
     def show(
         self, choices: tuple[Choice, ...], on_choose: Callable[[str], None], in_a_row: bool = False
     ) -> None:
-        """Three columns for a long list of names (kecamatan, kelurahan), two for many short
-        choices, one for long ones, or all in one row."""
+        """Three columns for a long list of names (kecamatan, kelurahan), with an alphabet index
+        above when they are many, two columns for many short choices, one for long ones, or all
+        in one row."""
         app = App.get_running_app()
         grid = self.ids.grid
         grid.clear_widgets()
@@ -62,6 +93,7 @@ class ChoiceList(ScrollView):
             self.size_hint_y = None
             self.height = grid.row_default_height
         small = app.sizes["small"]
+        buttons = []
         for choice in choices:
             label = f"[b]{escape(choice.label)}[/b]"
             if choice.hint:
@@ -69,7 +101,37 @@ class ChoiceList(ScrollView):
             button = KioskButton(text=label, name=f"choice:{choice.id}")
             button.bind(on_release=lambda _button, choice_id=choice.id: on_choose(choice_id))
             grid.add_widget(button)
-        self.scroll_y = 1
+            buttons.append(button)
+        indexed = many_names and not in_a_row and len(choices) > INDEXED_OVER
+        self._show_index(index_letters(choices) if indexed else {}, buttons)
+        self.ids.scroll.scroll_y = 1
+
+    def _show_index(self, letters: dict[str, int], buttons: list[KioskButton]) -> None:
+        app = App.get_running_app()
+        index = self.ids.index
+        index.clear_widgets()
+        self.letter_width = LETTER_MM * app.kiosk_config.touch.pixels_per_mm
+        self.letter_height = max(self.letter_width, app.sizes["small"] * 1.4) if letters else 0
+        for letter, position in letters.items():
+            button = LetterButton(text=f"[b]{letter}[/b]", name=f"letter:{letter}")
+            button.bind(on_release=lambda _button, target=buttons[position]: self.to_top(target))
+            index.add_widget(button)
+
+    @staticmethod
+    def letter_columns(letters: int, width: float, narrowest: float, spacing: float) -> int:
+        """All the letters in one row where they fit at least `narrowest` wide; else in as few
+        rows as they need, equally filled (not a lone letter under a full row)."""
+        fitting = max(1, int((width + spacing) // max(1.0, narrowest + spacing)))
+        rows = max(1, -(-letters // fitting))
+        return max(1, -(-letters // rows))
+
+    def to_top(self, button: Widget) -> None:
+        """Scroll the grid so that `button`'s row is the first one seen (as near as the end of
+        the list allows); nothing is chosen."""
+        scroll, grid = self.ids.scroll, self.ids.grid
+        hidden = grid.height - scroll.height
+        if hidden > 0:
+            scroll.scroll_y = min(1.0, max(0.0, 1 - (grid.top - button.top) / hidden))
 
 
 class EntryBox(BoxLayout):
