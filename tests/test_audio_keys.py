@@ -193,7 +193,7 @@ def fill_up_to_the_phone(face: AudioFace) -> None:
     """The screens before the phone number, answered as the touch screen and the recorder
     send them (an audio session records the complaint)."""
     events = [Choose("file"), Choose("pengaduan"), Choose("4"),
-              Choose("32.73.02"), Choose("32.73.02.1004"), Choose("skip"),
+              Choose("32.73.02"), Choose("32.73.02.1004"), Next(), Choose("skip"),
               Recorded(voice_attachment().data, 6.0), Next(),
               Choose("today"), Choose("named"), Type("Budi"), Next()]  # fmt: skip
     for event in events:
@@ -233,8 +233,9 @@ def record_a_complaint(face: AudioFace) -> None:
 
     from voice.recorder import Recording, encode_flac
 
-    # Indonesian, file, pengaduan, a category, Coblong (page 3, first), Dago, the staff choose
-    for key in ("1", "1", "1", "4", "0", "0", "1", "2", "2"):
+    # Indonesian, file, pengaduan, a category, Coblong (page 3, first), Dago, no place detail,
+    # the staff choose
+    for key in ("1", "1", "1", "4", "0", "0", "1", "2", "ENTER", "2"):
         face.press(key)
     assert face.view.screen == "recording"
     samples = np.full(16000 * 2, 1000, dtype=np.int16)
@@ -255,7 +256,7 @@ def test_the_recording_is_forgotten_once_the_report_is_stored(face):
 
 def test_the_recording_is_forgotten_once_its_draft_is_dropped(face):
     record_a_complaint(face)
-    for _ in range(6):  # back through the agency and the place to the menu
+    for _ in range(7):  # back through the agency and the place to the menu
         face.press("BACK")
     assert face.view.screen == "menu"  # the next report begins with a new draft
     assert not face.recordings.kept
