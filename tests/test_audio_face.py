@@ -3,6 +3,7 @@ virtual sound device (PulseAudio null sink), the complaint spoken into the micro
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -218,3 +219,43 @@ def test_code_words_for_the_receipt():
         code_words("0005-297-338-2")
         == "nol nol nol lima, dua sembilan tujuh, tiga tiga delapan, dua"
     )
+
+
+SILENT = """\
+# A citizen who says nothing after the tone: the silent recording does not go by itself.
+1
+1
+1          # Pengaduan
+4          # Infrastruktur dan Jalan
+0
+0
+1          # Kecamatan Coblong
+2          # Kelurahan Dago
+ENTER      # no place detail
+2          # LAPOR!'s staff choose the office
+1          # Rekam
+wait 1.5   # silence
+ENTER      # stop recording
+ENTER      # go on: refused, the recording failed its check
+wait 0.5
+"""
+
+
+def test_a_silent_recording_is_sent_only_when_the_citizen_says_so(sound, tmp_path):
+    with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
+        summary, transcript = run_keys(sim.config_path, SILENT, tmp_path, sound, "silent")
+        assert summary["screen"] == "recording", transcript[-2000:]
+        assert "Suara Anda terlalu pelan." in transcript
+        assert "2: rekam ulang. 1: dengarkan. 3: kirim apa adanya." in transcript
+        assert "Atau pilih: Kirim apa adanya." in transcript  # ENTER did not send it
+        forward_until_empty(sim.config_path)
+        assert sim.complaints() == []  # nothing was stored, nothing went out
+        script = SILENT.replace("wait 0.5\n", "3          # Kirim apa adanya\n1\n2\n1\nENTER\n")
+        summary, transcript = run_keys(sim.config_path, script, tmp_path, sound, "sent-anyway")
+        assert summary["screen"] == "receipt", transcript[-2000:]
+        assert re.search(r"Rekaman suara, \d detik, dikirim apa adanya\.", transcript)  # review
+        forward_until_empty(sim.config_path)
+        [complaint] = sim.complaints()
+    assert "pelapor memilih mengirimnya apa adanya" in complaint["content"]
+    [recording] = complaint["attachment_files"]
+    assert recording["content_type"] == "audio/flac"

@@ -341,9 +341,12 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     complaint = b"fLaC" + bytes(2000)
     view = dialog.handle(Recorded(complaint, 4.2, "recording.too_quiet"))
     assert view.error.startswith("Suara Anda terlalu pelan")
-    assert [choice.id for choice in view.choices] == ["listen", "record"]
+    assert [choice.id for choice in view.choices] == ["listen", "record", "send_anyway"]
     assert dialog.handle(Choose("listen")).action == "listen"
-    assert dialog.handle(Next()).screen == "date"
+    view = dialog.handle(Next())  # a recording that failed its check does not go by itself
+    assert view.screen == "recording"
+    assert view.error.endswith("lalu rekam ulang. Atau pilih: Kirim apa adanya.")
+    assert dialog.handle(Choose("send_anyway")).screen == "date"  # only when chosen
     dialog.handle(Choose("today"))
     assert dialog.view().screen == "identity"
     dialog.handle(Choose("named"))
@@ -354,7 +357,7 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     type_and_next(dialog, "081299998888")
     review = dialog.handle(Choose("secret"))
     lines = {c.id: c.hint for c in review.choices}
-    assert lines["recording"] == "Rekaman suara, 4 detik"
+    assert lines["recording"] == "Rekaman suara, 4 detik, dikirim apa adanya"
     assert lines["place_recording"] == "Rekaman suara, 3 detik"
     assert "title" not in lines and "location" not in lines
     code = dialog.handle(Next()).code
@@ -365,9 +368,11 @@ def test_audio_session_records_instead_of_typing(dialog, services):
         ("laporan-suara.flac", "audio/flac", complaint),
     ]
     assert report.location == "Disebutkan dalam rekaman suara keterangan tempat"
-    assert report.content.endswith(
-        "\n\nKeterangan tempat menurut pengenalan suara: depan masjid"
-    )
+    assert report.content.split("\n\n")[1:] == [
+        "Catatan kiosk: pemeriksaan suara menemukan masalah pada rekaman ini (terlalu pelan,"
+        " terlalu keras, atau terlalu pendek); pelapor memilih mengirimnya apa adanya.",
+        "Keterangan tempat menurut pengenalan suara: depan masjid",
+    ]
     assert report.reporter.phone == "081299998888" and report.reporter.name == "Budi"
     assert report.place.names() == "Dago, Coblong, Kota Bandung"
     dialog.handle(Choose("finish"))

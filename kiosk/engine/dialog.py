@@ -37,6 +37,7 @@ from kiosk.engine.screen_spec import (
     Finish,
     Move,
     Open,
+    RecordingSpec,
     ScreenContext,
     ScreenSpec,
     Start,
@@ -189,7 +190,9 @@ class Dialog:
             return
         filename = self._spec.records.filename
         attachment = Attachment(filename, "audio/flac", event.flac)
-        self.draft.recordings[filename] = SpokenPart(attachment, event.seconds, event.transcript)
+        self.draft.recordings[filename] = SpokenPart(
+            attachment, event.seconds, event.transcript, event.problem
+        )
         self.error = text(event.problem, self.language) if event.problem else ""
 
     def _type(self, value: str) -> None:
@@ -208,16 +211,24 @@ class Dialog:
                 self._advance()
             case ScreenKind.ENTRY if spec.entry is not None:
                 self._check_entry(spec, spec.entry)
-            case ScreenKind.RECORDING if (
-                spec.records.filename in self.draft.recordings or not spec.records.required
-            ):
-                self._advance()
             case ScreenKind.RECORDING:
-                self.error = text("recording.required", self.language)
+                self._next_after_recording(spec.records)
             case ScreenKind.REVIEW:
                 self._save()
             case ScreenKind.LOOKUP:
                 self._look_up()
+
+    def _next_after_recording(self, records: RecordingSpec) -> None:
+        """On, once the recording is usable (or, where it may be skipped, none was made); a
+        recording that failed its checks goes only by the explicit "send as it is"."""
+        part = self.draft.recordings.get(records.filename)
+        if part is None and records.required:
+            self.error = text("recording.required", self.language)
+        elif part is not None and not part.usable:
+            problem = text(part.problem, self.language)
+            self.error = text("recording.not_usable", self.language, problem=problem)
+        else:
+            self._advance()
 
     def _check_entry(self, spec: ScreenSpec, entry: EntrySpec) -> None:
         typed = spec.value(self.draft)
@@ -254,6 +265,8 @@ class Dialog:
         draft.title = text("recording.title", language, category=category)
         texts = [text("recording.content", language)]
         complaint = draft.recordings.get(COMPLAINT_RECORDING.filename)
+        if complaint and complaint.problem:  # sent as it is, by the citizen's choice
+            texts.append(text("recording.sent_anyway", language))
         if complaint and complaint.transcript:  # the recording stays attached either way
             texts.append(text("recording.transcript", language, transcript=complaint.transcript))
         detail = draft.recordings.get(PLACE_RECORDING.filename)

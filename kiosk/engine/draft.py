@@ -30,6 +30,15 @@ class SpokenPart:
     seconds: float
     transcript: str = ""
     """What a recogniser heard in it, empty without one."""
+    problem: str = ""
+    """Catalog key of what its check found wrong (`recording.too_quiet`), empty when fine."""
+    sent_anyway: bool = False
+    """The citizen chose to send it despite `problem`."""
+
+    @property
+    def usable(self) -> bool:
+        """It may go into the report: it passed its checks, or the citizen said to send it."""
+        return not self.problem or self.sent_anyway
 
 
 OUTSIDE = "outside"

@@ -9,7 +9,7 @@ skipped, forward and back. Adding a screen is its member here, its spec, and its
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
@@ -205,8 +205,11 @@ class _RecordingChoices:
     records: RecordingSpec
 
     def __call__(self, context: ScreenContext) -> tuple[Choice, ...]:
-        recorded = self.records.filename in context.draft.recordings
-        return labelled(("listen", "record") if recorded else ("record",), context.language)
+        part = context.draft.recordings.get(self.records.filename)
+        if part is None:
+            return labelled(("record",), context.language)
+        ids = ("listen", "record") if part.usable else ("listen", "record", "send_anyway")
+        return labelled(ids, context.language)
 
 
 def _review_items(context: ScreenContext) -> tuple[Choice, ...]:
@@ -296,6 +299,16 @@ def _act(spec: ScreenSpec, draft: Draft, action: str) -> Move:
     return Act(action)  # `record` or `listen`: the face has the microphone
 
 
+def _recording_choice(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
+    """Record or listen (the face acts); or send a recording that failed its checks as it is,
+    which only an explicit choice does."""
+    if choice_id != "send_anyway":
+        return _act(spec, draft, choice_id)
+    filename = spec.records.filename
+    draft.recordings[filename] = replace(draft.recordings[filename], sent_anyway=True)
+    return Advance()
+
+
 def _edit(spec: ScreenSpec, draft: Draft, screen: str) -> Move:
     return Edit(Screen(screen))
 
@@ -351,7 +364,10 @@ def _recording_line(spec: ScreenSpec, context: ScreenContext) -> str:
     part = context.draft.recordings.get(spec.records.filename)
     if part is None:
         return text("ui.empty_value", context.language)
-    return text("recording.summary", context.language, seconds=round(part.seconds))
+    summary = text("recording.summary", context.language, seconds=round(part.seconds))
+    if part.problem:  # only sent anyway: said on the review too
+        return text("recording.summary_problem", context.language, summary=summary)
+    return summary
 
 
 def _identity_line(spec: ScreenSpec, context: ScreenContext) -> str:
@@ -374,7 +390,7 @@ def _recording_screen(
         step=step,
         records=records,
         choices=_RecordingChoices(records),
-        choose=_act,
+        choose=_recording_choice,
         review=ReviewLine(_recording_line),
         applies=applies,
     )
