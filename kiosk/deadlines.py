@@ -3,8 +3,9 @@
 Which service level applies depends on where the report stands: waiting for LAPOR!'s
 verification (3 working days from its submission), with the agency after verification
 (5 working days), or answered by the agency (closed 10 working days after the latest answer
-unless the citizen replies in LAPOR!); `kiosk/service_levels.py` has the policy. A date that has passed is said
-plainly, with what the citizen can do. Finished, archived and refused reports have none.
+unless the citizen replies in LAPOR!); `kiosk/service_levels.py` has the policy. A date that
+has passed is said plainly, with what the citizen can do. Finished, archived and refused
+reports have none.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ Limits (also in docs/REPORT.md):
 - date of incident from 2000-01-01 up to today on the terminal's clock;
 - reporter name 2-100 characters; phone an Indonesian number of 9-14 digits
   starting with 0 (``+62`` is accepted and rewritten); e-mail up to 254;
+- typed at the kiosk (digits only on its keypad): the date as 8 digits, day month year, and
+  the phone from its 0; their messages (`date_typed`, `phone_typed`) say what to type, never
+  a sign a keypad does not have (`date_format` and `phone_invalid` are for `kiosk submit`);
 - anonymous (LAPOR!'s *anonim*): the report is public, the reporter's identity is hidden
   from the public; it may still carry a name, phone or e-mail for follow-up. Secret
   (*rahasia*): the report is not public at all;
@@ -150,7 +153,10 @@ class PhoneRule:
         return FieldError(self.field, "phone_invalid")
 
     def check_entry(self, typed: str, today: date) -> FieldError | None:
-        return self.check(self.clean(typed))
+        """As typed at the kiosk: its message says what to type, with no `+62`."""
+        if self.check(self.clean(typed)):
+            return FieldError(self.field, "phone_typed")
+        return None
 
 
 @dataclass(frozen=True)
@@ -190,8 +196,8 @@ class DateRule:
 
     def check_entry(self, typed: str, today: date) -> FieldError | None:
         incident = typed_date(typed)
-        if len(typed) != 8 or incident is None:
-            return FieldError(self.field, "date_format")
+        if len(typed) != 8 or incident is None:  # the message says the order to type
+            return FieldError(self.field, "date_typed")
         return self.check(incident, today)
 
 

@@ -25,6 +25,7 @@ from kiosk.adapters.base import (
     NotFound,
     StatusChange,
 )
+from kiosk.date_words import long_moment
 from kiosk.db import transaction
 from kiosk.deadlines import deadline_sentence
 from kiosk.engine.ports import FollowUpProblem
@@ -59,8 +60,19 @@ def status_sentence(status: ComplaintStatus, language: str) -> str:
     return text(key, language, agency=agency, name=status.status_name)
 
 
-def _format_time(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%d-%m-%Y %H:%M")
+def _format_time(timestamp: float, language: str) -> str:
+    """The terminal's local time as it is said: "Jumat, 27 Maret 2026, pukul 13.24"."""
+    return long_moment(datetime.fromtimestamp(timestamp), language)
+
+
+def answer_time(lapor_time: str, language: str) -> str:
+    """When an agency answered, from LAPOR!'s `d-m-Y H:i:s` (WIB, the terminal's time):
+    "Jumat, 27 Maret 2026, pukul 10.15"; as given when it is not in that form."""
+    try:
+        moment = datetime.strptime(lapor_time.strip(), "%d-%m-%Y %H:%M:%S")
+    except ValueError:
+        return lapor_time
+    return long_moment(moment, language)
 
 
 def cached_status(
@@ -172,12 +184,13 @@ def _look_up(
 def _offline_result(conn: sqlite3.Connection, item: OutboxItem, language: str) -> TrackResult:
     cached = cached_status(conn, item.complaint_id or "")
     if cached is None:
-        sentence = text("track.delivered_offline", language, date=_format_time(item.updated_at))
+        when = _format_time(item.updated_at, language)
+        sentence = text("track.delivered_offline", language, date=when)
         return TrackResult(None, sentence, item, offline=True)
     status, fetched_at = cached
     sentence = (
         status_sentence(status, language)
         + " "
-        + text("status.offline", language, date=_format_time(fetched_at))
+        + text("status.offline", language, date=_format_time(fetched_at, language))
     )
     return TrackResult(None, sentence, item, status, fetched_at, offline=True)

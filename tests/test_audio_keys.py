@@ -85,9 +85,9 @@ def test_typed_digits_are_echoed_and_cleared(face):
 def test_volume_and_rate_keys_then_reset_for_the_next_citizen(face):
     face.press("1")
     face.press("VOL_DOWN")
-    assert said(face)[-1] == "Volume 70 persen."
+    assert said(face)[-1] == "Volume: lebih pelan."
     face.press("RATE_UP")
-    assert said(face)[-1] == "Kecepatan 205."
+    assert said(face)[-1] == "Kecepatan: lebih cepat."
     face.press("HOME")
     assert face.view.screen == "welcome"
     assert face.speaker.volume == pytest.approx(0.8) and face.speaker.rate_wpm == 180

@@ -4,7 +4,15 @@ from datetime import date, time
 
 import pytest
 
-from voice.numbers import code_words, date_words, digit_words, number_words, time_words
+from voice.numbers import (
+    code_words,
+    date_words,
+    digit_words,
+    group_sizes,
+    grouped_digits,
+    number_words,
+    time_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,6 +54,36 @@ def test_digits_codes_dates_times():
     assert date_words(date(2026, 1, 1)) == "satu Januari dua ribu dua puluh enam"
     assert time_words(time(14, 5)) == "pukul empat belas lewat lima menit"
     assert time_words(time(9, 0)) == "pukul sembilan tepat"
+
+
+def test_english_digits_codes_dates_times():
+    """For the English voice, which says a plain number well but reads a code as an amount."""
+    assert digit_words("0812", "en") == "zero eight one two"
+    assert code_words("0003-508-816-3", "en") == (
+        "zero zero zero three, five zero eight, eight one six, three"
+    )
+    assert date_words(date(2026, 11, 23), "en") == "23 November 2026"
+    assert time_words(time(14, 5), "en") == "at 14 oh 5"
+    assert time_words(time(13, 24), "en") == "at 13 24"
+    assert time_words(time(9, 0), "en") == "at 9 hundred"
+
+
+@pytest.mark.parametrize(
+    ("count", "sizes"),
+    [(3, [3]), (4, [4]), (5, [3, 2]), (7, [4, 3]), (9, [4, 3, 2]), (10, [4, 4, 2]),
+     (12, [4, 4, 4]), (13, [4, 4, 3, 2]), (14, [4, 4, 4, 2])],
+)  # fmt: skip
+def test_digits_are_said_four_by_four_never_one_alone(count, sizes):
+    assert group_sizes(count) == sizes
+
+
+def test_grouped_digits():
+    assert grouped_digits("081234567890") == (
+        "nol delapan satu dua, tiga empat lima enam, tujuh delapan sembilan nol"
+    )
+    assert grouped_digits("0812 3456 789", "en") == (
+        "zero eight one two, three four five six, seven eight nine"
+    )
 
 
 @pytest.mark.parametrize(

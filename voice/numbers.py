@@ -3,7 +3,12 @@
 number_words(123)          -> "seratus dua puluh tiga"
 digit_words("0812")        -> "nol delapan satu dua"
 code_words("0001-508-816-3") -> "nol nol nol satu, lima nol delapan, delapan satu enam, tiga"
+grouped_digits("081234567890") -> "nol delapan satu dua, tiga empat lima enam, tujuh ..."
 date_words(date(2026, 11, 23)) -> "dua puluh tiga November dua ribu dua puluh enam"
+time_words(time(13, 24))   -> "pukul tiga belas lewat dua puluh empat menit"
+
+Digits, codes and dates have an English form too (`language="en"`): espeak-ng reads English
+numbers well, but not a code or a phone number, which it reads as amounts.
 """
 
 from __future__ import annotations
@@ -11,11 +16,18 @@ from __future__ import annotations
 from datetime import date, time
 
 UNITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+DIGITS_EN = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (1000, "ribu"))
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+GROUP = 4
+"""Digits said together before a pause: a phone number is said four by four."""
 
 
 def _below_thousand(value: int) -> list[str]:
@@ -57,22 +69,54 @@ def number_words(value: int) -> str:
     return " ".join(words)
 
 
-def digit_words(digits: str) -> str:
+def digit_words(digits: str, language: str = "id") -> str:
     """Each digit on its own, as phone numbers and codes are read: "nol delapan satu dua"."""
-    return " ".join(UNITS[int(char)] for char in digits if char.isdigit())
+    names = DIGITS_EN if language == "en" else UNITS
+    return " ".join(names[int(char)] for char in digits if char.isdigit())
 
 
-def code_words(code: str) -> str:
+def code_words(code: str, language: str = "id") -> str:
     """A grouped code digit by digit, a pause (comma) between groups."""
-    return ", ".join(digit_words(group) for group in code.split("-") if group)
+    groups = code.replace(" ", "-").split("-")
+    return ", ".join(digit_words(group, language) for group in groups if group)
 
 
-def date_words(day: date) -> str:
+def group_sizes(count: int) -> list[int]:
+    """How `count` digits are said: four at a time, never one left on its own (5: 3 and 2)."""
+    sizes = [GROUP] * (count // GROUP) + ([count % GROUP] if count % GROUP else [])
+    if len(sizes) > 1 and sizes[-1] == 1:
+        sizes[-2:] = [GROUP - 1, 2]
+    return sizes
+
+
+def grouped_digits(digits: str, language: str = "id") -> str:
+    """Digits without groups of their own (a phone number, an id) said four by four, a pause
+    between groups: "nol delapan satu dua, tiga empat lima enam, tujuh delapan sembilan nol"."""
+    digits = "".join(char for char in digits if char.isdigit())
+    groups, start = [], 0
+    for size in group_sizes(len(digits)):
+        groups.append(digits[start : start + size])
+        start += size
+    return code_words("-".join(groups), language)
+
+
+def date_words(day: date, language: str = "id") -> str:
+    """Day, month, year: in Indonesian all in words; in English the numbers are left to the
+    voice, which says them well ("23 November 2026")."""
+    if language == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
     return f"{number_words(day.day)} {MONTHS[day.month - 1]} {number_words(day.year)}"
 
 
-def time_words(moment: time) -> str:
-    """ "pukul empat belas lewat lima menit"; on the hour "pukul sembilan tepat"."""
+def time_words(moment: time, language: str = "id") -> str:
+    """ "pukul empat belas lewat lima menit"; on the hour "pukul sembilan tepat". In English
+    for the English voice, which says numbers well: "at 14 oh 5" ("at 14:05" it would read
+    "fourteen zero five"), on the hour "at 9 hundred"."""
+    if language == "en":
+        if moment.minute == 0:
+            return f"at {moment.hour} hundred"
+        minute = f"oh {moment.minute}" if moment.minute < 10 else str(moment.minute)
+        return f"at {moment.hour} {minute}"
     hour = f"pukul {number_words(moment.hour)}"
     if moment.minute == 0:
         return f"{hour} tepat"

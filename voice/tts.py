@@ -141,7 +141,7 @@ class Renderer:
                     espeak.Synchronize()  # a parameter is queued in espeak like a sentence
                     applied = (voice, rate_wpm)
                 wav.unlink(missing_ok=True)
-                text = speakable(sentence) if voice == "id" else sentence
+                text = speakable(sentence, voice)
                 driver.save_to_file(text, str(wav))
                 engine.runAndWait()
                 # espeak synthesises on its own thread (AUDIO_OUTPUT_RETRIEVAL) and the loop

@@ -107,17 +107,33 @@ class FaceSpeech:
         self.say(wording.read_back(view, self.overheard), view.language)
 
     def tune(self, tune: Tune, language: str) -> None:
-        """Change the voice, and say what it is now."""
+        """Change the voice, and say what it is now in words ("Kecepatan: lebih cepat."): a
+        bare number of words a minute means nothing to a citizen. Compared with the voice a
+        citizen starts with: normal, lower or higher, and the lowest or highest there is."""
+        speaker, settings = self.speaker, self.speaker.settings
+
+        def level(value: float, normal: float, step: float, low: float, high: float) -> str:
+            if value >= high - step / 2:
+                return "highest"
+            if value <= low + step / 2:
+                return "lowest"
+            steps = round((value - normal) / step)
+            return "normal" if steps == 0 else "higher" if steps > 0 else "lower"
+
         match tune.setting:
             case "volume":
-                self.speaker.change_volume(tune.steps)
-                self.line("audio.volume", language, percent=round(self.speaker.volume * 100))
+                speaker.change_volume(tune.steps)
+                name = level(speaker.volume, settings.volume, settings.volume_step, 0.1, 1.0)
+                words = text(f"audio.volume_level.{name}", language)
+                self.line("audio.volume", language, level=words)
                 return
             case "rate":
-                self.speaker.change_rate(tune.steps)
+                speaker.change_rate(tune.steps)
             case "next_rate":
-                self.speaker.next_rate()
-        self.line("audio.rate", language, wpm=self.speaker.rate_wpm)
+                speaker.next_rate()
+        low, high = settings.rate_range_wpm
+        name = level(speaker.rate_wpm, settings.rate_wpm, settings.rate_step_wpm, low, high)
+        self.line("audio.rate", language, level=text(f"audio.rate_level.{name}", language))
 
     def recorded(self, view: View, seconds: float, transcript: str) -> None:
         """A recording stored: how long it is, what was heard in it, then the screen."""
