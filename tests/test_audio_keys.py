@@ -260,3 +260,20 @@ def test_the_recording_is_forgotten_once_its_draft_is_dropped(face):
         face.press("BACK")
     assert face.view.screen == "menu"  # the next report begins with a new draft
     assert not face.recordings.kept
+
+
+def test_cancel_mid_filing_asks_first_and_says_the_data_is_wiped(face):
+    to_categories(face)
+    face.press("CANCEL")
+    assert face.view.screen == "category"  # nothing dropped yet
+    assert said(face)[-1].startswith("Batalkan laporan ini? Semua yang sudah Anda isi")
+    face.press("DOWN")  # any other key: the filing goes on, where it was
+    assert face.view.screen == "category"
+    assert said(face)[-1].startswith("Tidak dibatalkan. Langkah 2 dari 6. Kategori.")
+    assert face.dialog.draft.classification == "pengaduan"
+    face.press("HOME")
+    face.press("ENTER")
+    assert face.view.screen == "welcome" and face.dialog.draft.classification == ""
+    assert said(face)[-1].startswith(
+        "Laporan dibatalkan. Data Anda sudah dihapus dari terminal. Selamat datang"
+    )

@@ -6,6 +6,7 @@ import pytest
 from bandung_names import KECAMATAN
 
 from kiosk.audio.key_actions import (
+    AskCancel,
     ChangeEntry,
     Focus,
     Jump,
@@ -33,6 +34,7 @@ ENTRY = View(
     "phone", "id", "Nomor telepon", "", "", kind=ScreenKind.ENTRY,
     entry=Entry("phone", "0812", 15),
 )  # fmt: skip
+MENU = View("menu", "id", "Menu", "", "", kind=ScreenKind.CHOICE, choices=CHOICES.choices)
 REVIEW = View("review", "id", "Periksa laporan", "", "", kind=ScreenKind.REVIEW, can_go_next=True)
 LONG = View(
     "kecamatan", "id", "Kecamatan", "", "", kind=ScreenKind.CHOICE,
@@ -65,7 +67,17 @@ def test_going_on_back_and_home():
     assert key_action("RIGHT", CHOICES, KeyState()) is None
     assert key_action("LEFT", CHOICES, KeyState()) == key_action("BACK", CHOICES, KeyState())
     assert key_action("BACK", CHOICES, KeyState()) == SendEvent(Back())
-    assert key_action("HOME", CHOICES, KeyState()) == SendEvent(Cancel())
+    assert key_action("HOME", MENU, KeyState()) == SendEvent(Cancel())  # nothing to lose
+
+
+def test_cancel_while_filing_asks_first():
+    assert key_action("HOME", CHOICES, KeyState()) == AskCancel()
+    assert key_action("CANCEL", CHOICES, KeyState()) == AskCancel()
+    asked = advance(KeyState(), AskCancel(), CHOICES)
+    for key in ("ENTER", "CANCEL", "HOME"):
+        assert key_action(key, CHOICES, asked) == SendEvent(Cancel())
+    assert key_action("1", CHOICES, asked) == Speak("not_cancelled")  # nothing else happens
+    assert not advance(asked, Speak("not_cancelled"), CHOICES).cancelling
 
 
 def test_clear_deletes_the_last_digit_or_says_there_is_none():

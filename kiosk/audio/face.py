@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from kiosk.audio import pages, spoken
 from kiosk.audio.key_actions import (
+    AskCancel,
     ChangeEntry,
     Focus,
     Jump,
@@ -210,7 +211,11 @@ class AudioFace:
         self.keys = advance(keys, action, view)
         match action:
             case SendEvent(event):
+                if keys.cancelling:  # confirmed: said before the screen the kiosk returns to
+                    self.speech.notices.append(text("audio.cancelled", view.language))
                 self._send(event)
+            case AskCancel():
+                self.speech.line("audio.confirm_cancel", view.language)
             case ChangeEntry(value):
                 self._update(self.dialog.handle(Type(value)))
                 self.speech.typed(view.entry, action, self.view.language)

@@ -16,6 +16,7 @@ from typing import Literal
 from kiosk.audio import pages
 from kiosk.audio.multitap import LETTER_KEYS, Tap, capitalised, tapped
 from kiosk.engine.events import Back, Cancel, Choose, Next
+from kiosk.engine.screens import FILING_FLOW
 from kiosk.engine.view import View
 
 
@@ -35,6 +36,8 @@ class KeyState:
     """The digit keys type the first letter to jump to on a long list."""
     read_back: bool = False
     """ENTER read the typed text back: ENTER again goes on."""
+    cancelling: bool = False
+    """CANCEL or HOME asked whether to drop the report: ENTER (or either again) drops it."""
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,23 @@ class ReadBack:
 
 
 @dataclass(frozen=True)
+class AskCancel:
+    """CANCEL or HOME while a report is being filed: asked first, nothing dropped yet."""
+
+
+@dataclass(frozen=True)
 class Speak:
     """Words about the screen, which stays as it is."""
 
-    what: Literal["screen", "help", "more_help", "nothing_to_delete", "spelling_ended", "no_search"]
+    what: Literal[
+        "screen",
+        "help",
+        "more_help",
+        "nothing_to_delete",
+        "spelling_ended",
+        "no_search",
+        "not_cancelled",
+    ]
 
 
 @dataclass(frozen=True)
@@ -107,7 +123,9 @@ class Tune:
     steps: int = 0
 
 
-KeyAction = SendEvent | ChangeEntry | Focus | TurnPage | Spell | Jump | ReadBack | Speak | Tune
+KeyAction = (
+    SendEvent | ChangeEntry | Focus | TurnPage | Spell | Jump | ReadBack | AskCancel | Speak | Tune
+)
 
 FIXED: dict[str, KeyAction] = {
     "BACK": SendEvent(Back()),
@@ -124,6 +142,8 @@ FIXED: dict[str, KeyAction] = {
 """Keys that do the same on every screen."""
 
 STEPS = {"UP": -1, "DOWN": 1}
+CANCELLING_KEYS = ("ENTER", "CANCEL", "HOME")
+"""Keys that confirm dropping the report once asked."""
 
 
 def key_action(key: str, view: View, state: KeyState, now: float = 0.0) -> KeyAction | None:
@@ -131,6 +151,10 @@ def key_action(key: str, view: View, state: KeyState, now: float = 0.0) -> KeyAc
 
     `now` (the face's clock, in seconds) times the letters tapped: a pause ends a letter.
     """
+    if state.cancelling:
+        return SendEvent(Cancel()) if key in CANCELLING_KEYS else Speak("not_cancelled")
+    if key in ("CANCEL", "HOME") and view.screen in FILING_FLOW:
+        return AskCancel()
     if key in FIXED:
         return FIXED[key]
     if state.spelling and (spelled := _spelling(key, view, state, now)) is not None:
@@ -199,6 +223,8 @@ def advance(state: KeyState, action: KeyAction | None, view: View) -> KeyState:
             return replace(kept, tap=tap)
         case ReadBack():
             return replace(kept, read_back=True)
+        case AskCancel():
+            return replace(kept, cancelling=True)
     return kept
 
 

@@ -26,6 +26,7 @@ from voice.tts import Audio
 
 log = logging.getLogger("kiosk.audio")
 
+
 class SpokenRecordings:
     def __init__(
         self, recorder: Recorder, speaker: Speaker, cannot_record: Callable[[], None]

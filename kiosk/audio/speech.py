@@ -57,6 +57,9 @@ class FaceSpeech:
                 self.line("audio.empty", view.language)
             case "no_search":
                 self.line("audio.no_search", view.language)
+            case "not_cancelled":
+                screen = wording.screen(view, overheard=self.overheard, page_number=page)
+                self.say(f"{text('audio.not_cancelled', view.language)} {screen}", view.language)
             case "spelling_ended":
                 words = [text("audio.spelling_ended", view.language), wording.page(view, page)]
                 self.say(" ".join(words), view.language)
