@@ -139,8 +139,9 @@ def test_decoder_speed_settings_leave_the_installed_model_untouched(model_path, 
     assert verify(model) == ""  # the installed files are as they were
 
 
-TO_THE_RECORDING = ("1", "1", "1", "4", "0", "0", "1", "2", "ENTER", "2")
-"""Keys to the complaint's recording: in Dago, no place detail, the office left to LAPOR!."""
+TO_THE_RECORDING = ("5", "1", "1", "1", "4", "0", "0", "1", "2", "ENTER", "2")
+"""Keys to the complaint's recording (after the first, which starts the audio session): in
+Dago, no place detail, the office left to LAPOR!."""
 
 
 def complaint_heard(face) -> str:

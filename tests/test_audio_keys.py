@@ -28,8 +28,9 @@ def renderer():
 
 
 @pytest.fixture
-def face(tmp_path, renderer):
-    """The audio face of a windowless session (which tells it when a citizen has gone)."""
+def unstarted(tmp_path, renderer):
+    """The audio face of a windowless session (which tells it when a citizen has gone),
+    before any key."""
     settings = SessionSettings(idle_timeout_s=60, warning_s=20)
     services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path), session=settings))
     clock = Clock()
@@ -42,6 +43,26 @@ def face(tmp_path, renderer):
     services.close()
 
 
+@pytest.fixture
+def face(unstarted):
+    """The audio face once a first key has started its session (tested on its own)."""
+    unstarted.press("5")
+    return unstarted
+
+
+@pytest.mark.parametrize("first_key", ["5", "2", "CLEAR", "HELP", "ENTER"])
+def test_whatever_the_first_key_the_welcome_and_the_key_guide_are_said(unstarted, first_key):
+    unstarted.press(first_key)
+    assert unstarted.view.screen == "welcome" and unstarted.view.language == "id"
+    assert said(unstarted)[-1] == (
+        "Panduan tombol. Tombol 5 ada di tengah keypad, dengan titik timbul. Angka memilih"
+        " jawaban. Enter meneruskan. Bantuan menjelaskan. Ulangi membacakan lagi. Kembali ke"
+        " langkah sebelumnya. Selamat datang di LAPOR! Tekan 1: Bahasa Indonesia. 2: English."
+    )  # nothing about speech recognition: there is no model, and the keys are enough
+    unstarted.press("2")  # the next key acts
+    assert unstarted.view.language == "en"
+
+
 def said(face: AudioFace) -> list[str]:
     """Each utterance's text (a transcript line is `elapsed length  text`)."""
     face.speaker.wait()
@@ -52,9 +73,9 @@ def test_digits_choose_and_up_down_read_each_choice(face):
     face.press("1")
     assert face.view.screen == "menu" and face.view.audio
     face.press("DOWN")
-    assert said(face)[-1] == "Tekan 1: Buat laporan."
+    assert said(face)[-1] == "Tekan 1: Buat laporan. 1 dari 2."
     face.press("DOWN")
-    assert said(face)[-1] == "Tekan 2: Cek status laporan."
+    assert said(face)[-1] == "Tekan 2: Cek status laporan. 2 dari 2, akhir daftar."
     face.press("ENTER")
     assert face.view.screen == "track_code"
 
@@ -76,7 +97,7 @@ def test_typed_digits_are_echoed_and_cleared(face):
         face.press(digit)
     assert said(face)[-1] == "2" and face.view.entry.value == "12"
     face.press("CLEAR")
-    assert said(face)[-1] == "Dihapus." and face.view.entry.value == "1"
+    assert said(face)[-1] == "Dihapus: 2." and face.view.entry.value == "1"
     face.press("ENTER")
     assert face.view.error.startswith("Kode laporan tidak valid")
     assert said(face)[-1].count("Kode laporan tidak valid") == 1
@@ -132,7 +153,7 @@ def test_after_a_warning_a_key_only_gives_more_time(face):
     face.tick()
     face.press("1")  # would choose Pengaduan, but the citizen wants time first
     assert face.view.screen == "classification"
-    assert said(face)[-1] == "Waktu ditambah."
+    assert said(face)[-1].startswith("Waktu ditambah. Langkah 1 dari 6. Laporan Anda termasuk")
     assert face.view.timeout_warning == 0
 
 
@@ -155,7 +176,7 @@ def test_a_sure_answer_is_acted_on(face):
     to_categories(face)
     face.hear(heard("kesehatan", "kesehatan"))
     assert face.view.screen == "kecamatan" and face.dialog.draft.category_id == 1
-    assert face.presses == 3  # spoken answers are not key presses
+    assert face.presses == 4  # the first key and three choices: spoken answers are not keys
 
 
 def test_an_unsure_answer_is_confirmed_first(face):
@@ -201,11 +222,13 @@ def fill_up_to_the_phone(face: AudioFace) -> None:
     assert face.view.screen == "phone"
 
 
-def test_without_headphones_personal_data_is_not_said(face):
+def test_without_headphones_personal_data_is_not_said(unstarted):
     """UU PDP: the jack says no headphones are in, so the loudspeaker may be overheard."""
+    face = unstarted
     face.overheard = True
-    face.press("1")  # the session starts on the loudspeaker: the citizen is told why
+    face.press("5")  # the session starts on the loudspeaker: the citizen is told why
     assert said(face)[-1].startswith("Headphone tidak terpasang, jadi data pribadi tidak")
+    face.press("1")
     fill_up_to_the_phone(face)
     for digit in PHONE:
         face.press(digit)
@@ -269,7 +292,7 @@ def test_cancel_mid_filing_asks_first_and_says_the_data_is_wiped(face):
     assert said(face)[-1].startswith("Batalkan laporan ini? Semua yang sudah Anda isi")
     face.press("DOWN")  # any other key: the filing goes on, where it was
     assert face.view.screen == "category"
-    assert said(face)[-1].startswith("Tidak dibatalkan. Langkah 2 dari 6. Kategori.")
+    assert said(face)[-1].startswith("Tidak dibatalkan. Langkah 2 dari 6. Laporan Anda tentang")
     assert face.dialog.draft.classification == "pengaduan"
     face.press("HOME")
     face.press("ENTER")

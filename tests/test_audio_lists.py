@@ -90,7 +90,7 @@ def test_a_letter_no_choice_starts_with_keeps_the_jump_open(kecamatan):
     press(kecamatan, "9,ENTER")  # W: none either; then U by 8 twice
     said = press(kecamatan, "8,8,ENTER")
     assert said[-1].startswith("Huruf U. Halaman 4 dari 4. 3: Ujungberung.")
-    assert press(kecamatan, "CLEAR") == ["Kosong."]  # the jump is over: CLEAR as always
+    assert press(kecamatan, "CLEAR") == ["Tidak ada yang dihapus."]  # the jump is over
 
 
 def test_clear_ends_the_letter_jump_and_says_the_page(kecamatan):

@@ -54,8 +54,10 @@ def test_digits_choose_or_type():
 
 def test_up_and_down_step_round_the_choices_and_enter_takes_the_focused_one():
     assert key_action("DOWN", CHOICES, KeyState()) == Focus(0)
-    assert key_action("UP", CHOICES, KeyState(focus=0)) == Focus(1)  # from the first: the last
-    assert key_action("DOWN", CHOICES, KeyState(focus=1)) == Focus(0)
+    assert key_action("UP", CHOICES, KeyState()) == Focus(1)  # before any: the last, no wrap
+    # From the first to the last and back: said so ("wrapped").
+    assert key_action("UP", CHOICES, KeyState(focus=0)) == Focus(1, wrapped=True)
+    assert key_action("DOWN", CHOICES, KeyState(focus=1)) == Focus(0, wrapped=True)
     assert key_action("ENTER", CHOICES, KeyState(focus=1)) == SendEvent(Choose("aspirasi"))
     assert key_action("ENTER", CHOICES, KeyState()) == Speak("screen")  # nothing to go on to
     assert key_action("DOWN", REVIEW, KeyState()) == Speak("screen")  # no choices to step to

@@ -270,14 +270,15 @@ def test_a_keypad_key_starts_speech_and_touches_need_confirming(display, tmp_pat
     config.write_text('[data]\ndir = "data"\n')
     seen = run_scenario("keypad", config, display, tmp_path)
     assert seen["audio"] is True
-    assert seen["after_first_key"] == "menu"  # 1: Bahasa Indonesia
-    assert seen["after_second_key"] == "classification"  # 1: Buat laporan
+    assert seen["after_first_key"] == "welcome"  # the key guide and the welcome are said
+    assert seen["after_second_key"] == "classification"  # 1: Bahasa Indonesia, 1: Buat laporan
     assert seen["blanked"] is True  # private: nothing of it on the screen
     assert seen["after_one_touch"] == "classification"  # the first touch is only spoken
     assert seen["after_two_touches"] == "category"
     assert seen["volume_after_press"] == 0  # a short press of UP is UP
     assert seen["volume_after_hold"] == 0.1 and seen["screen_after_hold"] == "category"
-    assert seen["after_home"] == ["welcome", False, False]
+    assert seen["after_home"] == "category"  # "Batalkan laporan ini?"
+    assert seen["after_confirming"] == ["welcome", False, False]
 
 
 def test_plugging_in_headphones_starts_the_audio_mode(display, tmp_path):

@@ -260,10 +260,12 @@ def keypad(driver, shots: Path, seen: dict):
         Window.dispatch("on_key_down", code, 0, None, [])
         Window.dispatch("on_key_up", code, 0)
 
-    key(263)  # the keypad's top-left key: "1" in the phone layout
+    key(263)  # the keypad's top-left key: "1" in the phone layout (the first key only starts)
     yield 0.3
     seen["audio"] = driver.app.view.audio
     seen["after_first_key"] = driver.app.view.screen
+    key(263)  # 1: Bahasa Indonesia
+    yield 0.3
     key(263)  # 1: Buat laporan
     yield 0.3
     seen["after_second_key"] = driver.app.view.screen
@@ -285,9 +287,14 @@ def keypad(driver, shots: Path, seen: dict):
     yield 0.2
     seen["volume_after_hold"] = round(driver.app.audio_face.speaker.volume - volume, 2)
     seen["screen_after_hold"] = driver.app.view.screen
-    key(27)  # HOME
+    key(27)  # HOME, mid-filing: asked first ...
     yield 0.3
-    seen["after_home"] = (driver.app.view.screen, driver.app.view.audio, driver.app.root.blanked)
+    seen["after_home"] = driver.app.view.screen
+    key(271)  # ... and confirmed with ENTER
+    yield 0.3
+    seen["after_confirming"] = (
+        driver.app.view.screen, driver.app.view.audio, driver.app.root.blanked
+    )
 
 
 def headphones(driver, shots: Path, seen: dict):

@@ -107,12 +107,10 @@ class AudioFace:
     def recognition_ready(
         self, recognizer: Recognizer | None, listener: Listener | None = None
     ) -> None:
-        """The speech model has loaded (`recognizer`), or there is none: then the citizen is
-        told once that only the keys work. `listener` listens after each prompt."""
+        """The speech model has loaded (`recognizer`), or there is none (then nothing is said
+        of it: the keys are all a citizen needs). `listener` listens after each prompt."""
         self.recognizer = recognizer
         self.listener = listener
-        if recognizer is None:
-            self.speech.notices.append(text("voice.keypad_only", "id"))
 
     # -- output -----------------------------------------------------------------------------
 
@@ -136,7 +134,7 @@ class AudioFace:
         """Headphones went in: this session is an audio session from now on; say where it is."""
         self.speaker.stop()
         self._update(self.dialog.handle(UseAudio()))
-        self.speech.screen(self.view, self.keys.page)
+        self.speech.started(self.view, listening=self.recognizer is not None)
 
     def new_citizen(self) -> None:
         """The session ended (the kiosk session, kiosk/session.py, says so): the next citizen
@@ -191,15 +189,18 @@ class AudioFace:
         if self.recording:  # any key ends the recording
             self._stop_recording()
             return
-        warned = bool(self.view.timeout_warning)
+        warned, starting = bool(self.view.timeout_warning), not self.view.audio
         # Every key is activity (the idle time-out starts again), even one that only speaks.
-        if not self.view.audio and self.overheard:  # a session starts on the loudspeaker
+        if starting and self.overheard:  # a session starts on the loudspeaker
             self.speech.notices.append(text("audio.no_headphones", self.view.language))
-        activity = self.dialog.handle(UseAudio() if not self.view.audio else MoreTime())
+        activity = self.dialog.handle(UseAudio() if starting else MoreTime())
         if activity != self.view:
             self._update(activity)
+        if starting:  # whatever the first key, it only starts: the key guide, then the screen
+            self.speech.started(self.view, listening=self.recognizer is not None)
+            return
         if warned:  # after a time-out warning a key only asks for more time
-            self.speech.line("audio.more_time", self.view.language)
+            self.speech.more_time(self.view, self.keys.page)
             return
         self.end_letter_after_pause()
         help_presses = self.keys.help_presses + 1 if key == "HELP" else 0
@@ -219,8 +220,8 @@ class AudioFace:
             case ChangeEntry(value):
                 self._update(self.dialog.handle(Type(value)))
                 self.speech.typed(view.entry, action, self.view.language)
-            case Focus(index):
-                self.speech.item(view, index)
+            case Focus(index, wrapped):
+                self.speech.item(view, index, wrapped)
             case TurnPage(page, wrapped):
                 self.speech.page(view, page, wrapped)
             case Spell(tap):

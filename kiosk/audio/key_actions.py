@@ -60,9 +60,11 @@ class ChangeEntry:
 
 @dataclass(frozen=True)
 class Focus:
-    """UP or DOWN stepped to the choice at `index`, which is said (its page becomes the page)."""
+    """UP or DOWN stepped to the choice at `index`, which is said (its page becomes the page);
+    `wrapped` when it went past an end of the list to the other (said so)."""
 
     index: int
+    wrapped: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,12 +164,7 @@ def key_action(key: str, view: View, state: KeyState, now: float = 0.0) -> KeyAc
     if key.isdigit():
         return _digit(key, view, state, now)
     if key in STEPS:
-        if not view.choices:
-            return Speak("screen")
-        if state.focus < 0 and pages.is_paged(view):  # from the page heard: its first, or before
-            first = pages.on_page(view, state.page).start
-            return Focus((first + min(STEPS[key], 0)) % len(view.choices))
-        return Focus((state.focus + STEPS[key]) % len(view.choices))
+        return _step(STEPS[key], view, state) if view.choices else Speak("screen")
     match key:
         case "ENTER":
             if 0 <= state.focus < len(view.choices):
@@ -226,6 +223,18 @@ def advance(state: KeyState, action: KeyAction | None, view: View) -> KeyState:
         case AskCancel():
             return replace(kept, cancelling=True)
     return kept
+
+
+def _step(step: int, view: View, state: KeyState) -> Focus:
+    """UP or DOWN: the next choice; before any, the first of the page heard (DOWN) or the one
+    before it (UP). Past an end of the list, the other end."""
+    if state.focus < 0:
+        first = pages.on_page(view, state.page).start
+        target = first if step > 0 else first - 1
+    else:
+        target = state.focus + step
+    count = len(view.choices)
+    return Focus(target % count, wrapped=state.focus >= 0 and not 0 <= target < count)
 
 
 def _spelled_entry(view: View) -> bool:

@@ -44,6 +44,23 @@ class FaceSpeech:
         self.notices.clear()
         self.say(" ".join(words), view.language)
 
+    def started(self, view: View, listening: bool) -> None:
+        """An audio session begins: the key guide (with a speech model, that answers may be
+        spoken too), then the screen."""
+        language = view.language
+        words = [*self.notices, text("audio.orientation", language)]
+        if listening:
+            words.append(text("voice.available", language))
+        self.notices.clear()
+        self._last_progress = view.progress
+        words.append(wording.screen(view, overheard=self.overheard))
+        self.say(" ".join(words), language)
+
+    def more_time(self, view: View, page: int) -> None:
+        """A key after the time-out warning: more time, then where the citizen was."""
+        screen = wording.screen(view, overheard=self.overheard, page_number=page)
+        self.say(f"{text('audio.more_time', view.language)} {screen}", view.language)
+
     def about(self, speak: Speak, view: View, page: int = 0) -> None:
         """Words about the screen for a key that changes nothing (`page`: of a long list)."""
         match speak.what:
@@ -64,12 +81,22 @@ class FaceSpeech:
                 words = [text("audio.spelling_ended", view.language), wording.page(view, page)]
                 self.say(" ".join(words), view.language)
 
-    def item(self, view: View, index: int) -> None:
-        """The choice UP/DOWN stepped to, with its key."""
-        choice = view.choices[index]
+    def item(self, view: View, index: int, wrapped: bool = False) -> None:
+        """The choice UP/DOWN stepped to, with its key and its place in the list (and, past an
+        end of the list, that it went round)."""
+        language, count = view.language, len(view.choices)
+        words = []
+        if wrapped:
+            words.append(
+                text("audio.list_wrapped" if index == 0 else "audio.to_list_end", language)
+            )
         key = pages.key_of(view, index)
-        words = wording.item(choice, key, view.language, True, overheard=self.overheard)
-        self.say(words, view.language)
+        words.append(
+            wording.item(view.choices[index], key, language, True, overheard=self.overheard)
+        )
+        position = "audio.position_last" if index == count - 1 else "audio.position"
+        words.append(text(position, language, position=index + 1, count=count))
+        self.say(" ".join(words), language)
 
     def typed(self, entry: Entry, change: ChangeEntry, language: str) -> None:
         """A character typed or deleted, said back: a tone for a secret, or for personal data
@@ -79,7 +106,7 @@ class FaceSpeech:
             self.speaker.tone()
         elif change.typed:
             self.say(_character(change.typed, language), language)
-        elif change.deleted and entry.kind == "text" and not hidden:
+        elif change.deleted and not hidden:
             self.line("audio.deleted_letter", language, letter=_character(change.deleted, language))
         else:
             self.line("audio.deleted", language)

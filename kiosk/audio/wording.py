@@ -9,7 +9,11 @@ from __future__ import annotations
 from kiosk.audio import pages
 from kiosk.engine.screens import Screen
 from kiosk.engine.view import Choice, ScreenKind, View
-from kiosk.i18n import text
+from kiosk.i18n import has_text, text
+
+EXPLAINED_CHOICES = 2
+"""A list this short is read with each choice's hint (named or anonymous, public or secret:
+what each means is the question)."""
 
 
 def item(
@@ -19,11 +23,13 @@ def item(
     detailed: bool = False,
     first_contact: bool = False,
     overheard: bool = False,
+    hinted: bool = False,
 ) -> str:
-    """`1: Pengaduan.`; `Tekan 1: Pengaduan.` where the citizen learns the keys (or in detail).
-    `key` is the digit that picks it ("" for none)."""
+    """`1: Pengaduan.`; `Tekan 1: Pengaduan.` where the citizen learns the keys (or in detail,
+    with its hint; `hinted`: with its hint only). `key` is the digit that picks it ("" for
+    none)."""
     hint = _hint(choice, language, overheard)
-    label = f"{choice.label}: {hint}" if detailed and hint else choice.label
+    label = f"{choice.label}: {hint}" if (detailed or hinted) and hint else choice.label
     if not key:
         return _sentence(label)
     if detailed or (first_contact and key == "1"):
@@ -75,7 +81,7 @@ def screen(view: View, progress: bool = True, overheard: bool = False, page_numb
     parts = [view.notice] if view.notice else []
     if view.progress and progress:
         parts.append(_sentence(view.progress))
-    parts.append(_sentence(view.title))
+    parts.append(_sentence(_heading(view)))
     if view.error:
         parts.append(view.error)
     if view.kind is ScreenKind.RECEIPT:
@@ -96,13 +102,28 @@ def screen(view: View, progress: bool = True, overheard: bool = False, page_numb
         parts.append(text("audio.more_choices", language, count=len(view.choices) - 1))
     else:
         first_contact = view.screen == Screen.WELCOME
+        explained = len(view.choices) <= EXPLAINED_CHOICES  # a choice between two: its hints
         parts += [
-            item(choice, pages.key_of(view, index), language, first_contact=first_contact)
+            item(
+                choice,
+                pages.key_of(view, index),
+                language,
+                first_contact=first_contact,
+                overheard=overheard,
+                hinted=explained,
+            )
             for index, choice in enumerate(view.choices)
         ]
     if view.entry is not None:
         parts += _entry(view, overheard)
     return " ".join(parts)
+
+
+def _heading(view: View) -> str:
+    """Where the citizen is: the title; on a choice screen, the question it asks."""
+    if view.kind is ScreenKind.CHOICE and "?" in view.prompt:
+        return view.prompt
+    return view.title
 
 
 def _entry(view: View, overheard: bool) -> list[str]:
@@ -131,7 +152,8 @@ def read_back(view: View, overheard: bool) -> str:
 def help_text(view: View, detailed: bool, overheard: bool = False, page_number: int = 0) -> str:
     """HELP once: the help text (on a long list, how its pages and the letter jump work);
     twice: every choice with its details too (of a long list, those on `page_number`)."""
-    parts = [view.help]
+    spoken_help = f"screen.{view.screen}.audio_help"  # where the screen's help is visual
+    parts = [text(spoken_help, view.language) if has_text(spoken_help) else view.help]
     if pages.is_paged(view):
         parts.append(text("audio.pages_help", view.language))
     if detailed:
