@@ -10,6 +10,7 @@ from datetime import date, datetime
 from functools import cached_property
 
 from kiosk import city_offices, outbox, refdata
+from kiosk.adapters.base import FollowUp
 from kiosk.city_offices import CityFileError, CityOffices, Office
 from kiosk.config import KioskConfig
 from kiosk.deadlines import deadline_sentence
@@ -164,5 +165,16 @@ def follow_up_result(result: TrackResult) -> FollowUpResult:
         result.sentence,
         result.problem,
         result.item.code if result.item else "",
-        tuple(AgencyAnswer(item.date, item.institution, item.content) for item in followups),
+        tuple(
+            AgencyAnswer(item.date, item.institution, item.content)
+            for item in sorted(followups, key=_answered_at, reverse=True)  # the newest first
+        ),
     )
+
+
+def _answered_at(answer: FollowUp) -> datetime:
+    """When LAPOR! says the agency answered (`d-m-Y H:i:s`); the earliest time if unreadable."""
+    try:
+        return datetime.strptime(answer.date.strip(), "%d-%m-%Y %H:%M:%S")
+    except ValueError:
+        return datetime.min

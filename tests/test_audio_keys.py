@@ -300,3 +300,22 @@ def test_cancel_mid_filing_asks_first_and_says_the_data_is_wiped(face):
     assert said(face)[-1].startswith(
         "Laporan dibatalkan. Data Anda sudah dihapus dari terminal. Selamat datang"
     )
+
+
+def test_the_review_is_read_as_numbered_items_and_enter_always_sends(face):
+    face.press("1")  # Bahasa Indonesia
+    fill_up_to_the_phone(face)
+    face.press("ENTER")  # no phone number
+    face.press("1")  # public
+    assert face.view.screen == "review"
+    review = said(face)[-1]
+    assert "1: Jenis: Pengaduan. 2: Kategori: Infrastruktur dan Jalan." in review
+    assert "3: Tempat: Dago, Coblong, Kota Bandung." in review
+    assert review.endswith("Enter: kirim laporan. Angka: ubah bagiannya.")
+    face.press("2")  # a digit opens that item ...
+    assert face.view.screen == "category"
+    face.press("4")  # ... and the same answer brings the citizen back to the review
+    assert face.view.screen == "review"
+    for key in ("DOWN", "DOWN", "ENTER"):  # browsed, then ENTER: sent, not edited
+        face.press(key)
+    assert face.view.screen == "receipt"

@@ -155,3 +155,32 @@ def test_a_name_heard_is_taken_by_enter_and_not_taken_after_no(kecamatan):
     kecamatan.hear(heard("cicendo"))
     press(kecamatan, "ENTER")
     assert kecamatan.dialog.events == [Choose("cicendo")]
+
+
+FOLLOW_UP = View(
+    "track_result", "id", "Status laporan", "Kode 0001-508-816-3", "", kind=ScreenKind.STATUS,
+    audio=True, code="0001-508-816-3",
+    choices=(Choice("track_again", "Cek kode lain"), Choice("finish", "Selesai")),
+    lines=(
+        "Laporan Anda sedang ditindaklanjuti oleh Dinas Perhubungan.",
+        "06-04-2026 14:30:00 - Dinas Perhubungan: Lampu sudah diganti.",
+        "30-03-2026 09:00:00 - Dinas Perhubungan: Sedang kami periksa.",
+    ),
+)  # fmt: skip
+
+
+def test_a_follow_up_says_the_status_first_and_each_answer_on_request():
+    face = face_on(FOLLOW_UP)
+    assert face.speaker.said[0] == (
+        "Status laporan. Laporan Anda sedang ditindaklanjuti oleh Dinas Perhubungan. Ada 2"
+        " tanggapan instansi. 3: dengarkan, yang terbaru dulu. 0: kode dibacakan lagi,"
+        " pelan-pelan. 1: Cek kode lain. 2: Selesai."
+    )
+    assert press(face, "3") == [
+        "Tanggapan 1 dari 2. 06-04-2026 14:30:00 - Dinas Perhubungan: Lampu sudah diganti."
+        " 3: tanggapan berikutnya."
+    ]
+    assert press(face, "3")[0].endswith("Itu tanggapan terakhir. 3: dari yang terbaru lagi.")
+    assert press(face, "3")[0].startswith("Tanggapan 1 dari 2.")  # round again, said so before
+    assert press(face, "0,0") == ["Kode, per kelompok: 0 0 0 1. 5 0 8. 8 1 6. 3."] * 2
+    assert face.dialog.events == []  # none of these leaves the screen

@@ -293,7 +293,9 @@ def keypad(driver, shots: Path, seen: dict):
     key(271)  # ... and confirmed with ENTER
     yield 0.3
     seen["after_confirming"] = (
-        driver.app.view.screen, driver.app.view.audio, driver.app.root.blanked
+        driver.app.view.screen,
+        driver.app.view.audio,
+        driver.app.root.blanked,
     )
 
 

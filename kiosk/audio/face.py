@@ -21,6 +21,7 @@ from kiosk.audio.key_actions import (
     Jump,
     KeyAction,
     KeyState,
+    ReadAnswer,
     ReadBack,
     SendEvent,
     Speak,
@@ -215,6 +216,8 @@ class AudioFace:
                 if keys.cancelling:  # confirmed: said before the screen the kiosk returns to
                     self.speech.notices.append(text("audio.cancelled", view.language))
                 self._send(event)
+            case ReadAnswer(index):
+                self.speech.answer(view, index)
             case AskCancel():
                 self.speech.line("audio.confirm_cancel", view.language)
             case ChangeEntry(value):

@@ -17,7 +17,7 @@ from kiosk.audio import pages
 from kiosk.audio.multitap import LETTER_KEYS, Tap, capitalised, tapped
 from kiosk.engine.events import Back, Cancel, Choose, Next
 from kiosk.engine.screens import FILING_FLOW
-from kiosk.engine.view import View
+from kiosk.engine.view import ScreenKind, View
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class KeyState:
     """ENTER read the typed text back: ENTER again goes on."""
     cancelling: bool = False
     """CANCEL or HOME asked whether to drop the report: ENTER (or either again) drops it."""
+    answer: int = -1
+    """The agency answer of a follow-up said last (from 0, the newest); -1 before any."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,13 @@ class ReadBack:
 
 
 @dataclass(frozen=True)
+class ReadAnswer:
+    """A follow-up's agency answer at `index` (from 0, the newest) is said."""
+
+    index: int
+
+
+@dataclass(frozen=True)
 class AskCancel:
     """CANCEL or HOME while a report is being filed: asked first, nothing dropped yet."""
 
@@ -114,6 +123,7 @@ class Speak:
         "spelling_ended",
         "no_search",
         "not_cancelled",
+        "code_slowly",
     ]
 
 
@@ -126,7 +136,17 @@ class Tune:
 
 
 KeyAction = (
-    SendEvent | ChangeEntry | Focus | TurnPage | Spell | Jump | ReadBack | AskCancel | Speak | Tune
+    SendEvent
+    | ChangeEntry
+    | Focus
+    | TurnPage
+    | Spell
+    | Jump
+    | ReadBack
+    | ReadAnswer
+    | AskCancel
+    | Speak
+    | Tune
 )
 
 FIXED: dict[str, KeyAction] = {
@@ -143,6 +163,10 @@ FIXED: dict[str, KeyAction] = {
 }
 """Keys that do the same on every screen."""
 
+CODE_KEY = "0"
+"""On the receipt and a follow-up: the receipt code once more, slowly, group by group."""
+ANSWER_KEY = "3"
+"""On a follow-up: the agencies' answers, one at a time, newest first."""
 STEPS = {"UP": -1, "DOWN": 1}
 CANCELLING_KEYS = ("ENTER", "CANCEL", "HOME")
 """Keys that confirm dropping the report once asked."""
@@ -166,6 +190,8 @@ def key_action(key: str, view: View, state: KeyState, now: float = 0.0) -> KeyAc
     if key in STEPS:
         return _step(STEPS[key], view, state) if view.choices else Speak("screen")
     match key:
+        case "ENTER" if view.kind is ScreenKind.REVIEW:  # sends, whatever was browsed
+            return SendEvent(Next())
         case "ENTER":
             if 0 <= state.focus < len(view.choices):
                 return SendEvent(Choose(view.choices[state.focus].id))
@@ -222,6 +248,8 @@ def advance(state: KeyState, action: KeyAction | None, view: View) -> KeyState:
             return replace(kept, read_back=True)
         case AskCancel():
             return replace(kept, cancelling=True)
+        case ReadAnswer(index):
+            return replace(kept, answer=index)
     return kept
 
 
@@ -266,6 +294,11 @@ def _digit(key: str, view: View, state: KeyState, now: float) -> KeyAction | Non
         return ChangeEntry(before + letter, letter, tap=tap)
     if entry is not None:
         return ChangeEntry(entry.value + key, key)
+    if key == CODE_KEY and view.code and view.kind in (ScreenKind.RECEIPT, ScreenKind.STATUS):
+        return Speak("code_slowly")
+    answers = len(view.lines) - 1  # a follow-up's lines: its status, then the agencies' answers
+    if key == ANSWER_KEY and view.kind is ScreenKind.STATUS and answers > 0:
+        return ReadAnswer((state.answer + 1) % answers)
     if pages.is_paged(view) and key == pages.NEXT_PAGE_KEY:
         last = pages.page_count(view) - 1
         return TurnPage(0, wrapped=True) if state.page >= last else TurnPage(state.page + 1)

@@ -56,6 +56,10 @@ class FaceSpeech:
         words.append(wording.screen(view, overheard=self.overheard))
         self.say(" ".join(words), language)
 
+    def answer(self, view: View, index: int) -> None:
+        """One agency answer of a follow-up (from 0, the newest)."""
+        self.say(wording.answer(view, index), view.language)
+
     def more_time(self, view: View, page: int) -> None:
         """A key after the time-out warning: more time, then where the citizen was."""
         screen = wording.screen(view, overheard=self.overheard, page_number=page)
@@ -74,6 +78,8 @@ class FaceSpeech:
                 self.line("audio.empty", view.language)
             case "no_search":
                 self.line("audio.no_search", view.language)
+            case "code_slowly":
+                self.say(wording.code_slowly(view), view.language)
             case "not_cancelled":
                 screen = wording.screen(view, overheard=self.overheard, page_number=page)
                 self.say(f"{text('audio.not_cancelled', view.language)} {screen}", view.language)

@@ -42,11 +42,11 @@ def _hint(choice: Choice, language: str, overheard: bool) -> str:
     return text("audio.hidden", language) if overheard and choice.personal else choice.hint
 
 
-def _review_item(choice: Choice, language: str, overheard: bool) -> str:
-    """The value alone (its name is one HELP away); named when the value is not said."""
-    if overheard and choice.personal:
-        return f"{choice.label}: {text('audio.hidden', language)}"
-    return _sentence(choice.hint)
+def _review_item(choice: Choice, key: str, language: str, overheard: bool) -> str:
+    """`1: Jenis: Pengaduan.`: the digit that opens the item to change it, its name, its value
+    (not said where personal and others may hear)."""
+    value = text("audio.hidden", language) if overheard and choice.personal else choice.hint
+    return _sentence(f"{key}: {choice.label}: {value}" if key else f"{choice.label}: {value}")
 
 
 def _sentence(words: str) -> str:
@@ -86,11 +86,17 @@ def screen(view: View, progress: bool = True, overheard: bool = False, page_numb
         parts.append(view.error)
     if view.kind is ScreenKind.RECEIPT:
         parts.append(text("audio.receipt", language, code=view.code))
-    elif view.entry is not None or view.kind in (ScreenKind.RECORDING, ScreenKind.STATUS):
+    elif view.entry is not None or view.kind is ScreenKind.RECORDING:
         parts.append(view.prompt)
-    parts += list(view.lines)
-    if view.kind is ScreenKind.REVIEW:  # the values in order; their names are one HELP away
-        parts += [_review_item(choice, language, overheard) for choice in view.choices]
+    if view.kind is ScreenKind.STATUS:
+        parts += _status(view)
+    else:
+        parts += list(view.lines)
+    if view.kind is ScreenKind.REVIEW:  # each answer with the digit that opens it
+        parts += [
+            _review_item(choice, pages.key_of(view, index), language, overheard)
+            for index, choice in enumerate(view.choices)
+        ]
         parts.append(text("audio.review", language))
     elif view.kind is ScreenKind.RECORDING:
         pass  # the prompt says which key records
@@ -117,6 +123,32 @@ def screen(view: View, progress: bool = True, overheard: bool = False, page_numb
     if view.entry is not None:
         parts += _entry(view, overheard)
     return " ".join(parts)
+
+
+def _status(view: View) -> list[str]:
+    """A follow-up: the status with its date due first; the agencies' answers one key away."""
+    status, *answers = view.lines or ("",)
+    parts = [status]
+    if answers:
+        parts.append(text("audio.answers", view.language, count=len(answers)))
+    parts.append(text("audio.code_again", view.language))
+    return parts
+
+
+def answer(view: View, index: int) -> str:
+    """A follow-up's agency answer at `index` (from 0, the newest), and what the key does next."""
+    answers = view.lines[1:]
+    language = view.language
+    parts = [text("audio.answer", language, number=index + 1, count=len(answers)), answers[index]]
+    last = index == len(answers) - 1
+    parts.append(text("audio.answers_again" if last else "audio.next_answer", language))
+    return " ".join(_sentence(part) for part in parts)
+
+
+def code_slowly(view: View) -> str:
+    """The receipt code a group at a time, each digit on its own (`0 0 0 1. 5 0 8. ...`)."""
+    groups = [" ".join(group) for group in view.code.split("-")]
+    return " ".join([text("audio.code_slowly", view.language), *(f"{g}." for g in groups)])
 
 
 def _heading(view: View) -> str:
