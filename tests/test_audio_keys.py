@@ -319,3 +319,12 @@ def test_the_review_is_read_as_numbered_items_and_enter_always_sends(face):
     for key in ("DOWN", "DOWN", "ENTER"):  # browsed, then ENTER: sent, not edited
         face.press(key)
     assert face.view.screen == "receipt"
+
+
+def test_typed_digits_are_said_back_in_the_groups_they_are_written_in(face):
+    face.press("1")
+    face.press("2")  # Cek status laporan: the code
+    for digit in "0001508":
+        face.press(digit)
+    face.press("REPEAT")
+    assert said(face)[-1].endswith("Sudah diketik: 0 0 0 1, 5 0 8.")

@@ -6,9 +6,10 @@ the Indonesian way (codes digit by digit, in groups).
 
 from __future__ import annotations
 
+from kiosk import receipt
 from kiosk.audio import pages
 from kiosk.engine.screens import Screen
-from kiosk.engine.view import Choice, ScreenKind, View
+from kiosk.engine.view import Choice, Entry, ScreenKind, View
 from kiosk.i18n import has_text, text
 
 EXPLAINED_CHOICES = 2
@@ -164,12 +165,28 @@ def _entry(view: View, overheard: bool) -> list[str]:
     if entry.kind == "text":
         how, value = text("audio.letters_entry", language), entry.value
     elif entry.numeric:
-        how, value = text("audio.entry", language), " ".join(entry.value)
+        how, value = text("audio.entry", language), _digit_groups(entry)
     else:
         return [text("audio.touch_only", language)]
     if entry.value and overheard and entry.personal:
         return [how, text("audio.entered_hidden", language, count=len(entry.value))]
     return [how, text("audio.entered", language, value=value)] if entry.value else [how]
+
+
+DIGIT_GROUPS = {"phone": (4, 4, 4, 4), "date": (2, 2, 4), "code": receipt.GROUPS}
+"""How typed digits are grouped when said back, as they are written."""
+
+
+def _digit_groups(entry: Entry) -> str:
+    """Typed digits one by one, a pause between groups: `0 8 1 2, 3 4`."""
+    groups, rest = [], entry.value
+    for size in DIGIT_GROUPS.get(entry.kind, ()):
+        if not rest:
+            break
+        groups.append(rest[:size])
+        rest = rest[size:]
+    groups += [rest] if rest else []
+    return ", ".join(" ".join(group) for group in groups)
 
 
 def read_back(view: View, overheard: bool) -> str:
