@@ -89,7 +89,7 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
         assert summary["key_presses"] == 19
         lines = transcript.splitlines()
         assert lines[0].endswith("Selamat datang di LAPOR! Tekan 1: Bahasa Indonesia. 2: English.")
-        assert "Panduan tombol. Tombol 5 ada di tengah keypad" in lines[1]  # the first key
+        assert "Panduan tombol. Angka memilih jawaban; tombol 5" in lines[1]  # the first key
         assert "suara tidak tersedia" not in transcript  # no speech model: nothing said of it
         assert any("Langkah 1 dari 6. Laporan Anda termasuk jenis apa?" in line for line in lines)
         assert any("Silakan bicara setelah nada." in line for line in lines)

@@ -55,9 +55,9 @@ def test_whatever_the_first_key_the_welcome_and_the_key_guide_are_said(unstarted
     unstarted.press(first_key)
     assert unstarted.view.screen == "welcome" and unstarted.view.language == "id"
     assert said(unstarted)[-1] == (
-        "Panduan tombol. Tombol 5 ada di tengah keypad, dengan titik timbul. Angka memilih"
-        " jawaban. Enter meneruskan. Bantuan menjelaskan. Ulangi membacakan lagi. Kembali ke"
-        " langkah sebelumnya. Selamat datang di LAPOR! Tekan 1: Bahasa Indonesia. 2: English."
+        "Panduan tombol. Angka memilih jawaban; tombol 5 yang bertitik ada di tengah. Enter"
+        " meneruskan. Bantuan menjelaskan. Ulangi membacakan lagi. Selamat datang di LAPOR!"
+        " Tekan 1: Bahasa Indonesia. 2: English."
     )  # nothing about speech recognition: there is no model, and the keys are enough
     unstarted.press("2")  # the next key acts
     assert unstarted.view.language == "en"

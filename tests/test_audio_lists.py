@@ -184,3 +184,27 @@ def test_a_follow_up_says_the_status_first_and_each_answer_on_request():
     assert press(face, "3")[0].startswith("Tanggapan 1 dari 2.")  # round again, said so before
     assert press(face, "0,0") == ["Kode, per kelompok: 0 0 0 1. 5 0 8. 8 1 6. 3."] * 2
     assert face.dialog.events == []  # none of these leaves the screen
+
+
+AGENCIES = View(
+    "agency", "id", "Instansi tujuan", "Instansi mana yang perlu menangani?", "",
+    kind=ScreenKind.CHOICE, audio=True,
+    choices=(
+        Choice("3273103", "Dinas Sumber Daya Air dan Bina Marga", "Disarankan untuk laporan ini"),
+        Choice("skip", "Biarkan petugas LAPOR! memilih"),
+        *(Choice(str(number), f"Dinas {number}") for number in range(1, 21)),
+    ),
+)  # fmt: skip
+
+
+def test_a_list_that_may_be_skipped_offers_the_suggestion_and_the_skip_first():
+    face = face_on(AGENCIES)
+    assert face.speaker.said[0] == (
+        "Instansi mana yang perlu menangani? 1: Dinas Sumber Daya Air dan Bina Marga:"
+        " Disarankan untuk laporan ini. 2: Biarkan petugas LAPOR! memilih."
+        " 0: daftar 20 instansi lainnya."
+    )
+    assert press(face, "0")[0].startswith("Halaman 1 dari 3. 1: Dinas Sumber Daya Air")
+    assert press(face, "0")[0].startswith("Halaman 2 dari 3. 1: Dinas 8.")
+    press(face, "2")
+    assert face.dialog.events == [Choose("9")]  # the second on page 2

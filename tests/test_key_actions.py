@@ -124,7 +124,9 @@ def test_stepping_through_a_long_list_moves_its_page_and_turning_a_page_drops_th
     assert key_action("DOWN", LONG, KeyState(page=2)) == Focus(18)  # the page heard, first
     assert key_action("UP", LONG, KeyState(page=2)) == Focus(17)
     assert advance(KeyState(), Focus(29), LONG) == KeyState(focus=29, page=3)
-    assert advance(KeyState(focus=29, page=3), TurnPage(0, wrapped=True), LONG) == KeyState()
+    assert advance(KeyState(focus=29, page=3), TurnPage(0, wrapped=True), LONG) == KeyState(
+        whole_page=True
+    )
     assert advance(KeyState(page=2), Tune("volume", 1), LONG) == KeyState(page=2)
 
 

@@ -40,6 +40,9 @@ class KeyState:
     """CANCEL or HOME asked whether to drop the report: ENTER (or either again) drops it."""
     answer: int = -1
     """The agency answer of a follow-up said last (from 0, the newest); -1 before any."""
+    whole_page: bool = False
+    """The first page of a list read short on arrival (the agency's suggestion and skip) has
+    since been read whole."""
 
 
 @dataclass(frozen=True)
@@ -228,14 +231,14 @@ def letter_ended(view: View, state: KeyState) -> Jump | None:
 def advance(state: KeyState, action: KeyAction | None, view: View) -> KeyState:
     """What the face remembers after `action` on `view` (a letter being tapped or the letter
     jump last only while their keys go on; turning the voice changes nothing)."""
-    kept = KeyState(state.focus, state.help_presses, state.page)
+    kept = KeyState(state.focus, state.help_presses, state.page, whole_page=state.whole_page)
     match action:
         case Tune():
             return state
         case Focus(index):
             return replace(kept, focus=index, page=pages.page_of(view, index))
         case TurnPage(page):
-            return replace(kept, focus=-1, page=page)
+            return replace(kept, focus=-1, page=page, whole_page=True)
         case Spell(tap):
             return replace(kept, tap=tap, spelling=True)
         case Jump(_, None):
@@ -300,6 +303,8 @@ def _digit(key: str, view: View, state: KeyState, now: float) -> KeyAction | Non
     if key == ANSWER_KEY and view.kind is ScreenKind.STATUS and answers > 0:
         return ReadAnswer((state.answer + 1) % answers)
     if pages.is_paged(view) and key == pages.NEXT_PAGE_KEY:
+        if state.page == 0 and not state.whole_page and pages.head(view) < pages.PAGE_SIZE:
+            return TurnPage(0)  # the list read short on arrival: now its first page, whole
         last = pages.page_count(view) - 1
         return TurnPage(0, wrapped=True) if state.page >= last else TurnPage(state.page + 1)
     index = pages.index_of(view, key, state.page)

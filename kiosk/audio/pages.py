@@ -18,11 +18,23 @@ DIGIT_KEYS = "1234567890"
 PAGE_SIZE = 9
 """Choices a page holds: one digit each, 1 to 9 (0 turns the page)."""
 NEXT_PAGE_KEY = "0"
+SKIP = "skip"
+"""The choice that leaves the list to LAPOR!'s staff (the agency)."""
 
 
 def is_paged(view: View) -> bool:
     """A list too long to hear in one breath: read a page at a time."""
     return view.kind is ScreenKind.CHOICE and len(view.choices) > len(DIGIT_KEYS)
+
+
+def head(view: View) -> int:
+    """How many choices of a long list are read on arrival: where the list offers a
+    suggestion and a way to skip it (the agency), those two; the whole list is one key (0)
+    away. Else every choice of the page."""
+    first_ids = [choice.id for choice in view.choices[:2]]
+    if is_paged(view) and SKIP in first_ids:
+        return first_ids.index(SKIP) + 1
+    return len(on_page(view, 0))
 
 
 def page_count(view: View) -> int:

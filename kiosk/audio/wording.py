@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kiosk import receipt
 from kiosk.audio import pages
+from kiosk.audio.pages import PAGE_SIZE
 from kiosk.engine.screens import Screen
 from kiosk.engine.view import Choice, Entry, ScreenKind, View
 from kiosk.i18n import has_text, text
@@ -101,12 +102,14 @@ def screen(view: View, progress: bool = True, overheard: bool = False, page_numb
         parts.append(text("audio.review", language))
     elif view.kind is ScreenKind.RECORDING:
         pass  # the prompt says which key records
+    elif pages.is_paged(view) and page_number == 0 and pages.head(view) < PAGE_SIZE:
+        # A list that may be skipped (the agency): the suggestion and the skip, the rest on 0.
+        shown = pages.head(view)
+        parts += [item(choice, str(index + 1), language, hinted=True) for index, choice in
+                  enumerate(view.choices[:shown])]  # fmt: skip
+        parts.append(text("audio.more_choices", language, count=len(view.choices) - shown))
     elif pages.is_paged(view):
         parts += [page(view, page_number), text("audio.letter_jump_hint", language)]
-    elif view.choices and view.choices[0].id == "skip":
-        # An optional list (the agency): offer the skip, read the rest only on request.
-        parts.append(item(view.choices[0], "1", language))
-        parts.append(text("audio.more_choices", language, count=len(view.choices) - 1))
     else:
         first_contact = view.screen == Screen.WELCOME
         explained = len(view.choices) <= EXPLAINED_CHOICES  # a choice between two: its hints
