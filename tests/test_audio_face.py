@@ -107,11 +107,13 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
         assert recording["content_type"] == "audio/flac" and recording["size"] > 20_000
 
         sim.advance(complaint["complaint_id"])
-        follow_up = "HOME\n1\n2\n" + "\n".join(code.replace("-", "")) + "\nENTER\nwait 0.5\n"
+        digits = code.replace("-", "")
+        follow_up = "HOME\n1\n2\n" + "\n".join(digits) + "\nENTER\nwait 0.5\n0\nwait 0.5\n"
         summary, transcript = run_keys(sim.config_path, follow_up, tmp_path, sound, "follow-up")
     assert summary["screen"] == "track_result"
     assert "Laporan Anda sedang ditindaklanjuti oleh" in transcript
-    assert f"Kode {code}" in transcript
+    # The status first; the code again, slowly, group by group, on 0.
+    assert f"Kode, per kelompok: {' '.join(digits[:4])}." in transcript
 
 
 NAMED = """\

@@ -208,3 +208,14 @@ def test_a_list_that_may_be_skipped_offers_the_suggestion_and_the_skip_first():
     assert press(face, "0")[0].startswith("Halaman 2 dari 3. 1: Dinas 8.")
     press(face, "2")
     assert face.dialog.events == [Choose("9")]  # the second on page 2
+
+
+def test_a_key_script_may_hear_each_prompt_out():
+    from kiosk.audio.script import ScriptError, parse
+
+    steps = parse(["5   # the first key", "listen", "wait 1.5", "speak a.wav", "", "ENTER"])
+    assert steps == [
+        ("key", "5"), ("listen", ""), ("wait", "1.5"), ("speak", "a.wav"), ("key", "ENTER")
+    ]  # fmt: skip
+    with pytest.raises(ScriptError, match="line 1"):
+        parse(["listen now"])

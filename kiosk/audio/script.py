@@ -1,8 +1,9 @@
 """Key scripts: a keypad session from a file, for technicians and tests.
 
-One instruction a line: a key name (`1`, `DOWN`, `ENTER` ...), `wait SECONDS`, or
-`speak FILE.wav`, which plays the file through the sound output as if the citizen
-spoke it (on a test machine the microphone hears the output). `#` starts a comment.
+One instruction a line: a key name (`1`, `DOWN`, `ENTER` ...), `wait SECONDS`, `listen`
+(hear the kiosk out before the next key, as a first-time citizen does), or `speak FILE.wav`,
+which plays the file through the sound output as if the citizen spoke it (on a test machine
+the microphone hears the output). `#` starts a comment.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from kiosk.audio.keys import KEYS
 TICK_S = 0.2
 KEY_GAP_S = 0.05
 """Pause after each key, so that speech starts before the next key interrupts it."""
+LISTEN_AT_MOST_S = 120.0
+"""`listen` gives up on speech this long (no prompt is near it)."""
 
 
 class ScriptError(ValueError):
@@ -38,6 +41,8 @@ def parse(lines: Iterable[str]) -> list[tuple[str, str]]:
                 steps.append(("wait", str(float(rest))))
             except ValueError:
                 raise ScriptError(f"line {number}: wait needs seconds, got {rest!r}") from None
+        elif line == "listen":
+            steps.append(("listen", ""))
         elif word == "speak":
             steps.append(("speak", rest.strip()))
         elif line.upper() in KEYS:
@@ -88,6 +93,8 @@ def run(face: AudioFace, steps: list[tuple[str, str]], base: Path) -> None:
                 face.wait_for_microphone(timeout=30)
         elif kind == "wait":
             _pause(face, float(value))
+        elif kind == "listen":
+            face.speaker.wait(timeout=LISTEN_AT_MOST_S)
         elif face.recording or face.recognizer is None:
             _speak_into_microphone(base / value)
         else:  # an answer: the face listens while the citizen speaks

@@ -156,9 +156,10 @@ def code_slowly(view: View) -> str:
 
 
 def _heading(view: View) -> str:
-    """Where the citizen is: the title; on a choice screen, the question it asks."""
+    """Where the citizen is: the title; on a choice screen, the question it asks (what
+    follows the question, such as advice on the choices, is one HELP away on the screen)."""
     if view.kind is ScreenKind.CHOICE and "?" in view.prompt:
-        return view.prompt
+        return view.prompt[: view.prompt.index("?") + 1]
     return view.title
 
 
