@@ -117,15 +117,20 @@ def test_a_blind_citizen_files_a_spoken_report_and_follows_it_up(sound, tmp_path
 
 
 NAMED = """\
-# Keypad only, named: the name typed by multi-tap, each letter taken after a pause.
+# Keypad only, named: the kecamatan found by its first letter, the name typed by multi-tap,
+# each letter taken after a pause.
 5
 1
 1
 1          # Pengaduan
 4          # Infrastruktur dan Jalan
-0
-0
-1          # Kecamatan Coblong (page 3)
+SEARCH     # the letter jump
+2
+2
+2          # C
+wait 1.3   # taken: the page from Cibeunying Kaler, the first with C
+0          # the next page
+1          # Kecamatan Coblong
 2          # Kelurahan Dago
 1          # Rekam: the place's detail
 speak detail.wav
@@ -179,6 +184,7 @@ def test_a_named_report_by_keypad_reaches_lapor_with_the_typed_name(sound, tmp_p
         summary, transcript = run_keys(sim.config_path, NAMED, tmp_path, sound, "named")
         assert summary["screen"] == "receipt", transcript[-2000:]
         assert "Yang Anda ketik: Budi" in transcript  # read back (headphones: no jack here)
+        assert "Huruf C. Halaman 2 dari 4. 4: Cibeunying Kaler." in transcript
         forward_until_empty(sim.config_path)
         [complaint] = sim.complaints()
     assert complaint["nameUser"] == "Budi" and complaint["phoneUser"] == "081234567890"
