@@ -10,7 +10,6 @@ from datetime import date, datetime
 from functools import cached_property
 
 from kiosk import city_offices, outbox, refdata
-from kiosk.adapters.base import FollowUp
 from kiosk.city_offices import CityFileError, CityOffices, Office
 from kiosk.config import KioskConfig
 from kiosk.deadlines import deadline_sentence
@@ -20,7 +19,7 @@ from kiosk.regions import Area, City, RegionError, load_city
 from kiosk.report import Report
 from kiosk.store import save_report
 from kiosk.store_health import StoreError
-from kiosk.tracking import TrackResult, track
+from kiosk.tracking import TrackResult, answer_time, lapor_moment, track
 from kiosk.wiring import has_credentials, open_api, open_store
 
 log = logging.getLogger(__name__)
@@ -54,7 +53,7 @@ class TerminalServices:
             raise SavingFailed(f"the report cannot be stored: {error}") from error
 
     def track(self, code: str, language: str) -> FollowUpResult:
-        return follow_up_result(track(self.conn, self.api, code, language))
+        return follow_up_result(track(self.conn, self.api, code, language), language)
 
     def print_receipt(self, code: str, kind: str, language: str) -> str:
         from hardware.printer import PrinterProblem, ReceiptInfo, open_printer, print_receipt
@@ -158,23 +157,19 @@ class TerminalServices:
         return queue if state == "unknown" else f"{queue} · {text(f'api.{state}', language)}"
 
 
-def follow_up_result(result: TrackResult) -> FollowUpResult:
-    """What the dialog shows of a follow-up: the sentence, the code, the agencies' answers."""
+def follow_up_result(result: TrackResult, language: str) -> FollowUpResult:
+    """What the dialog shows of a follow-up: the sentence, the code, the agencies' answers
+    (the newest first, each with its time in words)."""
     followups = result.status.followups if result.status else []
+    newest_first = sorted(
+        followups, key=lambda answer: lapor_moment(answer.date) or datetime.min, reverse=True
+    )
     return FollowUpResult(
         result.sentence,
         result.problem,
         result.item.code if result.item else "",
         tuple(
-            AgencyAnswer(item.date, item.institution, item.content)
-            for item in sorted(followups, key=_answered_at, reverse=True)  # the newest first
+            AgencyAnswer(answer_time(item.date, language), item.institution, item.content)
+            for item in newest_first
         ),
     )
-
-
-def _answered_at(answer: FollowUp) -> datetime:
-    """When LAPOR! says the agency answered (`d-m-Y H:i:s`); the earliest time if unreadable."""
-    try:
-        return datetime.strptime(answer.date.strip(), "%d-%m-%Y %H:%M:%S")
-    except ValueError:
-        return datetime.min

@@ -65,14 +65,19 @@ def _format_time(timestamp: float, language: str) -> str:
     return long_moment(datetime.fromtimestamp(timestamp), language)
 
 
-def answer_time(lapor_time: str, language: str) -> str:
-    """When an agency answered, from LAPOR!'s `d-m-Y H:i:s` (WIB, the terminal's time):
-    "Jumat, 27 Maret 2026, pukul 10.15"; as given when it is not in that form."""
+def lapor_moment(lapor_time: str) -> datetime | None:
+    """LAPOR!'s `d-m-Y H:i:s` (WIB, the terminal's time); None when it is not in that form."""
     try:
-        moment = datetime.strptime(lapor_time.strip(), "%d-%m-%Y %H:%M:%S")
+        return datetime.strptime(lapor_time.strip(), "%d-%m-%Y %H:%M:%S")
     except ValueError:
-        return lapor_time
-    return long_moment(moment, language)
+        return None
+
+
+def answer_time(lapor_time: str, language: str) -> str:
+    """When an agency answered: "Jumat, 27 Maret 2026, pukul 10.15"; as given when LAPOR!'s
+    time is not in its usual form."""
+    moment = lapor_moment(lapor_time)
+    return long_moment(moment, language) if moment else lapor_time
 
 
 def cached_status(

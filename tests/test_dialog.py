@@ -442,15 +442,22 @@ def test_a_follow_up_shows_the_agencies_answers(dialog, services, monkeypatch):
     file_named_report(dialog)
     code = dialog.handle(Next()).code
     item = outbox.by_code(services.conn, normalize_code(code))
-    answer = FollowUp("01-12-2026", "Dinas PU", "Sedang ditangani")
-    status = ComplaintStatus("42", None, "Proses", "Dinas PU", followups=[answer])
-    result = follow_up_result(TrackResult(None, "Laporan Anda diproses.", item, status))
+    answers = [
+        FollowUp("01-12-2026", "Dinas PU", "Sedang ditangani"),  # not LAPOR!'s usual form
+        FollowUp("02-12-2026 09:05:00", "Dinas PU", "Sudah diperbaiki"),
+    ]
+    status = ComplaintStatus("42", None, "Proses", "Dinas PU", followups=answers)
+    result = follow_up_result(TrackResult(None, "Laporan Anda diproses.", item, status), "id")
     monkeypatch.setattr(services, "track", lambda code, language: result)
     for choice in ("finish", "id", "track"):
         dialog.handle(Choose(choice))
     view = type_and_next(dialog, code)
     assert view.screen == "track_result" and view.code == code
-    assert view.lines == ("Laporan Anda diproses.", "01-12-2026 - Dinas PU: Sedang ditangani")
+    assert view.lines == (
+        "Laporan Anda diproses.",
+        "Rabu, 2 Desember 2026, pukul 09.05 - Dinas PU: Sudah diperbaiki",  # the newest first
+        "01-12-2026 - Dinas PU: Sedang ditangani",
+    )
 
 
 def test_a_code_of_no_report_here_is_said_so(dialog):
