@@ -92,6 +92,17 @@ def to_the_title(dialog: Dialog, category: str = "1"):
     return dialog.handle(Choose("skip"))
 
 
+def to_an_anonymous_review(dialog: Dialog, title: str, content: str):
+    """From the agency (left to LAPOR!'s staff) to the review: the report typed, today,
+    anonymous and public."""
+    dialog.handle(Choose("skip"))
+    type_and_next(dialog, title)
+    type_and_next(dialog, content)
+    dialog.handle(Choose("today"))
+    dialog.handle(Choose("anonymous"))
+    return dialog.handle(Choose("public"))
+
+
 def file_named_report(dialog: Dialog):
     start_filing(dialog)
     to_the_agency(dialog, "pengaduan", "4", "Jl. Dago, depan Pasar Simpang")
@@ -538,12 +549,9 @@ def test_a_citizen_who_does_not_know_the_kelurahan_reports_to_the_kecamatan(dial
     assert dialog.draft.kelurahan == "unknown"  # the answer given is kept
     dialog.handle(Choose("unknown"))
     dialog.handle(Next())
-    dialog.handle(Choose("skip"))
-    type_and_next(dialog, "Trotoar rusak")
-    type_and_next(dialog, "Trotoar di Jl. Ir. H. Juanda rusak dan berlubang besar.")
-    dialog.handle(Choose("today"))
-    dialog.handle(Choose("anonymous"))
-    review = dialog.handle(Choose("public"))
+    review = to_an_anonymous_review(
+        dialog, "Trotoar rusak", "Trotoar di Jl. Ir. H. Juanda rusak dan berlubang besar."
+    )
     assert {choice.id: choice.hint for choice in review.choices}["kecamatan"] == (
         "Coblong, Kota Bandung"
     )
@@ -582,12 +590,11 @@ def test_a_place_outside_the_city_is_found_by_name(dialog, services):
     dialog.handle(Next())
     dialog.handle(Next())
     dialog.handle(Next())
-    dialog.handle(Choose("skip"))
-    type_and_next(dialog, "Jalan rusak di Garut kota")
-    type_and_next(dialog, "Jalan Cimanuk rusak parah dan berlubang sejak bulan lalu.")
-    dialog.handle(Choose("today"))
-    dialog.handle(Choose("anonymous"))
-    review = dialog.handle(Choose("public"))
+    review = to_an_anonymous_review(
+        dialog,
+        "Jalan rusak di Garut kota",
+        "Jalan Cimanuk rusak parah dan berlubang sejak bulan lalu.",
+    )
     assert {choice.id: choice.hint for choice in review.choices}["kecamatan"] == "Kabupaten Garut"
     report = find_by_code(services.conn, normalize_code(dialog.handle(Next()).code)).report
     assert report.place == Place("32.05", "Kabupaten Garut")
