@@ -1,4 +1,7 @@
-"""`kiosk bench queue`: durable enqueue latency and forwarding throughput against raw HTTP.
+"""`kiosk bench`: the queue (durable enqueue latency and forwarding throughput against raw
+HTTP), the touch screen, speech, recognition, or all that a citizen feels in one run.
+
+`kiosk bench queue`:
 
 Everything runs against a local simulator process on 127.0.0.1 without
 injected faults. `raw_post_per_s` posts the very same create payloads with a
@@ -287,6 +290,24 @@ def bench_asr(model: Path | None = None) -> dict[str, float]:
     }
 
 
+def bench_all(model: Path | None = None) -> dict[str, float]:
+    """What a citizen feels, in one run: speech (first audio, key to silence), recognition
+    (load, decision), the touch screen (cold start, screen change, memory)."""
+    voice, asr, ui = bench_voice(), bench_asr(model), bench_ui()
+    return {
+        "tts_first_audio_ms_p50": voice["tts_first_audio_ms_p50"],
+        "tts_first_audio_ms_p95": voice["tts_first_audio_ms_p95"],
+        "key_to_silence_ms_p95": voice["interrupt_ms_p95"],
+        "asr_model_load_s": asr["model_load_s"],
+        "asr_decision_ms_p50": asr["decision_ms_p50"],
+        "asr_decision_ms_p95": asr["decision_ms_p95"],
+        "asr_rtf": asr["rtf"],
+        "ui_cold_start_s": ui["cold_start_s"],
+        "ui_transition_ms_p95": ui["transition_ms_p95"],
+        "ui_rss_mb": ui["rss_mb"],
+    }
+
+
 def run_bench(
     target: str,
     reports: int,
@@ -294,6 +315,8 @@ def run_bench(
     latency_ms: int = 0,
     model: Path | None = None,
 ) -> dict[str, float]:
+    if target == "all":
+        return bench_all(model)
     if target == "queue":
         return bench_queue(reports, workers, latency_ms)
     if target == "ui":

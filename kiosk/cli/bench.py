@@ -1,4 +1,5 @@
-"""`kiosk bench queue|ui|voice|asr`: measure performance (figures as JSON)."""
+"""`kiosk bench queue|ui|voice|asr|all`: measure performance (figures as JSON), optionally
+slowed down to a Pi-class budget (`--cpu-share`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ if TYPE_CHECKING:
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
     bench = add_verb(verbs, "bench", handle, "measure performance", needs_config=False)
-    bench.add_argument("target", choices=("queue", "ui", "voice", "asr"))
+    bench.add_argument("target", choices=("queue", "ui", "voice", "asr", "all"))
+    bench.add_argument(
+        "--cpu-share",
+        type=float,
+        help="run on one core with only this share of it (0.25: a Pi-class budget; needs root)",
+    )
     bench.add_argument("--model", type=Path, help="asr: a model folder (default: the Korean one)")
     bench.add_argument("--json", action="store_true", help="one line of JSON")
     bench.add_argument("--reports", type=int, default=1000, help="queue: reports per run")
@@ -30,10 +36,14 @@ def handle(args: argparse.Namespace, config: KioskConfig | None) -> int:
     if args.target == "queue":
         require_simulator("kiosk bench queue")
     from kiosk.bench import BenchmarkFailed, run_bench
+    from kiosk.cpu_limit import CpuLimitUnavailable, limit_cpu
 
     try:
+        limited = limit_cpu(args.cpu_share) if args.cpu_share is not None else ""
         figures = run_bench(args.target, args.reports, args.workers, args.latency_ms, args.model)
-    except BenchmarkFailed as error:
+    except (BenchmarkFailed, CpuLimitUnavailable) as error:
         raise CommandError(str(error)) from None
+    if limited:
+        figures = {"cpu": limited, **figures}
     print(json.dumps(figures, indent=None if args.json else 2))
     return EXIT_OK
