@@ -11,7 +11,7 @@ reports have none.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from kiosk.adapters.base import ComplaintStatus
 from kiosk.date_words import long_date
@@ -20,20 +20,29 @@ from kiosk.service_levels import service_dates
 
 AWAITING_VERIFICATION = "belum terverifikasi"
 IN_PROGRESS = "dalam proses"
-_LAPOR_DATE = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{4})")
-"""LAPOR!'s dates: `d-m-Y H:i:s`."""
+_LAPOR_TIME = re.compile(
+    r"([0-9]{2})-([0-9]{2})-([0-9]{4})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?"
+)
+"""LAPOR!'s times: `d-m-Y H:i:s` (seconds, or the time, sometimes left out)."""
+
+
+def lapor_moment(value: str) -> datetime | None:
+    """A LAPOR! time (`27-03-2026 10:15:00`, WIB: the terminal's time), or None; a day
+    without a time is its midnight."""
+    found = _LAPOR_TIME.match(value.strip())
+    if not found:
+        return None
+    day, month, year, hour, minute, second = (int(part or 0) for part in found.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
 
 
 def lapor_date(value: str) -> date | None:
-    """The calendar day of a LAPOR! date (`27-03-2026 10:15:00`), or None."""
-    found = _LAPOR_DATE.match(value.strip())
-    if not found:
-        return None
-    day, month, year = (int(part) for part in found.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    """The calendar day of a LAPOR! time, or None."""
+    moment = lapor_moment(value)
+    return moment.date() if moment else None
 
 
 def _verified_on(status: ComplaintStatus) -> date | None:

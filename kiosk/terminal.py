@@ -12,14 +12,14 @@ from functools import cached_property
 from kiosk import city_offices, outbox, refdata
 from kiosk.city_offices import CityFileError, CityOffices, Office
 from kiosk.config import KioskConfig
-from kiosk.deadlines import deadline_sentence
+from kiosk.deadlines import deadline_sentence, lapor_moment
 from kiosk.engine.ports import AgencyAnswer, FollowUpResult, SavingFailed
 from kiosk.i18n import text
 from kiosk.regions import Area, City, RegionError, load_city
 from kiosk.report import Report
 from kiosk.store import save_report
 from kiosk.store_health import StoreError
-from kiosk.tracking import TrackResult, answer_time, lapor_moment, track
+from kiosk.tracking import TrackResult, answer_time, track
 from kiosk.wiring import has_credentials, open_api, open_store
 
 log = logging.getLogger(__name__)

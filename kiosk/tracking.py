@@ -25,9 +25,9 @@ from kiosk.adapters.base import (
     NotFound,
     StatusChange,
 )
-from kiosk.date_words import long_moment
+from kiosk.date_words import long_date, long_moment
 from kiosk.db import transaction
-from kiosk.deadlines import deadline_sentence
+from kiosk.deadlines import deadline_sentence, lapor_moment
 from kiosk.engine.ports import FollowUpProblem
 from kiosk.i18n import has_text, text
 from kiosk.outbox import OutboxItem
@@ -65,19 +65,14 @@ def _format_time(timestamp: float, language: str) -> str:
     return long_moment(datetime.fromtimestamp(timestamp), language)
 
 
-def lapor_moment(lapor_time: str) -> datetime | None:
-    """LAPOR!'s `d-m-Y H:i:s` (WIB, the terminal's time); None when it is not in that form."""
-    try:
-        return datetime.strptime(lapor_time.strip(), "%d-%m-%Y %H:%M:%S")
-    except ValueError:
-        return None
-
-
 def answer_time(lapor_time: str, language: str) -> str:
-    """When an agency answered: "Jumat, 27 Maret 2026, pukul 10.15"; as given when LAPOR!'s
-    time is not in its usual form."""
+    """When an agency answered: "Jumat, 27 Maret 2026, pukul 10.15" (the day alone where
+    LAPOR! gives no time); as given when it is not a LAPOR! time."""
     moment = lapor_moment(lapor_time)
-    return long_moment(moment, language) if moment else lapor_time
+    if moment is None:
+        return lapor_time
+    has_time = len(lapor_time.strip()) > len("dd-mm-yyyy")
+    return long_moment(moment, language) if has_time else long_date(moment.date(), language)
 
 
 def cached_status(

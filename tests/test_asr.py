@@ -247,3 +247,37 @@ def test_a_name_on_another_page_of_a_long_list_is_heard_and_confirmed(recognizer
     assert face.dialog.events == []
     face.press("ENTER")
     assert face.dialog.events == [Choose("place-10")]
+
+
+def test_a_late_transcript_stays_with_its_own_recording(recognizer, tmp_path):
+    """The touch kiosk decodes off its UI thread: a place detail's transcript that comes once
+    the citizen is on the complaint's screen is not taken for the complaint."""
+    import io
+
+    from kiosk.audio.face import AudioFace
+    from kiosk.config import DataConfig, KioskConfig
+    from kiosk.engine.dialog import Dialog
+    from kiosk.terminal import TerminalServices
+    from voice.recorder import Recorder, Recording, encode_flac
+    from voice.speaker import Speaker
+    from voice.tts import Renderer
+
+    services = TerminalServices(KioskConfig(data=DataConfig(dir=tmp_path / "data")))
+    speaker = Speaker(Renderer(), transcript=io.StringIO(), play_audio=False)
+    jobs: list = []
+    face = AudioFace(
+        Dialog(services), speaker, Recorder(), in_background=lambda *job: jobs.append(job)
+    )
+    face.recognition_ready(recognizer)
+    for key in TO_THE_RECORDING[:9]:  # to the place's detail, in Dago
+        face.press(key)
+    assert face.view.screen == "place_recording"
+    pcm = np.frombuffer(spoken(tmp_path, "도로에 구멍이 있습니다", 0.5), np.int16)
+    face.recorded(Recording(encode_flac(pcm, SAMPLE_RATE), len(pcm) / SAMPLE_RATE, ""))
+    for key in ("ENTER", "2"):  # on, and the office left to LAPOR!: the complaint's screen
+        face.press(key)
+    assert face.view.screen == "recording"
+    [(work, done)] = jobs
+    done(work())  # the place detail's transcript, late
+    assert set(face.dialog.draft.recordings) == {"keterangan-tempat.flac"}  # no complaint yet
+    services.close()

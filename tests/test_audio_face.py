@@ -257,7 +257,7 @@ def test_a_silent_recording_is_sent_only_when_the_citizen_says_so(sound, tmp_pat
         assert summary["screen"] == "recording", transcript[-2000:]
         assert "Suara Anda terlalu pelan." in transcript
         assert "2: rekam ulang. 1: dengarkan. 3: kirim apa adanya." in transcript
-        assert "Atau pilih: Kirim apa adanya." in transcript  # ENTER did not send it
+        assert "Rekaman ini belum dapat dikirim." in transcript  # ENTER did not send it
         forward_until_empty(sim.config_path)
         assert sim.complaints() == []  # nothing was stored, nothing went out
         script = SILENT.replace("wait 0.5\n", "3          # Kirim apa adanya\n1\n2\n1\nENTER\n")

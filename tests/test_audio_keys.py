@@ -328,3 +328,14 @@ def test_typed_digits_are_said_back_in_the_groups_they_are_written_in(face):
         face.press(digit)
     face.press("REPEAT")
     assert said(face)[-1].endswith("Sudah diketik: 0 0 0 1, 5 0 8.")
+
+
+def test_a_cancel_question_is_dropped_by_a_time_out_warning(face):
+    to_categories(face)
+    face.press("CANCEL")  # "Batalkan laporan ini?" ... and the citizen says nothing
+    face.clock.now += 45
+    face.tick()
+    face.press("4")  # after the warning a key only gives more time
+    assert said(face)[-1].startswith("Waktu ditambah.")
+    face.press("ENTER")  # no longer an answer to the question: the report stays
+    assert face.view.screen == "category" and face.dialog.draft.classification == "pengaduan"

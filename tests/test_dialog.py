@@ -356,7 +356,10 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     assert dialog.handle(Choose("listen")).action == "listen"
     view = dialog.handle(Next())  # a recording that failed its check does not go by itself
     assert view.screen == "recording"
-    assert view.error.endswith("lalu rekam ulang. Atau pilih: Kirim apa adanya.")
+    assert view.error == (
+        "Rekaman ini belum dapat dikirim. Suara Anda terlalu pelan. Bicaralah lebih dekat ke"
+        " mikrofon, lalu rekam ulang."
+    )
     assert dialog.handle(Choose("send_anyway")).screen == "date"  # only when chosen
     dialog.handle(Choose("today"))
     assert dialog.view().screen == "identity"
@@ -388,6 +391,52 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     assert report.place.names() == "Dago, Coblong, Kota Bandung"
     dialog.handle(Choose("finish"))
     assert not dialog.view().audio  # the next citizen starts on the touch screen
+
+
+def audio_report_at_the_review(dialog):
+    """An audio session's report, with a good recording, at the review."""
+    from kiosk.engine.events import Recorded, UseAudio
+
+    dialog.handle(UseAudio())
+    start_filing(dialog)
+    to_the_agency(dialog, "pengaduan", "1")
+    dialog.handle(Choose("skip"))
+    dialog.handle(Recorded(b"fLaC" + bytes(3000), 6.0))
+    dialog.handle(Next())
+    dialog.handle(Choose("today"))
+    dialog.handle(Choose("anonymous"))
+    return dialog.handle(Choose("public"))
+
+
+def test_a_failed_recording_made_from_the_review_is_never_sent_unasked(dialog, services):
+    from kiosk.engine.events import Recorded
+
+    assert audio_report_at_the_review(dialog).screen == "review"
+    dialog.handle(Choose("recording"))  # to record it again ...
+    dialog.handle(Recorded(b"fLaC" + bytes(100), 0.2, "recording.too_short"))
+    assert dialog.handle(Back()).screen == "review"  # ... then left as it is
+    view = dialog.handle(Next())  # "Kirim laporan": not with that recording
+    assert view.screen == "recording" and view.error.startswith("Rekaman ini belum dapat")
+    assert outbox.counts(services.conn)["queued"] == 0
+    review = dialog.handle(Choose("send_anyway"))  # the explicit choice: back to the review
+    assert review.screen == "review"
+    lines = {choice.id: choice.hint for choice in review.choices}
+    assert lines["recording"] == "Rekaman suara, 0 detik, dikirim apa adanya"
+
+
+def test_a_failed_place_detail_may_be_dropped(dialog):
+    from kiosk.engine.events import Recorded, UseAudio
+
+    dialog.handle(UseAudio())
+    start_filing(dialog)
+    for choice in ("pengaduan", "1", COBLONG, DAGO, "record"):
+        dialog.handle(Choose(choice))
+    view = dialog.handle(Recorded(b"fLaC" + bytes(100), 0.3, "recording.too_quiet"))
+    assert [choice.id for choice in view.choices] == [
+        "listen", "record", "send_anyway", "no_recording"
+    ]  # fmt: skip
+    assert dialog.handle(Choose("no_recording")).screen == "agency"
+    assert dialog.draft.recordings == {}
 
 
 def test_back_skips_screens_an_answer_ruled_out(dialog):
@@ -454,7 +503,7 @@ def test_a_follow_up_shows_the_agencies_answers(dialog, services, monkeypatch):
     code = dialog.handle(Next()).code
     item = outbox.by_code(services.conn, normalize_code(code))
     answers = [
-        FollowUp("01-12-2026", "Dinas PU", "Sedang ditangani"),  # not LAPOR!'s usual form
+        FollowUp("01-12-2026", "Dinas PU", "Sedang ditangani"),  # a day without its time
         FollowUp("02-12-2026 09:05:00", "Dinas PU", "Sudah diperbaiki"),
     ]
     status = ComplaintStatus("42", None, "Proses", "Dinas PU", followups=answers)
@@ -467,7 +516,7 @@ def test_a_follow_up_shows_the_agencies_answers(dialog, services, monkeypatch):
     assert view.lines == (
         "Laporan Anda diproses.",
         "Rabu, 2 Desember 2026, pukul 09.05 - Dinas PU: Sudah diperbaiki",  # the newest first
-        "01-12-2026 - Dinas PU: Sedang ditangani",
+        "Selasa, 1 Desember 2026 - Dinas PU: Sedang ditangani",
     )
 
 

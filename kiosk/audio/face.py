@@ -39,7 +39,7 @@ from kiosk.audio.speech import FaceSpeech
 from kiosk.engine.dialog import Dialog
 from kiosk.engine.events import Event, MoreTime, Tick, Type, UseAudio
 from kiosk.engine.screens import FILING_FLOW
-from kiosk.engine.view import ScreenKind, View
+from kiosk.engine.view import View
 from kiosk.i18n import text
 from voice.numbers import NotANumber, parse_digits
 from voice.playback import AudioUnavailable
@@ -112,6 +112,8 @@ class AudioFace:
         of it: the keys are all a citizen needs). `listener` listens after each prompt."""
         self.recognizer = recognizer
         self.listener = listener
+        if recognizer is not None and self.view.audio:  # loaded after the session began
+            self.speech.notices.append(text("voice.available", self.view.language))
 
     # -- output -----------------------------------------------------------------------------
 
@@ -200,7 +202,8 @@ class AudioFace:
         if starting:  # whatever the first key, it only starts: the key guide, then the screen
             self.speech.started(self.view, listening=self.recognizer is not None)
             return
-        if warned:  # after a time-out warning a key only asks for more time
+        if warned:  # after a time-out warning a key only asks for more time (a question
+            self.keys = replace(self.keys, cancelling=False)  # asked before it is dropped)
             self.speech.more_time(self.view, self.keys.page)
             return
         self.end_letter_after_pause()
@@ -331,16 +334,21 @@ class AudioFace:
         """
         if self._in_background is not None and not recording.problem:
             self._store_recording(recording, "")
+            screen = self.view.screen
             self._in_background(
                 lambda: transcript_of(recording, self.recognizer),
-                lambda transcript: self._transcribed(recording, transcript),
+                lambda transcript: self._transcribed(screen, recording, transcript),
             )
             return
         transcript = transcript_of(recording, self.recognizer) if not recording.problem else ""
         self._store_recording(recording, transcript)
 
-    def _transcribed(self, recording: Recording, transcript: str) -> None:
-        if transcript and self.view.kind is ScreenKind.RECORDING:  # still there: read it back
+    def _transcribed(self, screen: str, recording: Recording, transcript: str) -> None:
+        """The transcript of `recording`, made on `screen`: kept and read back only while the
+        citizen is still there and it is still the recording kept (not one made since, nor
+        another screen's, nor after the citizen has gone)."""
+        still_there = self.view.screen == screen and self.recordings.kept.get(screen) is recording
+        if transcript and still_there:
             self._store_recording(recording, transcript)
 
     def _store_recording(self, recording: Recording, transcript: str) -> None:

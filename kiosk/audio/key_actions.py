@@ -229,9 +229,10 @@ def letter_ended(view: View, state: KeyState) -> Jump | None:
 
 
 def advance(state: KeyState, action: KeyAction | None, view: View) -> KeyState:
-    """What the face remembers after `action` on `view` (a letter being tapped or the letter
-    jump last only while their keys go on; turning the voice changes nothing)."""
-    kept = KeyState(state.focus, state.help_presses, state.page, whole_page=state.whole_page)
+    """What the face remembers after `action` on `view`: a letter being tapped, the letter
+    jump, typed text read back and the question whether to cancel last only while their own
+    keys go on; turning the voice changes nothing."""
+    kept = replace(state, tap=None, spelling=False, read_back=False, cancelling=False)
     match action:
         case Tune():
             return state
@@ -253,6 +254,8 @@ def advance(state: KeyState, action: KeyAction | None, view: View) -> KeyState:
             return replace(kept, cancelling=True)
         case ReadAnswer(index):
             return replace(kept, answer=index)
+        case Speak("screen"):  # the screen as on arrival: a list read short is short again
+            return replace(kept, whole_page=False)
     return kept
 
 

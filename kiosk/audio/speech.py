@@ -105,8 +105,8 @@ class FaceSpeech:
         self.say(" ".join(words), language)
 
     def typed(self, entry: Entry, change: ChangeEntry, language: str) -> None:
-        """A character typed or deleted, said back: a tone for a secret, or for personal data
-        others may hear. Of text, the deleted letter is said too."""
+        """A character typed or deleted, said back (the deleted one too): a tone for a secret,
+        or for personal data others may hear."""
         hidden = entry.masked or (entry.personal and self.overheard)
         if change.typed and hidden:
             self.speaker.tone()

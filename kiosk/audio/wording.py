@@ -77,9 +77,12 @@ def screen(view: View, progress: bool = True, overheard: bool = False, page_numb
     """
     language = view.language
     if view.kind is ScreenKind.RECORDING and len(view.choices) > 1:  # just recorded: what next
-        usable = "send_anyway" not in {choice.id for choice in view.choices}
-        next_keys = text("audio.recorded_next" if usable else "audio.recorded_problem", language)
-        return " ".join(filter(None, (view.error, next_keys)))
+        ids = {choice.id for choice in view.choices}
+        next_keys = [text("audio.recorded_next" if "send_anyway" not in ids else
+                          "audio.recorded_problem", language)]  # fmt: skip
+        if "no_recording" in ids:  # it may be skipped
+            next_keys.append(text("audio.recorded_skip", language))
+        return " ".join(filter(None, (view.error, *next_keys)))
     parts = [view.notice] if view.notice else []
     if view.progress and progress:
         parts.append(_sentence(view.progress))

@@ -218,6 +218,20 @@ class Dialog:
             case ScreenKind.LOOKUP:
                 self._look_up()
 
+    def _unusable_recording(self) -> Screen | None:
+        """The screen of a recording that failed its checks and was not chosen to be sent."""
+        return next(
+            (
+                screen
+                for screen, spec in SCREENS.items()
+                if spec.records
+                and spec.applies(self.draft)
+                and (part := self.draft.recordings.get(spec.records.filename))
+                and not part.usable
+            ),
+            None,
+        )
+
     def _next_after_recording(self, records: RecordingSpec) -> None:
         """On, once the recording is usable (or, where it may be skipped, none was made); a
         recording that failed its checks goes only by the explicit "send as it is"."""
@@ -265,7 +279,7 @@ class Dialog:
         draft.title = text("recording.title", language, category=category)
         texts = [text("recording.content", language)]
         complaint = draft.recordings.get(COMPLAINT_RECORDING.filename)
-        if complaint and complaint.problem:  # sent as it is, by the citizen's choice
+        if complaint and complaint.sent_anyway:  # by the citizen's choice
             texts.append(text("recording.sent_anyway", language))
         if complaint and complaint.transcript:  # the recording stays attached either way
             texts.append(text("recording.transcript", language, transcript=complaint.transcript))
@@ -281,6 +295,12 @@ class Dialog:
         draft.content = "\n\n".join(texts)
 
     def _save(self) -> None:
+        unusable = self._unusable_recording()
+        if unusable is not None:  # re-recorded from the review, and left: never sent as it is
+            self.return_to_review = True
+            self._go(unusable)
+            self._next_after_recording(SCREENS[unusable].records)  # says why, what to do
+            return
         today = self.services.today()
         context = self._context()
         place = place_of(self.draft, context.city())

@@ -200,7 +200,8 @@ def _dates(context: ScreenContext) -> tuple[Choice, ...]:
 
 @dataclass(frozen=True)
 class _RecordingChoices:
-    """Record; once recorded, listen to it too."""
+    """Record; once recorded, listen to it too; one that failed its checks may be sent as it
+    is, or, where the recording may be skipped, dropped."""
 
     records: RecordingSpec
 
@@ -208,7 +209,9 @@ class _RecordingChoices:
         part = context.draft.recordings.get(self.records.filename)
         if part is None:
             return labelled(("record",), context.language)
-        ids = ("listen", "record") if part.usable else ("listen", "record", "send_anyway")
+        ids = ("listen", "record")
+        if not part.usable:
+            ids += ("send_anyway",) if self.records.required else ("send_anyway", "no_recording")
         return labelled(ids, context.language)
 
 
@@ -300,13 +303,16 @@ def _act(spec: ScreenSpec, draft: Draft, action: str) -> Move:
 
 
 def _recording_choice(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
-    """Record or listen (the face acts); or send a recording that failed its checks as it is,
-    which only an explicit choice does."""
-    if choice_id != "send_anyway":
-        return _act(spec, draft, choice_id)
+    """Record or listen (the face acts); or, for a recording that failed its checks, send it
+    as it is (only this explicit choice does) or go on without it (where it may be skipped)."""
     filename = spec.records.filename
-    draft.recordings[filename] = replace(draft.recordings[filename], sent_anyway=True)
-    return Advance()
+    if choice_id == "send_anyway":
+        draft.recordings[filename] = replace(draft.recordings[filename], sent_anyway=True)
+        return Advance()
+    if choice_id == "no_recording":
+        del draft.recordings[filename]
+        return Advance()
+    return _act(spec, draft, choice_id)
 
 
 def _edit(spec: ScreenSpec, draft: Draft, screen: str) -> Move:
@@ -365,7 +371,7 @@ def _recording_line(spec: ScreenSpec, context: ScreenContext) -> str:
     if part is None:
         return text("ui.empty_value", context.language)
     summary = text("recording.summary", context.language, seconds=round(part.seconds))
-    if part.problem:  # only sent anyway: said on the review too
+    if part.sent_anyway:  # said on the review too
         return text("recording.summary_problem", context.language, summary=summary)
     return summary
 
