@@ -433,3 +433,10 @@ def test_a_pi_class_budget_pins_one_core_and_caps_its_share():
     assert result.stdout.split() == ["1", "True"], result.stderr
     refused = run("bench", "voice", "--cpu-share", "2")
     assert refused.returncode != 0 and "at most 1" in refused.stderr
+
+
+def test_the_version_is_the_installed_one():
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"kiosk {version('lapor-kiosk')}"

@@ -70,12 +70,23 @@ VERBS = (
 """In the order `kiosk --help` lists them."""
 
 
+def installed_version() -> str:
+    """The installed lapor-kiosk's version ("unknown" when run from a tree not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lapor-kiosk")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk", description="LAPOR! accessible kiosk: reports, queue, follow-up."
     )
     parser.add_argument("--config", type=Path, help="configuration TOML (default $KIOSK_CONFIG)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every step")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     verbs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for verb in VERBS:
         verb.add_parser(verbs)
