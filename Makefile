@@ -9,7 +9,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates \
 	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils xdotool \
 	faketime sqlite3
 
-.PHONY: demo test check lint format system-packages bench clean
+.PHONY: demo test check lint format system-packages bench clean arm64-check
 
 system-packages:
 	@scripts/ensure-system-packages $(SYSTEM_PACKAGES)
@@ -39,6 +39,11 @@ test: lint
 # The fast unit tests only (no display, sound or speech model): under a minute.
 check: lint
 	$(BIN)/python -m pytest -q -m unit
+
+# The kiosk installed by hardware/install.sh into an emulated arm64 Debian 12 root, then its
+# version, selftest and `make check` there (root; slow: not part of `make test`).
+arm64-check:
+	scripts/arm64-check
 
 bench: $(VENV)/.installed
 	$(BIN)/kiosk bench queue

@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
         *) echo "usage: $0 [--root DIR] [--no-venv]" >&2; exit 2 ;;
     esac
 done
-source_dir=$(cd "$(dirname "$0")/.." && pwd)
+source_dir=$(cd "$(dirname "$0")/.." && pwd -P)
 prefix="${root%/}/opt/lapor-kiosk"
 units="${root%/}/etc/systemd/system"
 live=no
@@ -28,6 +28,8 @@ live=no
 
 if [ "$live" = yes ]; then
     [ "$(id -u)" -eq 0 ] || { echo "run as root (sudo)" >&2; exit 1; }
+    # A fresh system may have no make (needed to read the package list from the Makefile).
+    command -v make >/dev/null 2>&1 || "$source_dir/scripts/ensure-system-packages" make
     packages=$(make -s -C "$source_dir" -f Makefile --eval 'print-packages: ; @echo $(SYSTEM_PACKAGES)' print-packages)
     # shellcheck disable=SC2086
     "$source_dir/scripts/ensure-system-packages" $packages
@@ -37,8 +39,14 @@ if [ "$live" = yes ]; then
 fi
 
 mkdir -p "$prefix.new" "$units"
-(cd "$source_dir" && git ls-files -z | xargs -0 -I{} cp --parents {} "$prefix.new/") 2>/dev/null \
-    || cp -a "$source_dir/." "$prefix.new/"
+# A git checkout: its files only (no .venv, caches or build output). Without git, or from a
+# copy that is no checkout (a tarball, a USB stick), the whole folder.
+if [ "$(cd "$source_dir" && git rev-parse --show-toplevel 2>/dev/null)" = "$source_dir" ]; then
+    (cd "$source_dir" && git ls-files -z | xargs -0 -I{} cp --parents {} "$prefix.new/") 2>/dev/null \
+        || cp -a "$source_dir/." "$prefix.new/"
+else
+    cp -a "$source_dir/." "$prefix.new/"
+fi
 rm -rf "$prefix.old"
 [ -d "$prefix" ] && mv "$prefix" "$prefix.old"
 mv "$prefix.new" "$prefix"

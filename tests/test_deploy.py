@@ -33,6 +33,23 @@ def test_install_and_update_keep_the_queue(tmp_path):
     assert not list((tmp_path / "opt").glob("lapor-kiosk.*"))  # no half-done copies left
 
 
+def test_install_from_a_copy_that_is_no_git_checkout(tmp_path):
+    """A tarball or a USB stick (or a terminal without git): the whole folder is installed."""
+    source = tmp_path / "source"
+    shutil.copytree(REPO_ROOT / "hardware", source / "hardware")
+    shutil.copytree(REPO_ROOT / "kiosk" / "cli", source / "kiosk" / "cli")
+    root = tmp_path / "root"
+    result = subprocess.run(
+        ["sh", str(source / "hardware" / "install.sh"), "--root", str(root), "--no-venv"],
+        capture_output=True, text=True, timeout=120, cwd=REPO_ROOT,  # cwd: inside a checkout
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (root / "opt" / "lapor-kiosk" / "kiosk" / "cli" / "__init__.py").is_file()
+    assert (root / "opt" / "lapor-kiosk" / "hardware" / "install.sh").is_file()
+    for unit in UNITS:
+        assert (root / "etc" / "systemd" / "system" / unit.name).is_file()
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
 def test_the_units_pass_systemd_analyze_verify(tmp_path):
     kiosk = Path(sys.executable).with_name("kiosk")
