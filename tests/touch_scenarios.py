@@ -44,13 +44,18 @@ FILING = (
     ("shot", "content"), ("tap", "nav:next"),
     ("shot", "date"), ("tap", "choice:other_date"), ("type", "20112026"),
     ("shot", "date-entry"), ("tap", "nav:next"),
-    ("shot", "identity"), ("tap", "choice:named"), ("type", REPORT["name"]),
+    ("shot", "identity"), ("tap", "choice:named"),
+    ("type", REPORT["name"].lower()),  # each word gets its capital by itself
+
     ("shot", "name"), ("tap", "nav:next"), ("type", REPORT["phone"]),
     ("shot", "phone"), ("tap", "nav:next"),
     ("shot", "privacy"), ("tap", "choice:public"),
     ("shot", "review"),
 )  # fmt: skip
 """The filing flow as steps: take a screenshot, tap a widget, or type on the keyboard."""
+
+LONG_TEXT = " ".join(["jalan rusak parah dan berlubang"] * 12)
+"""A complaint of several hundred letters: far more than the text box shows."""
 
 
 def stored_report(app, code: str) -> dict:
@@ -210,6 +215,7 @@ def alphabet_index(driver, shots: Path, seen: dict):
     seen["top_row"] = [plain_text(button.text) for button in reversed(grid.children)
                        if _at_top(button)]  # fmt: skip
     seen["coblong_seen"] = _in_view(driver.find("choice:32.73.02"))
+    seen["names_seen"] = sum(_in_view(button) for button in grid.children)
     driver.tap("choice:32.73.02")
     yield 0.1
     driver.screenshot(shots / f"index-{size}-02-kelurahan.png")
@@ -233,6 +239,170 @@ def _in_view(button) -> bool:
 def _at_top(button) -> bool:
     _, high, _, top = _viewport(button)
     return abs(high - top) <= 1
+
+
+def sizes(driver, shots: Path, seen: dict):
+    """The filing flow in a window of `KIOSK_TEST_WINDOW` (`800x480`), every screen checked as a
+    citizen would find it (`layout_problems`), to the receipt and back to the welcome. On the
+    complaint, text far longer than the text box; the keyboard's place is noted on every
+    screen that shows it."""
+    from kivy.core.window import Window
+
+    size = os.environ["KIOSK_TEST_WINDOW"]
+    Window.size = tuple(int(side) for side in size.split("x"))
+    folder = shots / "sizes"
+    seen.update(problems={}, keyboards={}, text_box={})
+    yield 0.5
+
+    def look(name: str):
+        yield from settled()
+        number = len(seen["screens"])
+        driver.screenshot(folder / f"{size}-{number:02d}-{name}.png")
+        seen["screens"].append(driver.app.view.screen)
+        if problems := layout_problems(driver):
+            seen["problems"][name] = problems
+        if keyboard := _keyboard_place(driver):
+            seen["keyboards"][name] = keyboard
+
+    for action, argument in FILING:
+        if action == "shot":
+            yield from look(argument)
+            if argument == "kecamatan":  # the longest help there is, over the screen
+                driver.tap("nav:help")
+                yield from look("kecamatan-help")
+                driver.tap("help:close")
+        elif action == "tap":
+            driver.tap(argument)
+        elif driver.app.view.screen == "content":  # the long complaint instead
+            driver.type_text(LONG_TEXT)
+            yield from settled()
+            box = driver.app._entry_box
+            seen["text_box"] = {"height": box.height, "line": driver.app.layout["line"],
+                                "scrolled": box.ids.scroll.scroll_y}  # fmt: skip
+        else:
+            driver.type_text(argument)
+        yield 0.1
+    seen["draft_name"] = driver.app.dialog.draft.name
+    driver.tap("nav:next")
+    yield 0.3
+    yield from look("receipt")
+    driver.tap("choice:finish")
+    yield from settled()
+    seen["screens"].append(driver.app.view.screen)
+
+
+def settled():
+    """Let the app lay out what changed (a few frames, more on a loaded machine)."""
+    from kivy.clock import Clock
+
+    start = Clock.frames_displayed
+    while Clock.frames_displayed < start + 3:
+        yield 0.05
+    yield 0.1
+
+
+def layout_problems(driver) -> list[str]:
+    """What is wrong with the screen shown, for a citizen: a text cut or wider than its
+    widget, a button under 9 mm, two things on top of each other, something outside the
+    window, the main action (Lanjut, else the choices) out of sight, a list that goes on below
+    without its "more" button."""
+    from kivy.core.window import Window
+    from kivy.uix.label import Label
+
+    from kiosk.touch.driver import widgets
+    from kiosk.touch.widgets import ChoiceList, KioskButton, QrCode, plain_text, text_width
+
+    app = driver.app
+    smallest = 9 * app.kiosk_config.touch.pixels_per_mm - 0.5
+    width, height = Window.size
+    problems: list[str] = []
+    boxes = []  # what is seen, and where: (name, widget, left, bottom, right, top)
+    screen = Window.children[0]  # the kiosk's root, or an overlay open over it
+    for widget in widgets(screen):
+        if not _shown(widget, screen) or not isinstance(widget, Label | QrCode):
+            continue
+        name = getattr(widget, "name", "") or plain_text(getattr(widget, "text", ""))[:24]
+        if isinstance(widget, Label) and widget.text:
+            text_w, text_h = widget.texture_size
+            if text_w > widget.width + 1 or text_h > widget.height + 1:
+                problems.append(f"{name!r}: text {text_w}x{text_h} in {widget.width:.0f}x"
+                                f"{widget.height:.0f}")  # fmt: skip
+            if widget.shorten and text_width(widget.text, widget.font_size) > widget.width:
+                problems.append(f"{name!r}: shortened")
+        if isinstance(widget, KioskButton) and min(widget.size) < smallest:
+            problems.append(f"{name!r}: {widget.width:.0f}x{widget.height:.0f}, under 9 mm")
+        left, bottom = widget.to_window(widget.x, widget.y)
+        right, top = widget.to_window(widget.right, widget.top)
+        scroll = _scroll_view_of(widget)
+        if scroll is not None:  # only what the list shows of it
+            s_left, s_bottom = scroll.to_window(scroll.x, scroll.y)
+            left, bottom = max(left, s_left), max(bottom, s_bottom)
+            right, top = min(right, s_left + scroll.width), min(top, s_bottom + scroll.height)
+            if right - left < 1 or top - bottom < 1:
+                continue
+        elif left < -1 or bottom < -1 or right > width + 1 or top > height + 1:
+            problems.append(f"{name!r}: outside the window")
+        boxes.append((name, widget, left, bottom, right, top))
+    for number, (name, _, left, bottom, right, top) in enumerate(boxes):
+        for other, _, o_left, o_bottom, o_right, o_top in boxes[number + 1 :]:
+            if (
+                min(right, o_right) - max(left, o_left) > 1
+                and min(top, o_top) - max(bottom, o_bottom) > 1
+            ):
+                problems.append(f"{name!r} and {other!r} overlap")
+    view = app.view
+    if screen is not app.root:  # an overlay: its own button is its action
+        return problems
+    if view.can_go_next:
+        if not any(box[1] is _named(app, "nav:next") for box in boxes):
+            problems.append("'nav:next' is not seen")
+    elif view.choices:
+        first = _named(app, f"choice:{view.choices[0].id}")
+        seen = [box for box in boxes if box[1] is first]
+        if not seen or seen[0][5] - seen[0][3] < first.height - 1:
+            problems.append("the first choice is not seen whole")
+        for choices in (w for w in widgets(app.root) if isinstance(w, ChoiceList)):
+            if choices.overflows and choices.at_end:
+                problems.append("a list goes on below with no 'more:down'")
+            if choices.ids.grid.height > choices.ids.scroll.height + 1 and not choices.overflows:
+                problems.append("a list goes on below unmarked")
+    return problems
+
+
+def _shown(widget, root) -> bool:
+    while widget is not None and widget is not root.parent:
+        if widget.opacity == 0 or (widget.width < 1 or widget.height < 1):
+            return False
+        widget = widget.parent
+    return True
+
+
+def _scroll_view_of(widget):
+    from kivy.core.window import Window
+    from kivy.uix.scrollview import ScrollView
+
+    parent = widget.parent
+    while parent not in (None, Window) and not isinstance(parent, ScrollView):
+        parent = parent.parent
+    return parent if isinstance(parent, ScrollView) else None
+
+
+def _named(app, name: str):
+    from kiosk.touch.driver import widgets
+
+    return next((w for w in widgets(app.root) if getattr(w, "name", "") == name), None)
+
+
+def _keyboard_place(driver) -> list[float] | None:
+    """Where the keyboard is and how big (left, bottom, width, height), None without one."""
+    from kiosk.touch.driver import widgets
+    from kiosk.touch.keyboard import Keyboard
+
+    for widget in widgets(driver.app.root):
+        if isinstance(widget, Keyboard):
+            left, bottom = widget.to_window(widget.x, widget.y)
+            return [round(left), round(bottom), round(widget.width), round(widget.height)]
+    return None
 
 
 def stop_signal(driver, shots: Path, seen: dict):
@@ -348,6 +518,7 @@ SCENARIOS = {
     "time_out": time_out,
     "look": look,
     "alphabet_index": alphabet_index,
+    "sizes": sizes,
 }
 
 

@@ -7,8 +7,11 @@ must run before the import; `kiosk.touch.run` does that.
 
 from __future__ import annotations
 
+import ctypes
 import time
+from ctypes import byref
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kivy.app import App
@@ -20,6 +23,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
+from kivy.uix.widget import Widget
 
 from kiosk.audio.holds import HeldKeys
 from kiosk.audio.keymap import load_holds, load_keymap
@@ -33,14 +37,23 @@ from kiosk.session import KioskSession, MainLoop
 from kiosk.terminal import TerminalServices
 from kiosk.touch.keyboard import Keyboard, apply_key
 from kiosk.touch.pin_overlay import PinOverlay
-from kiosk.touch.theme import theme_properties
+from kiosk.touch.theme import (
+    NavLabels,
+    TextSizes,
+    layout_for,
+    layout_properties,
+    line_height,
+    theme_properties,
+)
 from kiosk.touch.widgets import (
     ChoiceList,
     EntryBox,
+    FittingLabel,
     InfoOverlay,
     KioskRoot,
     QrCode,
     plain_text,
+    text_width,
 )
 
 if TYPE_CHECKING:
@@ -49,6 +62,12 @@ if TYPE_CHECKING:
 STATUS_REFRESH_S = 5.0
 HOLD_CHECK_MARGIN_S = 0.05
 """A held key is checked this long after it is due, so that it surely is."""
+NAV_LABELS = ("ui.back", "ui.cancel", "ui.help", "ui.next", "choice.confirm")
+"""The labels of the navigation buttons (the review's Next is "Kirim laporan")."""
+NAME_SCREENS = frozenset(("name", "other_city"))
+"""Screens where a name is typed: each word begins with a capital."""
+QR_MM = 30.0
+"""The receipt's QR code where there is room: a phone camera reads it from half a metre."""
 
 
 KIVY_LOOP = MainLoop(
@@ -66,6 +85,8 @@ def _load_layouts() -> None:
 class KioskApp(App):
     colors = DictProperty()
     sizes = DictProperty()
+    layout = DictProperty()
+    """Measures from the window and the panel's density (theme.Layout), for the .kv rules."""
     larger_text = BooleanProperty(False)
     dark = BooleanProperty(False)
     language = StringProperty("id")
@@ -113,7 +134,12 @@ class KioskApp(App):
         _load_layouts()
         Window.bind(on_request_close=lambda *_args: not self.unlocked)
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
-        return KioskRoot()
+        Window.bind(size=lambda *_args: self._window_resized())
+        if self.kiosk_config.touch.fullscreen and Window.fullscreen:
+            _fit_to_display()
+        root = KioskRoot()
+        root.place_progress(in_header=self.layout["step_in_header"])
+        return root
 
     def on_start(self) -> None:
         self.session.start()
@@ -231,10 +257,30 @@ class KioskApp(App):
         self.colors, self.sizes = theme_properties(
             self.kiosk_config.touch.pixels_per_mm, self.dark, self.larger_text
         )
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        """The measures for the window's size and the text's (the navigation buttons' labels in
+        either language set their font, and the width of their column on a short panel)."""
+        small = self.sizes["small"]
+        labels = [text(key, language) for key in NAV_LABELS for language in ("id", "en")]
+        nav = NavLabels(
+            widest=max(text_width(label, small) for label in labels),
+            widest_word=max(text_width(word, small) for label in labels for word in label.split()),
+        )
+        pixels_per_mm = self.kiosk_config.touch.pixels_per_mm
+        measures = layout_for(*Window.size, pixels_per_mm, TextSizes(**self.sizes), nav)
+        self.layout = layout_properties(measures)
         self._keyboards.clear()
 
+    def _window_resized(self) -> None:
+        if (self.layout["width"], self.layout["height"]) != tuple(Window.size):
+            self._apply_layout()
+            self.root.place_progress(in_header=self.layout["step_in_header"])
+            self._rerender()
+
     def _rerender(self) -> None:
-        if self.view is not None:
+        if self.view is not None and self.root is not None:
             self.render(self.view, force=True)
 
     def render(self, view: View, force: bool = False) -> None:
@@ -248,6 +294,9 @@ class KioskApp(App):
         root = self.root
         root.ids.title.text = view.title
         root.ids.progress.text = view.progress
+        # A short panel shows its status line only before a report: the welcome, the menu.
+        before = view.kind is ScreenKind.CHOICE and not view.progress
+        root.status_hidden = self.layout["rail"] and not before
         root.has_error = bool(view.error)
         root.ids.message.text = view.error or view.notice or view.prompt
         for name, allowed in (
@@ -263,6 +312,8 @@ class KioskApp(App):
         same_screen = previous is not None and previous.screen == view.screen and not force
         if same_screen and view.entry is not None and previous.entry is not None:
             self._entry_box.show(view.entry, view.language)
+            if keyboard := self._keyboards.get(view.entry.numeric):
+                keyboard.follow(view.entry.value)
         elif not same_screen or previous.choices != view.choices or previous.lines != view.lines:
             self._build_body(view)
         self._show_timeout(view)
@@ -280,48 +331,80 @@ class KioskApp(App):
     def _build_body(self, view: View) -> None:
         body = self.root.ids.body
         body.clear_widgets()
-        if view.kind is ScreenKind.RECEIPT:
+        if view.kind is ScreenKind.RECEIPT:  # the code takes the room the rest leaves
             body.add_widget(self._code_block(view))
-        if view.lines:
-            lines = self._lines_column(view.lines)
-            # The receipt's one date is shown whole; a status and its answers may scroll.
-            scrolled = view.kind is not ScreenKind.RECEIPT
-            body.add_widget(self._scrolled(lines) if scrolled else lines)
+            for line in view.lines:  # the date due, whole
+                body.add_widget(self._fitting_line(line))
+        elif view.lines:  # a status and its answers may scroll
+            body.add_widget(self._scrolled(self._lines_column(view.lines)))
         if view.entry is not None:
             self._entry_box = EntryBox()
             self._entry_box.show(view.entry, view.language)
+            keyboard = self._keyboard(view.entry.numeric)
+            keyboard.capitals = view.screen in NAME_SCREENS
+            keyboard.follow(view.entry.value)
             body.add_widget(self._entry_box)
-            body.add_widget(self._keyboard(view.entry.numeric))
+            body.add_widget(Widget())  # the keyboard stays at the bottom, however tall the text
+            body.add_widget(keyboard)
         if view.choices:
             choices = ChoiceList()
             choices.show(view.choices, self.choose, in_a_row=bool(view.lines))
             body.add_widget(choices)
 
     def _code_block(self, view: View) -> BoxLayout:
-        """The receipt code, big, with a QR code of it for a phone camera."""
-        block = BoxLayout(size_hint_y=None, height=self.sizes["code"] * 2.2, spacing=24)
-        block.add_widget(Factory.CodeDisplay(text=view.code, size_hint_y=1))
-        block.add_widget(QrCode(data=view.code, size_hint_x=None, width=block.height))
+        """The receipt code, as big as the room allows, with a QR code of it for a phone
+        camera: beside it on a wide screen, under it in portrait."""
+        portrait = self.layout["portrait"]
+        block = BoxLayout(orientation="vertical" if portrait else "horizontal",
+                          spacing=self.layout["gap"])  # fmt: skip
+        code = Factory.CodeDisplay(text=view.code)
+        qr = QrCode(data=view.code, size_hint=(None, None))
+        largest = self.kiosk_config.touch.pixels_per_mm * QR_MM
+
+        def fit(*_args) -> None:
+            if portrait:
+                code.room = line_height(self.sizes["code"])
+                room = block.height - code.height - 3 * block.spacing  # (and two spacers)
+                side = min(largest, block.width / 2, room)
+                qr.pos_hint = {"center_x": 0.5}
+            else:
+                code.room = block.height
+                side = min(largest, block.height, block.width / 3)
+                code.pos_hint = qr.pos_hint = {"center_y": 0.5}
+            qr.size = (max(0, side), max(0, side))
+
+        block.bind(size=fit)
+        code.bind(height=fit)
+        parts = (Widget(), code, qr, Widget()) if portrait else (code, qr)  # centred in portrait
+        for part in parts:
+            block.add_widget(part)
         return block
+
+    def _fitting_line(self, line: str) -> Label:
+        """A line as large as body text where it fits in the room a message has, else smaller."""
+        return FittingLabel(text=line, color=self.colors["text"], halign="left",
+                            largest=self.sizes["body"], smallest=self.sizes["small"],
+                            room=self.layout["message_room"], size_hint_y=None)  # fmt: skip
 
     def _lines_column(self, lines: tuple[str, ...]) -> BoxLayout:
         """Read-only lines (a date due, a status, the agencies' answers), as tall as they are."""
-        column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=12)
+        column = BoxLayout(orientation="vertical", size_hint_y=None, spacing=self.layout["gap"])
         column.bind(minimum_height=column.setter("height"))
         for line in lines:
             column.add_widget(_text_line(line, self.colors["text"], self.sizes["body"]))
         return column
 
-    @staticmethod
-    def _scrolled(column: BoxLayout) -> ScrollView:
-        scroll = ScrollView(do_scroll_x=False, bar_width=16)
+    def _scrolled(self, column: BoxLayout) -> ScrollView:
+        scroll = ScrollView(do_scroll_x=False, bar_width=self.layout["pad"],
+                            bar_color=self.colors["text"],
+                            bar_inactive_color=self.colors["muted"])  # fmt: skip
         scroll.add_widget(column)
         return scroll
 
     def _keyboard(self, numeric: bool) -> Keyboard:
         keyboard = self._keyboards.get(numeric)
         if keyboard is None:
-            keyboard = Keyboard(numeric, self.key)
+            keyboard = Keyboard(numeric, self.key, fixed=True)
             self._keyboards[numeric] = keyboard
         if keyboard.parent is not None:
             keyboard.parent.remove_widget(keyboard)
@@ -344,6 +427,40 @@ class KioskApp(App):
     def _more_time(self) -> None:
         self._timeout_overlay = None
         self.send(MoreTime())
+
+
+class _Rect(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("w", ctypes.c_int), ("h", ctypes.c_int)]
+
+
+def _fit_to_display() -> None:
+    """Make the full-screen window cover its display exactly, whatever the panel's size.
+
+    Under X without a window manager (a kiosk's X session, Xvfb), SDL's desktop full screen
+    keeps the window at the configured size, centred, while Kivy draws for the display's
+    size: the picture is shifted and cut on any panel but the configured one. A borderless
+    window at the display's place and size shows it whole. With KMSDRM (a Pi without a
+    desktop) SDL sizes the window itself: nothing to do there.
+    """
+    maps = Path("/proc/self/maps").read_text().splitlines()
+    loaded = [line.split()[-1] for line in maps if "/libSDL2-" in line or "/libSDL2.so" in line]
+    if not loaded:
+        return
+    sdl = ctypes.CDLL(loaded[0])  # the SDL this process's window runs on
+    sdl.SDL_GetCurrentVideoDriver.restype = ctypes.c_char_p
+    bounds = _Rect()
+    if sdl.SDL_GetCurrentVideoDriver() != b"x11" or sdl.SDL_GetDisplayBounds(0, byref(bounds)):
+        return
+    Window.fullscreen = False  # SDL then restores the configured size, in a moment:
+    Window.borderless = True
+
+    def place(*_args) -> None:  # back to the display's, whenever something resizes it
+        if tuple(Window.size) != (bounds.w, bounds.h):
+            Window.size = (bounds.w, bounds.h)
+        Window.left, Window.top = bounds.x, bounds.y
+
+    Window.bind(size=place)
+    Clock.schedule_once(place)
 
 
 def _text_line(line: str, colour, size: int) -> Label:

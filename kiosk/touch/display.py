@@ -27,15 +27,20 @@ def _free_display_number() -> int:
 
 
 @contextmanager
-def virtual_display() -> Iterator[str]:
-    """Start Xvfb at the panel's size; yields its DISPLAY (`:N`) and stops it afterwards."""
+def virtual_display(
+    size: tuple[int, int] = PANEL_SIZE, framebuffer: Path | None = None
+) -> Iterator[str]:
+    """Start Xvfb with a screen of `size` (the 10-inch panel's by default); yields its DISPLAY
+    (`:N`) and stops it afterwards. With `framebuffer` (a directory), the screen is also kept
+    there as an XWD file (`Xvfb_screen0`), to look at what a full-screen window shows."""
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         raise RuntimeError("Xvfb is missing: install the Debian package xvfb (`make test` does)")
     number = _free_display_number()
-    width, height = PANEL_SIZE
+    width, height = size
+    keep = ["-fbdir", str(framebuffer)] if framebuffer is not None else []
     server = subprocess.Popen(
-        [xvfb, f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        [xvfb, f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp", *keep],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         preexec_fn=ends_with_this_process(),  # a killed test run leaves no X server behind

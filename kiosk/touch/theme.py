@@ -1,6 +1,8 @@
-"""Colours and text sizes of the touch face: high contrast, text never under 4.8 mm.
+"""Colours, text sizes and the layout's measures of the touch face: high contrast, text never
+under 4.8 mm, nothing to touch under 9 mm, everything sized from the window and the panel's
+density (pixels per mm), never from the pixels of one panel.
 
-Kept free of Kivy so that the rules (contrast, sizes) are tested without a window.
+Kept free of Kivy so that the rules (contrast, sizes, what fits) are tested without a window.
 """
 
 from __future__ import annotations
@@ -14,6 +16,23 @@ ROBOTO_CAP_HEIGHT = 1456 / 2048
 """Capital height of the kiosk's font (Roboto) as a share of its size."""
 LARGER_TEXT = 1.25
 """How much the "larger text" setting enlarges every text."""
+LINE_HEIGHT = 1.18
+"""Height of one line of text as a share of its font size (Roboto's is 1.172)."""
+MIN_TARGET_MM = 9.0
+"""Smallest side of anything touched (ISO 9241-411, EN 301 549)."""
+KEY_MM = 15.0
+"""Height of a key of the on-screen keyboards where the panel has room for it."""
+WIDEST_KEY_MM = 22.0
+"""Keys no wider than this on a wide panel: the keyboard stays within a hand's reach."""
+PAD_KEY_MM = 30.0
+"""Width of a key of the numeric pad on a wide panel."""
+ROOMY_ROW_MM = 12.0
+"""The smallest height of a choice where the panel is not short."""
+NAV_BAR_MM = 13.0
+"""Height of the bottom bar's buttons (Kembali, Batal, Bantuan, Lanjut) where there is room."""
+ENTRY_LINES = 4
+"""A text box shows at most this many lines (fewer where the keyboard leaves less room); longer
+text scrolls inside it."""
 
 Colour = tuple[float, float, float, float]
 
@@ -131,3 +150,166 @@ def theme_properties(
     }
     sizes = text_sizes(pixels_per_mm, larger)
     return colors, {name: getattr(sizes, name) for name in sizes.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The measures of the touch face for one window, in pixels.
+
+    Everything that is touched is at least `target` on each side. The keyboard's height
+    depends on the window only, so that it never moves or shrinks while a citizen types
+    (an error that takes more lines takes them from the text box above it). A short wide
+    panel (800x480, 1024x600) has no height for a bottom bar: its navigation buttons stand in
+    a column at the right (`rail`), the step ("Langkah 3 dari 6") in the header, and the
+    status line only on the screens before and after a report (nothing is typed there).
+    """
+
+    width: int
+    height: int
+    target: int
+    """The smallest side of anything touched: 9 mm."""
+    margin: int
+    """Space at the window's edges."""
+    gap: int
+    """Space between buttons."""
+    pad: int
+    """Space between a button's edge and its text."""
+    thin: int
+    """The thinnest space: above and below the body, inside the text box."""
+    portrait: bool
+    rail: bool
+    """The navigation buttons stand in a column at the right, not in a bar at the bottom."""
+    step_in_header: bool
+    """The step ("Langkah 3 dari 6") stands in the header, not in the status line (which is
+    hidden or too narrow for both)."""
+    header: int
+    """The header's height: the title (two lines in portrait) and the setting buttons."""
+    title_room: int
+    """The height the title may take."""
+    message_room: int
+    """The height the prompt or error may take: about 100 characters, in as few lines of
+    body text as they fit, else in small text."""
+    nav: int
+    """The bottom bar's height, or the width of the column at the right."""
+    nav_font: int
+    status: int
+    key: int
+    """A key's height: 15 mm where the panel allows it, never under 9 mm."""
+    key_gap: int
+    keyboard: int
+    """The keyboard's height: four rows of keys."""
+    keyboard_width: int
+    """The widest the letter keyboard gets (centred in a wider body)."""
+    pad_width: int
+    """The widest the numeric pad gets."""
+    row: int
+    """The smallest height of a choice."""
+    line: int
+    """One line of body text."""
+    small_line: int
+
+
+def line_height(font_px: float) -> int:
+    return math.ceil(font_px * LINE_HEIGHT)
+
+
+@dataclass(frozen=True)
+class NavLabels:
+    """How wide the navigation buttons' labels are in small text, in either language."""
+
+    widest: float
+    """The widest label on one line ("Kirim laporan")."""
+    widest_word: float
+    """The widest word of any label."""
+
+
+LONGEST_MESSAGE = 100
+"""Characters of the longest prompt or error above a keyboard (the date's is 92)."""
+CHARACTER_WIDTH = 0.5
+"""Roboto's average character width as a share of its size (0.49 measured on Indonesian)."""
+
+
+def layout_for(
+    width: int, height: int, pixels_per_mm: float, sizes: TextSizes, nav: NavLabels
+) -> Layout:
+    """The layout of a `width` x `height` window on a panel of `pixels_per_mm`, with text in
+    `sizes` and navigation buttons labelled as `nav` measures."""
+
+    def mm(value: float) -> int:
+        return math.ceil(value * pixels_per_mm)
+
+    target, margin, gap, pad, thin = mm(MIN_TARGET_MM), mm(3), mm(1.5), mm(1), max(2, mm(0.5))
+    key_gap = max(2, mm(0.8))
+    line, small_line = line_height(sizes.body), line_height(sizes.small)
+    portrait = height > width
+    # A title of one line in title size, or (portrait) of two in small text.
+    title_room = 2 * small_line if portrait else line_height(sizes.title)
+    header = max(target, title_room) + 2 * thin
+    inside = width - 2 * margin
+    message_lines = math.ceil(LONGEST_MESSAGE * CHARACTER_WIDTH * sizes.small / inside)
+    message_room = max(1, message_lines) * small_line
+    message = message_room + 2 * pad
+    status = small_line + thin
+    entry = line + 2 * thin
+    around_keyboard = 2 * thin + entry + 2 * gap  # the body's edges, the text box, the gaps
+
+    def key_height(room: int) -> int:
+        """Keys as tall as `room` allows below a one-line text box, 9 to 15 mm."""
+        return max(target, min(mm(KEY_MM), (room - around_keyboard - 3 * key_gap) // 4))
+
+    bar = max(target, min(mm(NAV_BAR_MM), round(height * 0.1)))
+    room_with_bar = height - header - message - status - bar - 2 * thin
+    rail = not portrait and 4 * target + 3 * key_gap + around_keyboard > room_with_bar
+    if rail:  # every pixel of height counts: the title in small text
+        title_room = small_line
+        header = max(target, title_room) + 2 * thin
+    if rail:  # the labels in small text, wrapped at their spaces
+        nav_font, nav_size = sizes.small, max(2 * target, math.ceil(nav.widest_word) + 2 * pad)
+    else:  # in one line where they fit, else in two, in body text where it fits
+        nav_font, lines = _bar_labels(nav, (inside - 3 * gap) / 4 - 2 * pad, sizes)
+        nav_size = max(bar, lines * line_height(nav_font) + 2 * pad)
+    key = key_height(height - header - message if rail else room_with_bar)
+    return Layout(
+        width=width,
+        height=height,
+        target=target,
+        margin=margin,
+        gap=gap,
+        pad=pad,
+        thin=thin,
+        portrait=portrait,
+        rail=rail,
+        step_in_header=rail or portrait,
+        header=header,
+        title_room=title_room,
+        message_room=message_room,
+        nav=nav_size,
+        nav_font=nav_font,
+        status=status,
+        key=key,
+        key_gap=key_gap,
+        keyboard=4 * key + 3 * key_gap,
+        keyboard_width=10 * mm(WIDEST_KEY_MM) + 9 * key_gap,
+        pad_width=3 * mm(PAD_KEY_MM) + 2 * key_gap,
+        row=max(target if rail else mm(ROOMY_ROW_MM), line + 2 * pad),
+        line=line,
+        small_line=small_line,
+    )
+
+
+def _bar_labels(nav: NavLabels, inside: float, sizes: TextSizes) -> tuple[int, int]:
+    """The font and the lines of the bottom bar's labels for buttons `inside` wide."""
+    larger = sizes.body / sizes.small
+    for font, lines, needed in (
+        (sizes.body, 1, nav.widest * larger),
+        (sizes.small, 1, nav.widest),
+        (sizes.body, 2, nav.widest_word * larger),
+    ):
+        if needed <= inside:
+            return font, lines
+    return sizes.small, 2
+
+
+def layout_properties(layout: Layout) -> dict[str, int | bool]:
+    """The layout as the plain dict that .kv rules read (`app.layout`)."""
+    return {name: getattr(layout, name) for name in layout.__dataclass_fields__}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
@@ -19,17 +21,24 @@ from kivy.utils import escape_markup as escape
 from kiosk.engine.view import Choice, Entry
 from kiosk.folding import folded
 from kiosk.receipt import format_code
+from kiosk.touch.theme import ENTRY_LINES, line_height
 
 
 class KioskButton(Button):
     name = StringProperty("")
     """A stable name (`choice:pengaduan`, `nav:next`, `key:a`) for tests and the audio face."""
+    main = BooleanProperty(False)
+    """The main action (Lanjut, Kirim laporan): in the accent colour, pressed or not."""
 
     def on_touch_down(self, touch) -> bool:
         app = App.get_running_app()
         if self.collide_point(*touch.pos) and not self.disabled and not app.touched(self):
             return True  # the first touch in an audio session only says the label
         return super().on_touch_down(touch)
+
+
+class ChoiceButton(KioskButton):
+    """A choice: as tall as its label needs (never under a touch target's height)."""
 
 
 class LetterButton(KioskButton):
@@ -40,15 +49,89 @@ class KioskRoot(BoxLayout):
     has_error = BooleanProperty(False)
     blanked = BooleanProperty(False)
     """Privacy in an audio session: the screen is black (touches still reach the buttons)."""
+    status_hidden = BooleanProperty(False)
+    """A short panel's status line gives its room to the filing (see theme.Layout)."""
+    progress_in_header = BooleanProperty(False)
+
+    def place_progress(self, in_header: bool) -> None:
+        """The step ("Langkah 3 dari 6") in the header, after the title (a short panel), or at
+        the end of the status line."""
+        progress, header = self.ids.progress, self.ids.header
+        place = header if in_header else self.ids.status_bar
+        if progress.parent is not place:
+            progress.parent.remove_widget(progress)
+            place.add_widget(progress, index=len(header.children) - 1 if in_header else 0)
+        self.progress_in_header = in_header
+
+
+FONT_STEP = 2
+"""How much smaller each try of a fitting label's text is, in pixels."""
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str, font_size: float, bold: bool = False) -> int:
+    """The width of `text` on one line in the kiosk's font (the same words come again and
+    again: labels, prompts, names)."""
+    return _measurer(font_size, bold).get_extents(text)[0]
+
+
+@lru_cache(maxsize=64)
+def _measurer(font_size: float, bold: bool) -> CoreLabel:
+    return CoreLabel(font_size=font_size, bold=bold, font_name="Roboto")
+
+
+def fitting_font(text: str, width: float, room: float, largest: float, smallest: float,
+                 bold: bool = False) -> float:  # fmt: skip
+    """The largest font size from `largest` down to `smallest` at which `text` fits `width`
+    in as many lines as `room` (a height) holds, no word cut; `smallest` when none does."""
+    words = text.split() or [""]
+    size = largest
+    while size > smallest:
+        lines = int(room // line_height(size))
+        # Wrapping leaves the ends of lines empty: a tenth of each line is kept for that.
+        usable = width * lines * (0.9 if lines > 1 else 1)
+        longest = max(text_width(word, size, bold) for word in words)
+        if lines and longest <= width and text_width(text, size, bold) <= usable:
+            return size
+        size -= FONT_STEP
+    return smallest
+
+
+class FittingLabel(Label):
+    """Text as large as `largest` where it fits the label's width within `room` (a height),
+    else smaller down to `smallest`; below that it wraps onto more lines. The label is as
+    tall as its text."""
+
+    largest = NumericProperty(0)
+    smallest = NumericProperty(0)
+    room = NumericProperty(0)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._fit_soon = Clock.create_trigger(self._fit, -1)  # before the next frame
+        self.bind(width=self._fit_soon, largest=self._fit_soon, smallest=self._fit_soon,
+                  room=self._fit_soon)  # fmt: skip
+        self.bind(text=self._fit)  # at once: its texture is made once, in the right size
+        self.bind(texture_size=self._follow_text)
+
+    def _fit(self, *_args) -> None:
+        width = max(1.0, self.width - self.padding[0] - self.padding[2])
+        self.text_size = (width, None)
+        largest = max(self.largest, self.smallest)
+        room = self.room or line_height(self.smallest)
+        self.font_size = fitting_font(self.text, width, room, largest, self.smallest, self.bold)
+
+    def _follow_text(self, _label, size) -> None:
+        self.height = size[1]
 
 
 NAME_LENGTH = 24
-"""A choice label this short fits a third of the screen's width on one or two lines."""
+"""A choice label this short is a name: names go in as many columns as fit."""
 INDEXED_OVER = 12
 """A list of more names than this (four rows of three, more than the panel shows at once) gets
 an alphabet index."""
-LETTER_MM = 9.0
-"""The smallest side of a letter of the index: a fingertip's width."""
+LABEL_LINES = 2
+"""A choice's label takes at most this many lines: the columns are as many as allow it."""
 
 
 def index_letters(choices: tuple[Choice, ...]) -> dict[str, int]:
@@ -67,20 +150,43 @@ def index_letters(choices: tuple[Choice, ...]) -> dict[str, int]:
 
 
 class ChoiceList(BoxLayout):
-    """The choices in a scrolling grid; above a long list of names, its alphabet index."""
+    """The choices in a scrolling grid, in as many columns as their labels fit; above a long
+    list of names, its alphabet index; beside a list longer than the screen, where the list
+    stands and two buttons that page it (▲ ▼): a list never hides that it goes on."""
 
     columns = NumericProperty(1)
     letter_height = NumericProperty(0)
     """The height of the index's letters; 0 without an index."""
     letter_width = NumericProperty(0)
     """The narrowest a letter of the index may be."""
+    overflows = BooleanProperty(False)
+    """The screen shows only part of the list: the pager beside it shows."""
+    in_a_row = BooleanProperty(False)
+    """All the choices in one row (under a receipt or a status): no pager."""
+    has_pager = BooleanProperty(False)
+    at_top = BooleanProperty(True)
+    at_end = BooleanProperty(True)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._widths: list[tuple[int, int, int]] = []
+        """Each choice's label on one line, its longest word and its hint's longest word."""
+        self._most_columns = 1
+        self._fit_soon = Clock.create_trigger(self._fit_columns, -1)  # before the next frame
+        self.bind(width=self._fit_soon)
+        # A frame late: the list is first laid out (a new one is 100 px wide for a moment).
+        follow_soon = Clock.create_trigger(self._follow_scroll)
+        scroll, grid = self.ids.scroll, self.ids.grid
+        for widget in (scroll, grid):
+            widget.bind(height=follow_soon)
+        scroll.bind(scroll_y=follow_soon)
 
     def show(
         self, choices: tuple[Choice, ...], on_choose: Callable[[str], None], in_a_row: bool = False
     ) -> None:
-        """Three columns for a long list of names (kecamatan, kelurahan), with an alphabet index
-        above when they are many, two columns for many short choices, one for long ones, or all
-        in one row."""
+        """Names (kecamatan, kelurahan) in up to three columns with an alphabet index above
+        when they are many, many short choices in up to two, long ones in one, or all in one
+        row; fewer columns where the labels need it."""
         app = App.get_running_app()
         grid = self.ids.grid
         grid.clear_widgets()
@@ -88,29 +194,76 @@ class ChoiceList(BoxLayout):
         many_names = len(choices) > 6 and all(
             len(choice.label) <= NAME_LENGTH and not choice.hint for choice in choices
         )
-        self.columns = len(choices) if in_a_row else 3 if many_names else 2 if many_short else 1
+        self.in_a_row = in_a_row
+        self._most_columns = (
+            len(choices) if in_a_row else 3 if many_names else 2 if many_short else 1
+        )
         if in_a_row:
             self.size_hint_y = None
-            self.height = grid.row_default_height
-        small = app.sizes["small"]
+            grid.bind(height=self.setter("height"))
+        body = app.sizes["body"]
         buttons = []
         for choice in choices:
             label = f"[b]{escape(choice.label)}[/b]"
-            if choice.hint:
-                label += f"\n[size={small}]{escape(choice.hint)}[/size]"
-            button = KioskButton(text=label, name=f"choice:{choice.id}")
+            if choice.hint:  # (not smaller: Kivy wraps a [size] part as if it were not)
+                label += f"\n{escape(choice.hint)}"
+            button = ChoiceButton(text=label, name=f"choice:{choice.id}")
             button.bind(on_release=lambda _button, choice_id=choice.id: on_choose(choice_id))
             grid.add_widget(button)
             buttons.append(button)
+        self._widths = [
+            (
+                text_width(choice.label, body, bold=True),
+                _longest_word(choice.label, body, bold=True),
+                _longest_word(choice.hint, body),
+            )
+            for choice in choices
+        ]
+        self._fit_columns()
         indexed = many_names and not in_a_row and len(choices) > INDEXED_OVER
         self._show_index(index_letters(choices) if indexed else {}, buttons)
         self.ids.scroll.scroll_y = 1
+
+    def _fit_columns(self, *_args) -> None:
+        """As many columns (up to the list's kind) as keep every label on `LABEL_LINES` lines
+        with no word wider than its button."""
+        if self.in_a_row:
+            self.columns = self._most_columns
+            return
+        layout = App.get_running_app().layout
+        width = self.width - layout["target"] - layout["gap"]  # the pager's room
+        for columns in range(self._most_columns, 1, -1):
+            inside = (width - (columns - 1) * layout["gap"]) / columns - 2 * layout["pad"]
+            if all(
+                label <= inside * LABEL_LINES * 0.9 and max(word, hint) <= inside
+                for label, word, hint in self._widths
+            ):
+                self.columns = columns
+                return
+        self.columns = 1
+
+    def _follow_scroll(self, *_args) -> None:
+        scroll, grid = self.ids.scroll, self.ids.grid
+        self.overflows = not self.in_a_row and grid.height > scroll.height + 1
+        self.at_top = not self.overflows or scroll.scroll_y >= 0.999
+        self.at_end = not self.overflows or scroll.scroll_y <= 0.001
+        if self.overflows and not self.has_pager:
+            self.ids.beside.add_widget(Pager(choices=self, scroll=scroll))
+            self.has_pager = True
+
+    def page(self, direction: int) -> None:
+        """Scroll a screenful on (1) or back (-1), keeping the last row seen in sight."""
+        scroll, grid = self.ids.scroll, self.ids.grid
+        hidden = grid.height - scroll.height
+        if hidden > 0:
+            step = max(scroll.height - App.get_running_app().layout["row"], 1) / hidden
+            scroll.scroll_y = min(1.0, max(0.0, scroll.scroll_y - direction * step))
 
     def _show_index(self, letters: dict[str, int], buttons: list[KioskButton]) -> None:
         app = App.get_running_app()
         index = self.ids.index
         index.clear_widgets()
-        self.letter_width = LETTER_MM * app.kiosk_config.touch.pixels_per_mm
+        self.letter_width = app.layout["target"]
         self.letter_height = max(self.letter_width, app.sizes["small"] * 1.4) if letters else 0
         for letter, position in letters.items():
             button = LetterButton(text=f"[b]{letter}[/b]", name=f"letter:{letter}")
@@ -134,20 +287,80 @@ class ChoiceList(BoxLayout):
             scroll.scroll_y = min(1.0, max(0.0, 1 - (grid.top - button.top) / hidden))
 
 
+class Pager(BoxLayout):
+    """Beside a list longer than the screen: where the list stands (a bar), and two buttons
+    (▲ ▼) that scroll it a screenful back or on."""
+
+    choices = ObjectProperty(None)
+    scroll = ObjectProperty(None)
+
+
+def _longest_word(text: str, font_size: float, bold: bool = False) -> int:
+    return max((text_width(word, font_size, bold) for word in text.split()), default=0)
+
+
+COUNTER_SHARE = 0.25
+"""The counter ("16 dari 150 huruf") takes at most this share of the text box, else it is
+shortened to its numbers ("16/150")."""
+
+
 class EntryBox(BoxLayout):
-    """The value being typed, with a counter; the keyboard below it is added by the app."""
+    """The value being typed, with a counter; the keyboard below it is added by the app.
+
+    As tall as the text up to `most` (a few lines, fewer where the keyboard leaves less room);
+    longer text scrolls inside it, its end (where the next letter goes) in sight."""
+
+    most = NumericProperty(0)
+    """The tallest the box may get: what the keyboard leaves in the body, in whole lines."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._counters = ("", "")
+        """The counter in words and in numbers only."""
+        self._body: Widget | None = None
+
+    def on_parent(self, _box, body: Widget | None) -> None:
+        """In the body: the box fits the room the keyboard leaves there, as the body changes."""
+        if self._body is not None:
+            self._body.unbind(height=self._fit)
+        self._body = body
+        if body is not None:
+            body.bind(height=self._fit)
+            self._fit()
+
+    def _fit(self, *_args) -> None:
+        """Whole lines only, what the keyboard below (its height fixed by the layout) and the
+        gaps leave, up to `ENTRY_LINES`."""
+        layout, body = App.get_running_app().layout, self._body
+        room = body.height - body.padding[1] - body.padding[3] - 2 * body.spacing
+        lines = (room - layout["keyboard"] - 2 * layout["thin"]) // layout["line"]
+        self.most = max(1, min(ENTRY_LINES, lines)) * layout["line"]
 
     def show(self, entry: Entry, language: str) -> None:
         from kiosk.i18n import text
 
         value = "•" * len(entry.value) if entry.masked else display_value(entry)
         self.ids.value.text = value + "_"
+        self._counters = ("", "")
         if entry.kind in ("text", "multiline"):
-            self.ids.counter.text = text(
-                "ui.characters", language, count=len(entry.value), maximum=entry.max_length
-            )
-        else:
-            self.ids.counter.text = ""
+            count, maximum = len(entry.value), entry.max_length
+            words = text("ui.characters", language, count=count, maximum=maximum)
+            self._counters = (words, f"{count}/{maximum}")
+        self._fit_counter()
+        Clock.schedule_once(self._show_end)
+
+    def on_width(self, *_args) -> None:
+        self._fit_counter()
+
+    def _fit_counter(self) -> None:
+        """The counter in words where they take little of the box, else only its numbers."""
+        words, numbers = self._counters
+        counter = self.ids.counter
+        short = text_width(words, counter.font_size) > self.width * COUNTER_SHARE
+        counter.text = numbers if short else words
+
+    def _show_end(self, *_args) -> None:
+        self.ids.scroll.scroll_y = 0
 
 
 def display_value(entry: Entry) -> str:
@@ -175,6 +388,9 @@ class QrCode(Widget):
         self.redraw()
 
     def on_size(self, *_args) -> None:
+        self.redraw()
+
+    def on_pos(self, *_args) -> None:
         self.redraw()
 
     def redraw(self) -> None:
