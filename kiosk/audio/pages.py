@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kiosk.engine.screens import LEAVE_TO_STAFF
 from kiosk.engine.view import Choice, ScreenKind, View
 from kiosk.folding import folded
 
@@ -18,8 +19,6 @@ DIGIT_KEYS = "1234567890"
 PAGE_SIZE = 9
 """Choices a page holds: one digit each, 1 to 9 (0 turns the page)."""
 NEXT_PAGE_KEY = "0"
-SKIP = "skip"
-"""The choice that leaves the list to LAPOR!'s staff (the agency)."""
 
 
 def is_paged(view: View) -> bool:
@@ -32,8 +31,8 @@ def head(view: View) -> int:
     suggestion and a way to skip it (the agency), those two; the whole list is one key (0)
     away. Else every choice of the page."""
     first_ids = [choice.id for choice in view.choices[:2]]
-    if is_paged(view) and SKIP in first_ids:
-        return first_ids.index(SKIP) + 1
+    if is_paged(view) and LEAVE_TO_STAFF in first_ids:
+        return first_ids.index(LEAVE_TO_STAFF) + 1
     return len(on_page(view, 0))
 
 

@@ -75,6 +75,8 @@ RECEIPT_CODE_LENGTH = receipt.CODE_LENGTH + len(receipt.GROUPS) - 1
 """A receipt code as shown, `0001-123-456-7`: its digits and a dash between two groups."""
 CITY_NAME_LENGTH = 60
 """Long enough for any kota or kabupaten's name; a name is checked by looking it up."""
+LEAVE_TO_STAFF = "skip"
+"""The agency choice that leaves the office to LAPOR!'s staff."""
 COMPLAINT_RECORDING = RecordingSpec("laporan-suara.flac")
 PLACE_RECORDING = RecordingSpec("keterangan-tempat.flac", required=False)
 REVIEW_CONTENT_CHARS = 120
@@ -168,7 +170,7 @@ def _agencies(context: ScreenContext) -> tuple[Choice, ...]:
     staff, then the place's own offices and the city's agencies. Without the city's offices
     (no city file, or a place elsewhere), LAPOR!'s list of institutions."""
     # "Skip" before any long list: most citizens do not know the agency.
-    skip = labelled(("skip",), context.language)
+    skip = labelled((LEAVE_TO_STAFF,), context.language)
     code = place_code(context.draft, context.city())
     offices = context.services.offices(code) if code else ()
     if not offices:
@@ -246,7 +248,7 @@ def _category(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
 
 
 def _agency(spec: ScreenSpec, draft: Draft, choice_id: str) -> Move:
-    draft.institution_id = None if choice_id == "skip" else int(choice_id)
+    draft.institution_id = None if choice_id == LEAVE_TO_STAFF else int(choice_id)
     return Advance()
 
 
@@ -350,7 +352,7 @@ def _shortened(spec: ScreenSpec, context: ScreenContext) -> str:
 
 def _chosen_agency(spec: ScreenSpec, context: ScreenContext) -> str:
     chosen = spec.value(context.draft)
-    return spec.label(context, "skip" if chosen is None else str(chosen))
+    return spec.label(context, LEAVE_TO_STAFF if chosen is None else str(chosen))
 
 
 def _date_line(spec: ScreenSpec, context: ScreenContext) -> str:
