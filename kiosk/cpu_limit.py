@@ -2,16 +2,19 @@
 
 The process (and every child it starts afterwards) is pinned to CPU 0 and moved into a cgroup
 whose quota is `share` of that core: cgroup v2's `cpu.max` where the unified hierarchy has the
-cpu controller, else cgroup v1's `cpu.cfs_quota_us`. Needs root.
+cpu controller, else cgroup v1's `cpu.cfs_quota_us`. Needs root. The group is this process's own
+(`kiosk-bench-<pid>`) and is removed when it exits.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
-GROUP = "kiosk-bench"
+GROUP_PREFIX = "kiosk-bench-"
 PERIOD_US = 100_000
 
 
@@ -33,6 +36,7 @@ def limit_cpu(share: float) -> str:
             (group / "cpu.cfs_period_us").write_text(f"{PERIOD_US}\n")
             (group / "cpu.cfs_quota_us").write_text(f"{quota}\n")
         (group / "cgroup.procs").write_text(f"{os.getpid()}\n")
+        atexit.register(_remove, group)
     except OSError as error:
         problem = f"no CPU quota here ({error}): run as root, with cgroups"
         raise CpuLimitUnavailable(problem) from None
@@ -45,8 +49,17 @@ def _group() -> Path:
     controllers = unified / "cgroup.controllers"
     if controllers.exists() and "cpu" in controllers.read_text().split():
         (unified / "cgroup.subtree_control").write_text("+cpu\n")
-        group = unified / GROUP
+        parent = unified
     else:
-        group = CGROUP_ROOT / "cpu" / GROUP
+        parent = CGROUP_ROOT / "cpu"
+    group = parent / f"{GROUP_PREFIX}{os.getpid()}"
     group.mkdir(exist_ok=True)
     return group
+
+
+def _remove(group: Path) -> None:
+    """Leave the group for its parent and remove it. A child that outlives this process keeps it
+    (the kernel refuses to remove a group with processes in it): nothing else to do then."""
+    with contextlib.suppress(OSError):
+        (group.parent / "cgroup.procs").write_text(f"{os.getpid()}\n")
+        group.rmdir()

@@ -418,19 +418,22 @@ def test_the_touch_driver_needs_no_pytest():
 
 def test_a_pi_class_budget_pins_one_core_and_caps_its_share():
     """In a child: the slow-down `kiosk bench --cpu-share` applies (root and cgroups needed;
-    where the machine refuses them the test is skipped, saying why)."""
+    where the machine refuses them the test is skipped, saying why); its cgroup goes with it."""
     probe = (
         "import os; from kiosk.cpu_limit import limit_cpu, CpuLimitUnavailable\n"
         "try:\n    how = limit_cpu(0.5)\nexcept CpuLimitUnavailable as error:\n"
         "    print('unavailable', error); raise SystemExit\n"
-        "print(len(os.sched_getaffinity(0)), 'kiosk-bench' in open('/proc/self/cgroup').read())\n"
+        "print(len(os.sched_getaffinity(0)), f'kiosk-bench-{os.getpid()}' in"
+        " open('/proc/self/cgroup').read(), how.split('cgroup ')[1].rstrip(')'))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=30
     )
     if result.stdout.startswith("unavailable"):
         pytest.skip(result.stdout)
-    assert result.stdout.split() == ["1", "True"], result.stderr
+    cores, inside, group = result.stdout.split()
+    assert (cores, inside) == ("1", "True"), result.stderr
+    assert not Path(group).exists()  # removed when the process ended
     refused = run("bench", "voice", "--cpu-share", "2")
     assert refused.returncode != 0 and "at most 1" in refused.stderr
 
