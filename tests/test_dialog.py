@@ -14,7 +14,7 @@ from kiosk.config import DataConfig, KioskConfig, TerminalConfig
 from kiosk.engine.dialog import Dialog
 from kiosk.engine.draft import Draft
 from kiosk.engine.events import Back, Cancel, Choose, MoreTime, Next, Tick, Type
-from kiosk.engine.screen_spec import store_choice
+from kiosk.engine.screen_spec import RecordingSpec, ScreenSpec, store_choice
 from kiosk.engine.screens import SCREENS, Screen
 from kiosk.engine.session_settings import SessionSettings
 from kiosk.engine.view import Choice, ScreenKind
@@ -485,6 +485,13 @@ def test_every_screen_is_declared_once_with_its_texts():
             assert spec.entry is not None and spec.fills in draft_fields, screen
         if spec.kind is ScreenKind.CHOICE and spec.choose is store_choice:
             assert spec.fills in draft_fields, screen  # where the chosen id is kept
+
+
+def test_a_recording_screen_must_say_what_it_records():
+    with pytest.raises(ValueError, match="recording"):
+        ScreenSpec(ScreenKind.RECORDING)
+    with pytest.raises(ValueError, match="choice"):
+        ScreenSpec(ScreenKind.CHOICE, records=RecordingSpec("x.flac"))
 
 
 def test_the_dialog_checks_an_entry_by_the_rule_the_report_is_validated_by(dialog, services):

@@ -256,6 +256,11 @@ class ScreenSpec:
     button: a Back event (a keypad key) still returns, `Dialog._back` does not ask."""
     can_cancel: bool = True
 
+    def __post_init__(self) -> None:
+        """A recording screen says what it records; no other screen records."""
+        if (self.kind is ScreenKind.RECORDING) != (self.records is not None):
+            raise ValueError(f"a {self.kind} screen with records={self.records!r}")
+
     def value(self, draft: Draft) -> Any:
         """What the draft holds in the field this screen fills."""
         return getattr(draft, self.fills)
