@@ -250,6 +250,19 @@ def test_without_headphones_personal_data_is_not_said(unstarted):
     assert f"Dengan nama saya: Budi, {PHONE}." in said(face)[-1]
 
 
+def test_without_headphones_a_spoken_phone_number_is_not_said_back(unstarted):
+    """UU PDP: digits said into the phone number are counted, not repeated on the loudspeaker
+    (with headphones they are said back: test_spoken_digits_fill_a_numeric_entry)."""
+    face = unstarted
+    face.overheard = True
+    face.press("5")
+    face.press("1")
+    fill_up_to_the_phone(face)
+    face.hear(heard("nol delapan satu dua", None, sure=False))
+    assert face.view.entry.value == "0812"
+    assert said(face)[-1] == "4 angka ditambahkan; tidak dibacakan tanpa headphone."
+
+
 def record_a_complaint(face: AudioFace) -> None:
     """To the recording screen by the keys, and a spoken complaint stored there."""
     import numpy as np

@@ -272,7 +272,7 @@ class AudioFace:
                 digits = ""
             if digits:
                 self._update(self.dialog.handle(Type(view.entry.value + digits)))
-                self.speech.say(" ".join(digits), self.view.language)
+                self.speech.heard_digits(view.entry, digits, self.view.language)
                 return
         index = spoken.named(view).get(phrase)
         if index is not None and heard.sure and not pages.is_paged(view):

@@ -107,7 +107,7 @@ class FaceSpeech:
     def typed(self, entry: Entry, change: ChangeEntry, language: str) -> None:
         """A character typed or deleted, said back (the deleted one too): a tone for a secret,
         or for personal data others may hear."""
-        hidden = entry.masked or (entry.personal and self.overheard)
+        hidden = self._hidden(entry)
         if change.typed and hidden:
             self.speaker.tone()
         elif change.typed:
@@ -116,6 +116,17 @@ class FaceSpeech:
             self.line("audio.deleted_letter", language, letter=_character(change.deleted, language))
         else:
             self.line("audio.deleted", language)
+
+    def heard_digits(self, entry: Entry, digits: str, language: str) -> None:
+        """Digits the citizen said, said back one by one; only counted for a secret, or for
+        personal data others may hear."""
+        if self._hidden(entry):
+            self.line("audio.digits_heard_hidden", language, count=len(digits))
+        else:
+            self.say(" ".join(digits), language)
+
+    def _hidden(self, entry: Entry) -> bool:
+        return entry.masked or (entry.personal and self.overheard)
 
     def page(self, view: View, page: int, wrapped: bool) -> None:
         """A page of a long list turned to (back to the first after the last: said so)."""
