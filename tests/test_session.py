@@ -11,6 +11,7 @@ from kiosk.engine.events import Cancel, Choose
 from kiosk.face_state import model_state
 from kiosk.session import LETTER_TICK_S, TICK_S, WATCHDOG_S, KioskSession, MainLoop
 from kiosk.terminal import TerminalServices
+from voice.recorder import Recording
 
 
 class HandLoop:
@@ -84,6 +85,9 @@ def test_headphones_start_an_audio_session_and_a_stop_drops_the_citizen(session,
     assert face.view.screen == "classification"  # the face followed the touch screen
     session.headphones_changed(False)
     assert face.overheard  # others may hear from now on
+    voice = Recording(b"fLaC", 6.0, "")
+    session.send(face.recordings.stored("complaint", voice, ""))  # as the recorder keeps one
+    assert face.recordings.kept == {"complaint": voice}
     session.drop_citizen()
     assert session.dialog.view().screen == "welcome" and not face.recordings.kept
 
