@@ -1,5 +1,6 @@
 """The dialog engine without any window: every flow, rule and time-out, on a real store."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -169,17 +170,48 @@ def test_anonymous_report_never_asks_for_identity(dialog, services):
 @pytest.mark.parametrize(
     ("screen_values", "expected"),
     [
-        (["abc"], "Judul laporan: terlalu pendek: 3 huruf, paling sedikit 5 huruf."),
-        ([""], "Judul laporan: wajib diisi."),
-        (["Judul yang cukup", "pendek"], "Isi laporan: terlalu pendek"),
+        (["abc"], "Judul terlalu pendek (3 huruf). Tulis paling sedikit 5 huruf."),
+        ([""], "Tulis judul, paling sedikit 5 huruf."),
+        (["J" * 151], "Judul terlalu panjang (151 huruf). Hapus sampai paling banyak 150 huruf."),
+        (["Judul yang cukup", ""],
+         "Tulis isi laporan, paling sedikit 20 huruf: apa yang terjadi, di mana, dan sejak kapan."),
+        (["Judul yang cukup", "pendek"], "Isi laporan terlalu pendek (6 huruf). Tulis paling"
+         " sedikit 20 huruf: apa yang terjadi, di mana, dan sejak kapan."),
     ],
-)
-def test_entry_errors_keep_what_was_typed(dialog, screen_values, expected):
+)  # fmt: skip
+def test_entry_errors_say_what_to_do_and_keep_what_was_typed(dialog, screen_values, expected):
     to_the_title(dialog)
     for value in screen_values:
         view = type_and_next(dialog, value)
-    assert view.error.startswith(expected)
+    assert view.error == expected
     assert view.entry.value == screen_values[-1]
+    assert view.prompt == text(f"screen.{view.screen}.prompt", "id")  # the prompt stays
+
+
+def test_entry_errors_in_english(dialog):
+    to_the_title(dialog)
+    dialog.language = "en"
+    assert type_and_next(dialog, "").error == "Write a title of at least 5 characters."
+    assert type_and_next(dialog, "abc").error == (
+        "The title is too short (3 characters). Write at least 5 characters."
+    )
+
+
+def test_an_error_the_screen_has_no_words_for_names_its_field(dialog):
+    """A rule no kiosk keyboard can break (a control character) is told as `kiosk submit`
+    tells it: the field, then what is wrong."""
+    to_the_title(dialog)
+    assert type_and_next(dialog, "Jalan\x07 rusak").error == (
+        "Judul laporan: berisi karakter yang tidak diizinkan. Ketik ulang tanpa karakter khusus."
+    )
+
+
+def test_every_screen_s_error_is_in_both_languages_with_the_same_placeholders():
+    keys = {key for key in catalog("id") if key.startswith("screen.") and ".error." in key}
+    assert keys == {key for key in catalog("en") if ".error." in key and key.startswith("screen.")}
+    for key in keys:
+        braces = [set(re.findall(r"{(\w+)}", catalog(language)[key])) for language in LANGUAGES]
+        assert braces[0] == braces[1], key
 
 
 def test_typed_dates(dialog, services):
@@ -188,10 +220,21 @@ def test_typed_dates(dialog, services):
     type_and_next(dialog, "Antrean di puskesmas lebih dari empat jam setiap pagi.")
     view = dialog.handle(Choose("other_date"))
     assert view.screen == "date_entry" and view.entry.numeric
-    assert "tidak dikenali" in type_and_next(dialog, "3102202").error
-    assert "tidak dikenali" in type_and_next(dialog, "31022026").error  # no 31 February
+    incomplete = (
+        "Tanggal itu belum lengkap atau tidak ada. Ketik 8 angka: tanggal, bulan, tahun,"
+        " misalnya 20 11 2026."
+    )
+    assert type_and_next(dialog, "3102202").error == incomplete
+    assert type_and_next(dialog, "31022026").error == incomplete  # no 31 February
     tomorrow = services.today().replace(year=services.today().year + 1).strftime("%d%m%Y")
-    assert "masa depan" in type_and_next(dialog, tomorrow).error
+    assert type_and_next(dialog, tomorrow).error == (  # the prompt's order and example
+        "Tanggal itu belum lewat. Ketik tanggal hari ini atau sebelumnya: tanggal, bulan, tahun,"
+        " misalnya 20 11 2026."
+    )
+    assert view.prompt.endswith("misalnya 20 11 2026.")
+    assert type_and_next(dialog, "31121999").error == (
+        "Tanggal itu terlalu lama. Ketik tanggal 01-01-2000 atau sesudahnya: tanggal, bulan, tahun."
+    )
     assert type_and_next(dialog, "20-11-2025").screen == "identity"  # dashes dropped
 
 
@@ -203,7 +246,10 @@ def test_phone_is_checked_and_optional(dialog):
     dialog.handle(Choose("named"))
     type_and_next(dialog, "Siti Aminah")
     view = type_and_next(dialog, "0812-34")
-    assert view.screen == "phone" and view.error.startswith("Nomor telepon: tidak valid")
+    assert view.screen == "phone" and view.error == (
+        "Nomor itu tidak dapat dipakai. Ketik 9 sampai 14 angka yang diawali 0, misalnya"
+        " 0812 3456 7890, atau kosongkan."
+    )
     assert type_and_next(dialog, "").screen == "review"  # a phone number is optional
 
 
@@ -366,7 +412,10 @@ def test_audio_session_records_instead_of_typing(dialog, services):
     dialog.handle(Choose("named"))
     assert dialog.view().screen == "name"  # a named report never goes out without the name
     view = type_and_next(dialog, "")
-    assert view.screen == "name" and view.error.endswith("wajib diisi.")
+    assert view.screen == "name" and view.error == "Tulis nama Anda, paling sedikit 2 huruf."
+    assert type_and_next(dialog, "B").error == (
+        "Nama terlalu pendek (1 huruf). Tulis paling sedikit 2 huruf."
+    )
     type_and_next(dialog, "Budi")
     type_and_next(dialog, "081299998888")
     review = dialog.handle(Choose("secret"))
@@ -465,6 +514,33 @@ def test_a_receipt_time_out_does_not_claim_data_was_lost(dialog, clock):
     assert view.screen == "welcome" and view.notice == ""
 
 
+def test_the_time_out_notice_is_gone_before_the_next_citizen_comes(dialog, clock):
+    start_filing(dialog)
+    clock.now += 121
+    ended = text("ui.timeout_ended", "id")
+    assert dialog.handle(Tick()).notice == ended
+    clock.now += dialog.timer.settings.notice_s - 1
+    assert dialog.handle(Tick()).notice == ended
+    clock.now += 1
+    view = dialog.handle(Tick())
+    assert (view.screen, view.notice, view.prompt) == (
+        "welcome",
+        "",
+        text("screen.welcome.prompt", "id"),
+    )
+
+
+def test_a_touch_ends_the_time_out_notice_at_once(dialog, clock):
+    start_filing(dialog)
+    clock.now += 121
+    dialog.handle(Tick())
+    view = dialog.handle(Choose("en"))  # the next citizen
+    assert view.screen == "menu" and view.notice == ""
+    dialog.handle(Cancel())
+    clock.now += dialog.timer.settings.notice_s
+    assert dialog.handle(Tick()).notice == ""
+
+
 def test_the_time_out_notice_is_in_the_language_of_the_screen(dialog, clock):
     start_filing(dialog, "en")
     clock.now += 121
@@ -502,7 +578,8 @@ def test_the_dialog_checks_an_entry_by_the_rule_the_report_is_validated_by(dialo
     today = services.today()
     report = Report(Classification.PENGADUAN, too_long, "x" * 20, today, "Pasar", category_id=1)
     (problem,) = rules.validate(report, today)
-    assert view.error == problem.describe("id")
+    assert problem.key == "too_long" and problem.params["maximum"] == rules.TITLE.maximum
+    assert view.error == text("screen.title.error.too_long", "id", **problem.params)
 
 
 def test_a_follow_up_shows_the_agencies_answers(dialog, services, monkeypatch):
@@ -565,7 +642,9 @@ def test_the_place_is_chosen_down_to_the_kelurahan_and_suggests_its_office(dialo
     ]  # fmt: skip
     view = dialog.handle(Choose(DAGO))
     assert view.screen == "location" and view.entry.kind == "text"
-    assert type_and_next(dialog, "RT").error.startswith("Lokasi kejadian: terlalu pendek")
+    assert type_and_next(dialog, "RT").error == (
+        "Keterangan tempat terlalu pendek (2 huruf). Tulis paling sedikit 3 huruf."
+    )
     view = type_and_next(dialog, "")  # the detail is optional once the place is chosen
     assert view.screen == "agency"
     assert [(choice.label, choice.hint) for choice in view.choices[:4]] == [
@@ -691,7 +770,32 @@ def test_without_the_city_s_region_data_the_place_is_typed(tmp_path):
     dialog.handle(Choose("pengaduan"))
     view = dialog.handle(Choose("4"))
     assert view.screen == "location"
-    assert type_and_next(dialog, "").error == "Lokasi kejadian: wajib diisi."
+    assert type_and_next(dialog, "").error == (
+        "Tulis tempat kejadiannya, paling sedikit 3 huruf: kota, nama jalan, atau patokan di"
+        " dekatnya."
+    )
     view = type_and_next(dialog, "Desa Sukamaju")
     assert view.screen == "agency" and view.choices[0].id == "skip"
     services.close()
+
+
+SEEN_FIRST = 2
+"""Choices of a long list every panel shows before any scrolling (800x480: two rows)."""
+WHOLE_LIST = 3
+"""A list this short is seen whole on every panel (the classification, the date)."""
+SAYS_WHERE = {"id": "terakhir di daftar", "en": "last one in the list"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_help_that_points_at_a_choice_further_down_says_where_it_is(dialog, language):
+    """Help naming a choice that a short panel shows only after scrolling ("Lainnya", the
+    last category) or pointing at "the last one" says it is at the end of the list."""
+    start_filing(dialog, language)
+    views = [dialog.view(), dialog.handle(Choose("pengaduan")), dialog.handle(Choose("4"))]
+    assert [view.screen for view in views] == ["classification", "category", "kecamatan"]
+    for view in views:
+        further = view.choices[SEEN_FIRST:] if len(view.choices) > WHOLE_LIST else ()
+        named = [choice.label for choice in further if choice.label in view.help]
+        last = ("terakhir" if language == "id" else "last") in view.help
+        assert not (named or last) or SAYS_WHERE[language] in view.help, view.help
+    assert "Lainnya" in views[1].help or "Other" in views[1].help  # the test sees a name

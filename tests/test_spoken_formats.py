@@ -222,8 +222,9 @@ def test_the_date_prompt_its_error_and_its_example_share_one_order(face, languag
     face.press("ENTER")
     error = said(face)[-1]
     assert face.view.screen == "date_entry"
-    assert text("error.date_typed", language) in error
-    assert re.search(r"(tanggal, bulan, lalu tahun|the day, the month, then the year)", error)
+    assert text("screen.date_entry.error.date_typed", language) in error
+    assert re.search(r"(tanggal, bulan, tahun, misalnya|day, month, year, for example)", error)
+    assert DATE_EXAMPLE_SAID[language] in speakable(error, language)  # the prompt's example
     assert not re.search(r"\b(HH|BB|TTTT|DD|MM|YYYY)\b|\d{4}-\d{2}-\d{2}", error)
     for _ in range(8):
         face.press("CLEAR")
@@ -240,7 +241,8 @@ def test_the_phone_prompt_and_error_say_what_to_type(face, language):
     press(face, "081234")
     face.press("ENTER")
     error = said(face)[-1]
-    assert text("error.phone_typed", language) in error and "+62" not in error
+    assert text("screen.phone.error.phone_typed", language) in error and "+62" not in error
+    assert PHONE_SAID[language] in speakable(error, language)  # the prompt's example
     assert {"id": "sembilan sampai empat belas angka", "en": "9 to 14 digits"}[language] in (
         speakable(error, language)
     )

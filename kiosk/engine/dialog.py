@@ -53,9 +53,9 @@ from kiosk.engine.session_settings import SessionSettings
 from kiosk.engine.timer import IdleTimer
 from kiosk.engine.view import ScreenKind, View
 from kiosk.engine.view_builder import build_view
-from kiosk.i18n import text
+from kiosk.i18n import has_text, text
 from kiosk.receipt import format_code, normalize_code
-from kiosk.report import Attachment, Place
+from kiosk.report import Attachment, FieldError, Place
 from kiosk.report_rules import validate
 
 
@@ -71,6 +71,8 @@ class Dialog:
         self.default_language = default_language
         self.clock = clock
         self.timer = IdleTimer(settings or SessionSettings())
+        self.notice_timer = IdleTimer(self.timer.settings)
+        """How long the notice that a session ended stays, for the next citizen."""
         self._reset()
 
     # -- state ------------------------------------------------------------------------------
@@ -84,6 +86,7 @@ class Dialog:
         self.draft = Draft()
         self.error = ""
         self.notice = ""
+        self.notice_timer.stop()
         self.receipt_code = ""
         self.receipt_due = ""
         """The date LAPOR! verifies the stored report by, as a sentence (receipt)."""
@@ -116,15 +119,13 @@ class Dialog:
     def handle(self, event: Event) -> View:
         now = self.clock()
         if isinstance(event, Tick):
-            if self.timer.expired(now):
-                stored = self._spec.kind is ScreenKind.RECEIPT  # nothing was lost
-                self._reset()
-                self.notice = "" if stored else text("ui.timeout_ended", self.language)
+            self._tick(now)
             return self.view()
         if self.timer.deadline is not None:
             receipt = self._spec.kind is ScreenKind.RECEIPT
             self.timer.start(now, self.timer.settings.receipt_timeout_s if receipt else None)
         self.notice = ""
+        self.notice_timer.stop()
         self.action = ""
         match event:
             case UseAudio():
@@ -145,6 +146,19 @@ class Dialog:
             case MoreTime():
                 pass  # the activity above already moved the deadline
         return self.view()
+
+    def _tick(self, now: float) -> None:
+        """The session times out; the notice that it did goes after a while, so that the
+        citizen who walks up next never finds it."""
+        if self.timer.expired(now):
+            stored = self._spec.kind is ScreenKind.RECEIPT  # nothing was lost
+            self._reset()
+            if not stored:
+                self.notice = text("ui.timeout_ended", self.language)
+                self.notice_timer.start(now, self.timer.settings.notice_s)
+        elif self.notice_timer.expired(now):
+            self.notice = ""
+            self.notice_timer.stop()
 
     def _back(self) -> None:
         """The previous screen that still applies (an answer may have ruled some out)."""
@@ -251,13 +265,22 @@ class Dialog:
             return
         problem = entry.rule.check_entry(typed, self.services.today())
         if problem:
-            self.error = problem.describe(self.language)
+            self.error = self._what_to_type(problem)
             return
         unresolved = spec.resolve(self._context()) if spec.resolve else ""
         if unresolved:
             self.error = text(unresolved, self.language)
             return
         self._advance()
+
+    def _what_to_type(self, problem: FieldError) -> str:
+        """An entry's error as what to do, in the words and format of the screen's prompt
+        (`screen.<id>.error.<key>`); where the screen has none, the field and the rule broken
+        (`FieldError.describe`, as `kiosk submit` says it)."""
+        key = f"screen.{self.screen}.error.{problem.key}"
+        if has_text(key):
+            return text(key, self.language, **problem.params)
+        return problem.describe(self.language)
 
     def _look_up(self) -> None:
         code = normalize_code(self.draft.track_code)

@@ -16,3 +16,5 @@ class SessionSettings:
     """Seconds before the end at which the warning (with "more time") appears."""
     receipt_timeout_s: float = 90.0
     """Seconds the receipt stays on screen before the kiosk returns to the start."""
+    notice_s: float = 15.0
+    """Seconds the notice that a session ended stays on the welcome, unless touched sooner."""
