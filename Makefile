@@ -7,7 +7,7 @@ SYSTEM_PACKAGES := python3 python3-venv python3-pip ca-certificates \
 	xvfb libgl1 libgl1-mesa-dri libegl1 libmtdev1 \
 	espeak-ng libespeak-ng1 libportaudio2 libsndfile1 \
 	pulseaudio pulseaudio-utils libasound2-plugins alsa-utils xdotool \
-	faketime sqlite3
+	faketime sqlite3 zbar-tools x11-xserver-utils
 
 .PHONY: demo test check lint format system-packages bench clean arm64-check
 

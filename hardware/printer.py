@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from kiosk.i18n import text
+from kiosk.receipt import qr_text
 
 log = logging.getLogger("hardware.printer")
 
@@ -80,7 +81,7 @@ def print_receipt(printer, receipt: ReceiptInfo) -> None:
         printer.set(align="center", double_height=True, double_width=True, bold=True)
         printer.text(receipt.code + "\n")
         printer.set(align="center", normal_textsize=True)
-        printer.qr(receipt.code, size=6)
+        printer.qr(qr_text(receipt.code, receipt.mall, language), size=6)
         printer.text(f"{receipt.kind}\n{receipt.created}\n\n")
         printer.set(align="left", normal_textsize=True)
         if receipt.due:

@@ -44,6 +44,7 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("session", "idle_timeout_s"): (5, 3600),
     ("session", "warning_s"): (1, 600),  # and less than idle_timeout_s (checked below)
     ("session", "receipt_timeout_s"): (5, 3600),
+    ("session", "notice_s"): (1, 600),
     # [recognition]: RecognizerSettings (voice/recognizer_settings.py).
     ("recognition", "confidence"): (0, 1),
     ("recognition", "vad_aggressiveness"): (0, 3),
@@ -187,9 +188,14 @@ class ForwarderConfig:
 class TouchConfig:
     fullscreen: bool = True
     """Fill the screen without window borders (kiosk mode); off for development."""
-    pixels_per_mm: float = ranged(5.88, 1, 40)
-    """Display density, 1 to 40; 5.88 for a 10.1-inch 1280x800 panel. Sets the smallest text
-    size."""
+    pixels_per_mm: float | None = ranged(None, 1, 40)
+    """Display density, 1 to 40 (5.88 for a 10.1-inch 1280x800 panel); every size on screen
+    comes from it. Absent or 0: what the panel says of its size (its EDID, or X's outputs),
+    else 5.88, logged (kiosk/touch/display.py `panel_density`)."""
+    settle_ms: int = ranged(400, 0, 2000)
+    """Touches are ignored for this long after the screen changes (another screen, an overlay
+    opening or closing), in milliseconds, 0 to 2000: the second tap of a hurried double tap
+    does nothing on the new screen, as on bank and airline kiosks. 0: no pause."""
     technician_pin_hash: str = ""
     """The PIN that leaves kiosk mode, as `kiosk pin set` or `kiosk provision` stores it
     (`scrypt$N$r$p$SALT$KEY`, see kiosk/technician_pin.py); empty: the UI cannot be left. A file
@@ -402,6 +408,8 @@ def _touch(raw: dict[str, Any], path: Path | None) -> TouchConfig:
     """[touch]. A PIN that is unsafe to use (the old unsalted key, a hash other users can
     read) is not used, and said; it never stops the terminal from delivering reports."""
     raw = dict(raw)
+    if type(raw.get("pixels_per_mm")) in (int, float) and raw["pixels_per_mm"] == 0:  # absent
+        del raw["pixels_per_mm"]
     old_pin = raw.pop(OLD_CONFIG_KEY, None)
     touch = _section(TouchConfig, raw, "touch")
     problem = ""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import secrets
 
+from kiosk.i18n import text
+
 CODE_LENGTH = 11
 GROUPS = (4, 3, 3, 1)
 
@@ -68,3 +70,15 @@ def format_code(code: str) -> str:
         parts.append(code[start : start + size])
         start += size
     return "-".join(part for part in parts if part)
+
+
+def qr_text(code: str, mall: str, language: str) -> str:
+    """What the receipt's QR code holds, on the screen and on paper: the code (`code` as shown,
+    `0001-234-567-8`) in a short sentence in the citizen's language, which a phone camera shows
+    as it is ("LAPOR! kode laporan 0001-234-567-8 (tanda terima Mal Pelayanan Publik)").
+
+    ASSUMED: not a link. The public page of a report on LAPOR!'s site, as far as known
+    (`/pengaduan/<TrackingID>`, unconfirmed), needs the tracking id LAPOR! gives on delivery,
+    and at the receipt the report is only stored on this terminal: a kiosk code opens nothing
+    there. Once a receipt can name a delivered report, its page belongs here."""
+    return text("code.qr", language, code=code, mall=mall)

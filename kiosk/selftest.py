@@ -47,6 +47,18 @@ def _display(config: KioskConfig) -> Check:
     )  # fmt: skip
 
 
+def _density(config: KioskConfig) -> Check:
+    """The panel's pixels per mm that sizes everything on screen, and where it comes from."""
+    from kiosk.touch.display import panel_density
+
+    density = panel_density(config.touch.pixels_per_mm)
+    detail = f"{density.pixels_per_mm:g} pixels per mm, from {density.source}"
+    if density.trusted:
+        return Check("density", "ok", detail)
+    fix = "set [touch] pixels_per_mm: the panel's pixels across divided by its width in mm"
+    return Check("density", "warn", detail, fix)
+
+
 def _sound(config: KioskConfig) -> list[Check]:
     from kiosk.sound_check import configured_devices, not_found
     from voice.playback import AudioUnavailable
@@ -315,10 +327,11 @@ def _store(conn: sqlite3.Connection) -> Check:
 
 def run_checks(config: KioskConfig) -> list[Check]:
     simple: list[Callable[[KioskConfig], Check]] = [
-        _display, _speech, _keypad, _printer, _speech_model, _region, _city_file, _disk, _api,
+        _display, _density, _speech, _keypad, _printer, _speech_model, _region, _city_file,
+        _disk, _api,
     ]  # fmt: skip
     checks = [check(config) for check in simple]
-    checks[1:1] = _sound(config)
+    checks[2:2] = _sound(config)
     try:
         conn = open_store(config)
     except StoreError as error:  # missing, damaged, unreadable: what depends on it waits

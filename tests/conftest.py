@@ -33,6 +33,7 @@ UNIT_TEST_MODULES = {
     "test_store",
     "test_store_health",
     "test_theme",
+    "test_touch_guard",
     "test_working_days",
 }
 """Modules whose tests need no display, sound, speech engine or model, and no simulator

@@ -3,6 +3,8 @@
     python tests/technician_pin_scenario.py technician_pin --config kiosk.toml --shots DIR
         --result out.json
 
+(or `technician_pin_sizes`, with `KIOSK_TEST_WINDOW`).
+
 Needs `[touch] technician_pin_hash` of RIGHT_PIN (the test writes it).
 """
 
@@ -55,6 +57,34 @@ def technician_pin(driver, shots: Path, seen: dict):
     seen["stopping"] = "still running"
 
 
+def technician_pin_sizes(driver, shots: Path, seen: dict):
+    """The overlay in a window of `KIOSK_TEST_WINDOW`, checked as the filing screens are
+    (`layout_problems`): when it opens, and with a wrong PIN's message. Its smallest key is
+    noted."""
+    from touch_scenarios import _sized_window, layout_problems, settled
+
+    from kiosk.touch.driver import widgets
+    from kiosk.touch.widgets import KioskButton
+
+    size = yield from _sized_window()
+    yield from driver.hold("status", 3.5)
+    seen["problems"] = {}
+    for name in ("open", "wrong"):
+        if name == "wrong":
+            driver.type_text(WRONG_PIN)
+            driver.tap("pin:ok")
+        yield from settled()
+        driver.screenshot(shots / f"technician-pin-{size}-{name}.png")
+        seen["problems"][name] = layout_problems(driver)
+    keys = [widget for widget in widgets(_overlay()) if isinstance(widget, KioskButton)]
+    seen["keys"] = sorted(widget.name for widget in keys)
+    seen["smallest_key"] = min(min(widget.size) for widget in keys)
+    seen["message"] = _overlay().dots.text
+    driver.tap("pin:cancel")
+    yield 0.2
+
+
 if __name__ == "__main__":
     SCENARIOS["technician_pin"] = technician_pin
+    SCENARIOS["technician_pin_sizes"] = technician_pin_sizes
     sys.exit(main())

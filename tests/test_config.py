@@ -112,6 +112,8 @@ def test_every_setting_just_outside_its_range_is_refused(tmp_path, section, sett
         ("terminal", "number", "123456", "[terminal] number must be between 1 and 9999"),
         ("data", "retention_days", "-1", "[data] retention_days must be between 0 and 3650"),
         ("touch", "pixels_per_mm", "0.5", "[touch] pixels_per_mm must be between 1 and 40"),
+        ("touch", "settle_ms", "5000", "[touch] settle_ms must be between 0 and 2000, not 5000"),
+        ("touch", "settle_ms", "0.4", "[touch] settle_ms: expected int"),
         ("session", "idle_timeout_s", "1", "[session] idle_timeout_s must be between 5 and 3600"),
         ("recognition", "confidence", "1.5", "[recognition] confidence must be between 0 and 1"),
         ("recognition", "vad_aggressiveness", "4", "vad_aggressiveness must be between 0 and 3"),
@@ -178,6 +180,11 @@ def test_a_fine_configuration_loads(tmp_path):
     assert (config.session.idle_timeout_s, config.session.warning_s) == (5.0, 3.0)
     assert (config.recognition.frame_ms, config.recognition.beam) == (20, 10)
     assert config.metrics.listen == "127.0.0.1:9108"
+
+
+def test_touches_settle_400_ms_after_a_screen_change_unless_set(tmp_path):
+    assert load(tmp_path, "").touch.settle_ms == 400
+    assert load(tmp_path, "[touch]\nsettle_ms = 0\n").touch.settle_ms == 0
 
 
 def test_the_choices_table_only_names_numeric_settings():

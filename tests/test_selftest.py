@@ -46,6 +46,10 @@ def test_a_ready_terminal_passes(tmp_path):
         assert checks[name]["status"] == "ok", checks[name]
     assert checks["speech_model"]["status"] == "warn"  # no Indonesian model: keypad only
     assert checks["printer"]["status"] == "warn"  # none configured
+    # Xvfb does not know a panel's size: the default density, and how to set the real one.
+    assert checks["density"]["status"] == "warn"
+    assert checks["density"]["detail"].startswith("5.88 pixels per mm, from the default: the")
+    assert "pixels_per_mm" in checks["density"]["fix"]
     assert "kiosk models install" in checks["speech_model"]["fix"]
     assert checks["security"]["status"] == "ok"  # demo credentials are right for the simulator
     assert checks["technician"]["status"] == "warn"  # no PIN: kiosk mode cannot be left

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from repo_paths import REPO_ROOT
@@ -27,7 +28,8 @@ from kiosk.pin_lockout import (
     wait_after,
 )
 from kiosk.technician_pin import SCRYPT_N, SCRYPT_P, SCRYPT_R, hash_pin, pin_problem, verify
-from kiosk.touch.display import virtual_display
+from kiosk.touch.display import PANEL_SIZE, virtual_display
+from kiosk.touch.theme import MIN_TARGET_MM
 
 RIGHT, WRONG = "246810", "135790"
 
@@ -195,22 +197,33 @@ def test_the_overlay_says_why_in_indonesian_first():
     assert "Try again in 61 minutes." in verdict_text(Verdict(False, "locked", 3601.0), "en")
 
 
-def test_only_the_technician_pin_leaves_kiosk_mode_and_wrong_ones_make_it_wait(tmp_path, stored):
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'[data]\ndir = "data"\n\n[touch]\ntechnician_pin_hash = "{stored}"\n')
-    config.chmod(0o600)
+def _pin_scenario(name: str, config: Path, tmp_path: Path, size=PANEL_SIZE, **env) -> dict:
+    """Run a scenario of tests/technician_pin_scenario.py on a screen of `size`."""
     result = tmp_path / "seen.json"
-    with virtual_display() as display:
-        environment = {**os.environ, "DISPLAY": display, "KIVY_HOME": str(tmp_path / "kivy")}
+    with virtual_display(size) as display:
+        environment = {**os.environ, "DISPLAY": display, "KIVY_HOME": str(tmp_path / "kivy"),
+                       **env}  # fmt: skip
         environment.pop("SDL_VIDEODRIVER", None)
         completed = subprocess.run(
-            [sys.executable, "tests/technician_pin_scenario.py", "technician_pin",
+            [sys.executable, "tests/technician_pin_scenario.py", name,
              "--config", str(config), "--shots", str(REPO_ROOT / "artifacts" / "screens"),
              "--result", str(result)],
             cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=180,
         )  # fmt: skip
     seen = json.loads(result.read_text()) if result.exists() else {}
     assert completed.returncode == 0, f"{seen.get('failure')}\n{completed.stderr[-3000:]}"
+    return seen
+
+
+def _pin_config(tmp_path: Path, stored: str, touch: str = "") -> Path:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[data]\ndir = "data"\n\n[touch]\ntechnician_pin_hash = "{stored}"\n{touch}')
+    config.chmod(0o600)
+    return config
+
+
+def test_only_the_technician_pin_leaves_kiosk_mode_and_wrong_ones_make_it_wait(tmp_path, stored):
+    seen = _pin_scenario("technician_pin", _pin_config(tmp_path, stored), tmp_path)
     assert seen["closing_refused"] is True  # the window manager's close is refused
     assert seen["wrong"][:FREE_TRIES] == ["PIN salah"] * FREE_TRIES
     wait = "PIN salah terlalu sering. Coba lagi dalam 30 detik."
@@ -221,3 +234,20 @@ def test_only_the_technician_pin_leaves_kiosk_mode_and_wrong_ones_make_it_wait(t
     assert seen["reopened"].startswith("PIN salah terlalu sering. Coba lagi dalam")
     assert seen["stopping"] is True  # the right PIN, once unlocked, stopped the app at once
     assert not (tmp_path / "data" / STATE_FILE).exists()
+
+
+@pytest.mark.parametrize(("size", "pixels_per_mm"), [((800, 480), 5.2), ((1920, 1080), 5.65)],
+                         ids=["800x480", "1920x1080"])  # fmt: skip
+def test_the_pin_overlay_has_fingertip_keys_on_a_short_panel_and_a_large_one(
+    tmp_path, stored, size, pixels_per_mm
+):
+    """The overlay's keys are the filing screens' numeric pad: at least 9 mm on every panel;
+    nothing in it cut or overlapping, also with a wrong PIN's message."""
+    config = _pin_config(tmp_path, stored, f"pixels_per_mm = {pixels_per_mm}\n")
+    window = "x".join(map(str, size))
+    seen = _pin_scenario("technician_pin_sizes", config, tmp_path, size, KIOSK_TEST_WINDOW=window)
+    assert seen["problems"] == {"open": [], "wrong": []}
+    assert seen["message"] == "PIN salah"
+    digits = {f"key:{digit}" for digit in "0123456789"}
+    assert set(seen["keys"]) == digits | {"key:backspace", "key:clear", "pin:ok", "pin:cancel"}
+    assert seen["smallest_key"] >= MIN_TARGET_MM * pixels_per_mm - 0.5

@@ -67,8 +67,9 @@ def _entry_screen_height(layout) -> int:
 
 
 @pytest.mark.parametrize(("size", "pixels_per_mm"), PANELS, ids=lambda value: str(value))
-def test_every_panel_has_room_for_a_keyboard_of_fingertip_keys(size, pixels_per_mm):
-    layout = layout_for(*size, pixels_per_mm, text_sizes(pixels_per_mm), NAV)
+@pytest.mark.parametrize("larger", [False, True], ids=["normal", "larger"])
+def test_every_panel_has_room_for_a_keyboard_of_fingertip_keys(size, pixels_per_mm, larger):
+    layout = layout_for(*size, pixels_per_mm, text_sizes(pixels_per_mm, larger), NAV)
     assert layout.target >= MIN_TARGET_MM * pixels_per_mm
     assert MIN_TARGET_MM * pixels_per_mm <= layout.key <= KEY_MM * pixels_per_mm + 1
     assert layout.row >= layout.target and layout.nav >= layout.target
@@ -92,3 +93,29 @@ def test_the_bottom_bar_takes_two_lines_of_small_text_where_labels_are_too_wide(
     wide = layout_for(1920, 1080, 5.72, sizes, NavLabels(widest=250.0, widest_word=135.0))
     assert (narrow.nav_font, wide.nav_font) == (sizes.small, sizes.body)
     assert narrow.nav >= 2 * line_height(sizes.small)
+
+
+@pytest.mark.parametrize(("size", "pixels_per_mm"), PANELS[:2], ids=lambda value: str(value))
+def test_larger_text_on_a_short_panel_keeps_the_bars_and_keys_of_normal_text(size, pixels_per_mm):
+    """What gives on a short panel is the text, not the keys: the header, the prompt's room,
+    the status line and the column's labels stay as without larger text, the typed text and
+    the keys' labels are larger, and the keys stay at least 9 mm."""
+    normal = layout_for(*size, pixels_per_mm, text_sizes(pixels_per_mm), NAV)
+    larger = layout_for(*size, pixels_per_mm, text_sizes(pixels_per_mm, True), NAV)
+    assert normal.rail and larger.rail
+    same = ("header", "title_room", "message_room", "status", "status_font", "nav", "nav_font")
+    assert {name: getattr(larger, name) for name in same} == {
+        name: getattr(normal, name) for name in same
+    }
+    assert larger.line > normal.line
+    assert larger.key >= MIN_TARGET_MM * pixels_per_mm
+
+
+def test_the_bottom_bar_is_counted_as_tall_as_its_labels_make_it():
+    """Larger text on the 10-inch panel: the bar's labels would take two lines of body text; the
+    keyboard's room is what is left below a bar that tall (here: none, the buttons go to the
+    column at the right), never what a bar of one line would leave."""
+    sizes = text_sizes(5.88, True)
+    layout = layout_for(1280, 800, 5.88, sizes, NavLabels(widest=240.0, widest_word=134.0))
+    assert layout.key >= MIN_TARGET_MM * 5.88
+    assert _entry_screen_height(layout) <= 800

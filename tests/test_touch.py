@@ -17,6 +17,7 @@ import pytest
 from repo_paths import REPO_ROOT
 from test_child_lifetime import assert_ends, running, wait_for
 
+from kiosk.i18n import text
 from kiosk.touch.display import virtual_display
 from lapor_sim.process import SimulatorProcess
 
@@ -57,7 +58,7 @@ def kiosk(config: Path, *args: str) -> subprocess.CompletedProcess:
 def test_filing_a_report_by_touch_reaches_lapor(display, tmp_path):
     with SimulatorProcess(config_path=tmp_path / "kiosk.toml") as sim:
         seen = run_scenario("file_report", sim.config_path, display, tmp_path)
-        assert seen["title_error"] == "Judul laporan: wajib diisi."
+        assert seen["title_error"] == "Tulis judul, paling sedikit 5 huruf."
         assert seen["next_label"] == "Kirim laporan"
         assert seen["screens"][-2:] == ["receipt", "welcome"]
         assert seen["draft_after"] == ""  # nothing of this citizen is left for the next
@@ -125,11 +126,16 @@ def test_following_a_report_up_by_touch(display, tmp_path):
 
 def test_time_out_warns_offers_more_time_and_wipes(display, tmp_path):
     config = tmp_path / "kiosk.toml"
-    config.write_text('[data]\ndir = "data"\n\n[session]\nidle_timeout_s = 5.0\nwarning_s = 3.0\n')
+    config.write_text(
+        '[data]\ndir = "data"\n\n[session]\nidle_timeout_s = 5.0\nwarning_s = 3.0\nnotice_s = 2.0\n'
+    )
     seen = run_scenario("time_out", config, display, tmp_path)
     assert 1 <= seen["warning"] <= 3
     assert seen["after_more_time"] == "category" and seen["warning_after_more_time"] == 0
-    assert seen["notice"] == "Sesi telah berakhir. Semua data yang Anda isi sudah dihapus."
+    ended = "Sesi telah berakhir. Semua data yang Anda isi sudah dihapus."
+    assert seen["notice"] == seen["message"] == ended
+    # Gone by itself: the next citizen finds the welcome's own prompt.
+    assert seen["message_later"] == text("screen.welcome.prompt", "id")
     assert seen["draft_after"] == ""
 
 

@@ -3,12 +3,17 @@ checked as a citizen finds it (`touch_scenarios.layout_problems`); screenshots a
 sheet a size in `artifacts/screens/sizes/` for people to look at. And the full-screen window
 on panels of other sizes than the one configured."""
 
+import json
+import os
 import shutil
 import struct
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+from repo_paths import REPO_ROOT
 from test_touch import SHOTS, _kiosk_run, run_scenario
 
 from kiosk.touch.display import virtual_display
@@ -62,8 +67,33 @@ def test_every_screen_of_filing_fits_the_panel(display, tmp_path, window, pixels
     assert seen["draft_name"] == "Siti Aminah"  # typed in small letters: names get capitals
 
 
+LARGER_TEXT_PANELS = [(window, density) for window, density, _ in PANELS
+                      if window in ("800x480", "1024x600", "720x1280")]  # fmt: skip
+"""The shortest panels, and the narrowest: where larger text has the least room."""
+
+
+@pytest.mark.parametrize(("window", "pixels_per_mm"), LARGER_TEXT_PANELS,
+                         ids=[panel[0] for panel in LARGER_TEXT_PANELS])  # fmt: skip
+def test_every_screen_of_filing_fits_with_larger_text(display, tmp_path, window, pixels_per_mm):
+    """A+ pressed on the welcome: every screen still fits (text wraps or shrinks back towards
+    normal size where a line has no room), the keys keep at least 9 mm and their place."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[data]\ndir = "data"\n\n[touch]\npixels_per_mm = {pixels_per_mm}\n')
+    seen = run_scenario("larger_text_sizes", config, display, tmp_path, KIOSK_TEST_WINDOW=window)
+    _contact_sheet(f"{window}-larger")
+    assert seen["larger_text"] is True
+    assert seen["screens"] == FLOW
+    assert seen["problems"] == {}
+    letters = {tuple(seen["keyboards"][screen]) for screen in LETTER_KEYBOARD}
+    pads = {tuple(seen["keyboards"][screen]) for screen in NUMERIC_PAD}
+    assert len(letters) == 1 and len(pads) == 1
+    [(_, _, _, keyboard_height)] = letters
+    assert keyboard_height / 4 >= MIN_TARGET_MM * pixels_per_mm - 1
+
+
 def _contact_sheet(window: str) -> None:
-    """The screenshots of one size on one page, a quarter of their size."""
+    """The screenshots of one size (`800x480`, or `800x480-larger` with larger text) on one
+    page, a quarter of their size."""
     from PIL import Image
 
     shots = sorted((SHOTS / "sizes").glob(f"{window}-[0-9]*.png"))
@@ -115,3 +145,17 @@ def _pixels(framebuffer: Path, points: dict) -> dict:
         blue, green, red = (pixel[0], pixel[1], pixel[2]) if byte_order == 0 else pixel[3:0:-1]
         found[(x, y)] = (red, green, blue)
     return found
+
+
+def test_the_ui_benchmark_runs_full_screen_at_a_panels_size():
+    """`kiosk bench ui --size 800x480`: the kiosk full screen on a display of that size (not the
+    configured 1280x800), and the figures say which size they are of."""
+    environment = {key: value for key, value in os.environ.items() if key != "DISPLAY"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "kiosk", "bench", "ui", "--json", "--size", "800x480"],
+        cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    figures = json.loads(completed.stdout)
+    assert figures["window"] == "800x480"
+    assert figures["transitions"] == 60 and figures["cold_start_s"] > 0

@@ -30,6 +30,20 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     bench.add_argument(
         "--latency-ms", type=int, default=0, help="simulated network delay of each answer"
     )
+    bench.add_argument(
+        "--size",
+        type=window_size,
+        help="ui, all: the window's size, WIDTHxHEIGHT (800x480): full screen on a private"
+        " X server of that size",
+    )
+
+
+def window_size(value: str) -> tuple[int, int]:
+    """`800x480` as (800, 480)."""
+    width, _, height = value.partition("x")
+    if not (width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+        raise argparse.ArgumentTypeError(f"not a size like 800x480: {value!r}")
+    return int(width), int(height)
 
 
 def handle(args: argparse.Namespace, config: KioskConfig | None) -> int:
@@ -40,7 +54,9 @@ def handle(args: argparse.Namespace, config: KioskConfig | None) -> int:
 
     try:
         limited = limit_cpu(args.cpu_share) if args.cpu_share is not None else ""
-        figures = run_bench(args.target, args.reports, args.workers, args.latency_ms, args.model)
+        figures = run_bench(
+            args.target, args.reports, args.workers, args.latency_ms, args.model, args.size
+        )
     except (BenchmarkFailed, CpuLimitUnavailable) as error:
         raise CommandError(str(error)) from None
     if limited:

@@ -33,10 +33,13 @@ from kiosk.engine.events import Back, Cancel, Choose, Event, MoreTime, Next, Typ
 from kiosk.engine.view import ScreenKind, View
 from kiosk.i18n import text
 from kiosk.pin_lockout import PinLockout, Verdict, verdict_text
+from kiosk.receipt import qr_text
 from kiosk.session import KioskSession, MainLoop
 from kiosk.terminal import TerminalServices
+from kiosk.touch.display import with_panel_density
 from kiosk.touch.keyboard import Keyboard, apply_key
 from kiosk.touch.pin_overlay import PinOverlay
+from kiosk.touch.review import ReviewList
 from kiosk.touch.theme import (
     NavLabels,
     TextSizes,
@@ -45,6 +48,7 @@ from kiosk.touch.theme import (
     line_height,
     theme_properties,
 )
+from kiosk.touch.touch_guard import SAME_PLACE_MM, TouchGuard
 from kiosk.touch.widgets import (
     ChoiceList,
     EntryBox,
@@ -64,6 +68,8 @@ HOLD_CHECK_MARGIN_S = 0.05
 """A held key is checked this long after it is due, so that it surely is."""
 NAV_LABELS = ("ui.back", "ui.cancel", "ui.help", "ui.next", "choice.confirm")
 """The labels of the navigation buttons (the review's Next is "Kirim laporan")."""
+NAV_BUTTONS = ("back", "cancel", "help", "next")
+"""The bottom bar's buttons, in their fixed order (a hidden one keeps its place)."""
 NAME_SCREENS = frozenset(("name", "other_city"))
 """Screens where a name is typed: each word begins with a capital."""
 QR_MM = 30.0
@@ -93,6 +99,7 @@ class KioskApp(App):
 
     def __init__(self, config: KioskConfig, services: TerminalServices, **kwargs) -> None:
         super().__init__(**kwargs)
+        config = with_panel_density(config)  # every size on screen comes from it
         self.kiosk_config = config
         self.services = services
         self.session = KioskSession(
@@ -115,6 +122,13 @@ class KioskApp(App):
         self.touch_seen = False
         """A touch came in this session: someone looks at the screen, so it is not blanked."""
         self._timeout_overlay: InfoOverlay | None = None
+        self._entry_box: EntryBox | None = None
+        """The text box of the entry screen shown last."""
+        touch = config.touch
+        self.touch_guard = TouchGuard(touch.settle_ms / 1000, touch.pixels_per_mm * SAME_PLACE_MM)
+        """Which touches the buttons take (widgets.KioskButton): none while a screen settles."""
+        self._countdown: Widget | None = None
+        """The receipt's "Tambah waktu" row, shown in its last seconds (`_code_block`)."""
         self.title = "LAPOR!"
         self._apply_theme()
 
@@ -135,6 +149,10 @@ class KioskApp(App):
         Window.bind(on_request_close=lambda *_args: not self.unlocked)
         Window.bind(on_key_down=self._on_key_down, on_key_up=self._on_key_up)
         Window.bind(size=lambda *_args: self._window_resized())
+        # An overlay (help, the time-out box, the PIN) opening or closing changes the screen;
+        # a changed screen settles from when it is first drawn.
+        Window.bind(children=lambda *_args: self.touch_guard.screen_changed())
+        Window.bind(on_flip=lambda *_args: self.touch_guard.drawn())
         if self.kiosk_config.touch.fullscreen and Window.fullscreen:
             _fit_to_display()
         root = KioskRoot()
@@ -204,7 +222,32 @@ class KioskApp(App):
         self.send(Cancel())
 
     def next(self) -> None:
-        self.send(Next())
+        """On the review, "Kirim laporan" shows "Menyimpan..." and holds the bottom bar at once,
+        and stores the report only after that has been drawn: the durable save may take
+        seconds on a busy terminal, with nothing changing on screen. The view that comes back
+        (the receipt, or the review with why it was not saved) gives the buttons back."""
+        view = self.view
+        if view is None or view.kind is not ScreenKind.REVIEW:
+            self.send(Next())
+            return
+        root = self.root
+        root.has_error = root.ids.message.bold = False  # (bold before the text: it is fitted)
+        root.ids.message.text = text("ui.saving", view.language)
+        for name in NAV_BUTTONS:
+            root.ids[name].disabled = True
+
+        def drawn(*_args) -> None:
+            Window.unbind(on_flip=drawn)
+            Clock.schedule_once(lambda _dt: self._save(view))
+
+        Window.bind(on_flip=drawn)
+        Window.canvas.ask_update()  # a frame is drawn even if nothing else asks for one
+
+    def _save(self, review: View) -> None:
+        """Store the report shown on `review`, unless the screen changed meanwhile ("Ubah" was
+        touched, or the session timed out)."""
+        if self.view is review:
+            self.send(Next())
 
     def key(self, key: str) -> None:
         if self.view is None or self.view.entry is None:
@@ -262,11 +305,11 @@ class KioskApp(App):
     def _apply_layout(self) -> None:
         """The measures for the window's size and the text's (the navigation buttons' labels in
         either language set their font, and the width of their column on a short panel)."""
-        small = self.sizes["small"]
+        least = self.sizes["least"]
         labels = [text(key, language) for key in NAV_LABELS for language in ("id", "en")]
         nav = NavLabels(
-            widest=max(text_width(label, small) for label in labels),
-            widest_word=max(text_width(word, small) for label in labels for word in label.split()),
+            widest=max(text_width(label, least) for label in labels),
+            widest_word=max(text_width(word, least) for label in labels for word in label.split()),
         )
         pixels_per_mm = self.kiosk_config.touch.pixels_per_mm
         measures = layout_for(*Window.size, pixels_per_mm, TextSizes(**self.sizes), nav)
@@ -297,8 +340,7 @@ class KioskApp(App):
         # A short panel shows its status line only before a report: the welcome, the menu.
         before = view.kind is ScreenKind.CHOICE and not view.progress
         root.status_hidden = self.layout["rail"] and not before
-        root.has_error = bool(view.error)
-        root.ids.message.text = view.error or view.notice or view.prompt
+        self._show_message(view)
         for name, allowed in (
             ("back", view.can_go_back),
             ("cancel", view.can_cancel),
@@ -311,12 +353,25 @@ class KioskApp(App):
             button.opacity = 1 if allowed else 0
         same_screen = previous is not None and previous.screen == view.screen and not force
         if same_screen and view.entry is not None and previous.entry is not None:
-            self._entry_box.show(view.entry, view.language)
+            self._entry_box.show(view)
             if keyboard := self._keyboards.get(view.entry.numeric):
                 keyboard.follow(view.entry.value)
         elif not same_screen or previous.choices != view.choices or previous.lines != view.lines:
             self._build_body(view)
         self._show_timeout(view)
+        if not same_screen:
+            self.touch_guard.screen_changed()
+
+    def _show_message(self, view: View) -> None:
+        """The message band: the prompt, or a notice; an error where there is no entry, or
+        where its box has no room for it (`EntryBox.overflows`; an entry's error carries its
+        prompt's format and example), in bold besides its colours. Else an entry's error
+        stands by its box."""
+        box = self._entry_box if view.entry is not None else None
+        band_error = view.error if box is None or box.overflows else ""
+        self.root.has_error = bool(band_error)
+        self.root.ids.message.bold = bool(band_error)  # before its text: it fits it at once
+        self.root.ids.message.text = band_error or view.notice or view.prompt
 
     def _new_citizen(self) -> None:
         """The session ended (it says so before the welcome screen's view): settings a citizen
@@ -339,26 +394,32 @@ class KioskApp(App):
             body.add_widget(self._scrolled(self._lines_column(view.lines)))
         if view.entry is not None:
             self._entry_box = EntryBox()
-            self._entry_box.show(view.entry, view.language)
+            self._entry_box.bind(overflows=lambda *_args: self._show_message(self.view))
+            self._entry_box.show(view)
             keyboard = self._keyboard(view.entry.numeric)
             keyboard.capitals = view.screen in NAME_SCREENS
             keyboard.follow(view.entry.value)
-            body.add_widget(self._entry_box)
-            body.add_widget(Widget())  # the keyboard stays at the bottom, however tall the text
+            body.add_widget(self._entry_box)  # it takes what the keyboard leaves, its box
             body.add_widget(keyboard)
-        if view.choices:
+        if view.kind is ScreenKind.REVIEW:  # each answer with its "Ubah"
+            review = ReviewList()
+            review.show(view.choices, self.choose, text("ui.change", view.language))
+            body.add_widget(review)
+        elif view.choices:
             choices = ChoiceList()
             choices.show(view.choices, self.choose, in_a_row=bool(view.lines))
             body.add_widget(choices)
 
     def _code_block(self, view: View) -> BoxLayout:
         """The receipt code, as big as the room allows, with a QR code of it for a phone
-        camera: beside it on a wide screen, under it in portrait."""
+        camera (`qr_text`): beside it on a wide screen, under it in portrait. Under both,
+        "Tambah waktu" in the receipt's last seconds (`_show_timeout`)."""
         portrait = self.layout["portrait"]
         block = BoxLayout(orientation="vertical" if portrait else "horizontal",
                           spacing=self.layout["gap"])  # fmt: skip
         code = Factory.CodeDisplay(text=view.code)
-        qr = QrCode(data=view.code, size_hint=(None, None))
+        mall = self.kiosk_config.terminal.mall
+        qr = QrCode(data=qr_text(view.code, mall, view.language), size_hint=(None, None))
         largest = self.kiosk_config.touch.pixels_per_mm * QR_MM
 
         def fit(*_args) -> None:
@@ -378,12 +439,17 @@ class KioskApp(App):
         parts = (Widget(), code, qr, Widget()) if portrait else (code, qr)  # centred in portrait
         for part in parts:
             block.add_widget(part)
-        return block
+        self._countdown = Factory.ReceiptCountdown()
+        self._countdown.ids.more.bind(on_release=lambda _button: self.send(MoreTime()))
+        receipt = BoxLayout(orientation="vertical", spacing=self.layout["gap"])
+        receipt.add_widget(block)
+        receipt.add_widget(self._countdown)
+        return receipt
 
     def _fitting_line(self, line: str) -> Label:
         """A line as large as body text where it fits in the room a message has, else smaller."""
         return FittingLabel(text=line, color=self.colors["text"], halign="left",
-                            largest=self.sizes["body"], smallest=self.sizes["small"],
+                            largest=self.sizes["body"], smallest=self.sizes["least"],
                             room=self.layout["message_room"], size_hint_y=None)  # fmt: skip
 
     def _lines_column(self, lines: tuple[str, ...]) -> BoxLayout:
@@ -411,15 +477,27 @@ class KioskApp(App):
         return keyboard
 
     def _show_timeout(self, view: View) -> None:
-        if view.timeout_warning and self._timeout_overlay is None:
+        """The session's time-out warning: on the receipt the seconds left in the message band
+        and "Tambah waktu" under the code (the code stays in sight; the engine gives the receipt
+        its time again for it, as for any touch); on any other screen a box over it."""
+        on_receipt = view.kind is ScreenKind.RECEIPT
+        if on_receipt and self._countdown is not None:
+            seconds = view.timeout_warning
+            self._countdown.shown = bool(seconds)
+            self._countdown.ids.more.text = text("ui.more_time", view.language)
+            if seconds:  # instead of the prompt, read by now: the code keeps its room
+                countdown = text("ui.receipt_countdown", view.language, seconds=seconds)
+                self.root.ids.message.text = countdown
+        warning = 0 if on_receipt else view.timeout_warning
+        if warning and self._timeout_overlay is None:
             self._timeout_overlay = InfoOverlay()
         if self._timeout_overlay is None:
             return
-        if not view.timeout_warning:
+        if not warning:
             self._timeout_overlay.dismiss(animation=False)
             self._timeout_overlay = None
             return
-        message = text("ui.timeout_warning", view.language, seconds=view.timeout_warning)
+        message = text("ui.timeout_warning", view.language, seconds=warning)
         self._timeout_overlay.present(
             message, text("ui.more_time", view.language), "timeout:more", self._more_time
         )

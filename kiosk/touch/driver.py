@@ -19,15 +19,20 @@ from kivy.uix.widget import Widget
 
 Script = Generator[float, None, None]
 """A scenario: it yields how many seconds to let the app run before the next step."""
+DRIVER = "TouchDriver"
+"""The input device the driver's touches come from."""
+DOUBLE_TAP_GAP_S = 0.08
+"""A hurried double tap: the second touch this long after the first."""
 
 
 class Finger(MotionEvent):
-    """One finger at a point of the window, pressed and lifted through Kivy's input dispatch."""
+    """One finger at a point of the window, pressed and lifted through Kivy's input dispatch,
+    as the input provider named `device` would report it."""
 
-    def __init__(self, x: float, y: float) -> None:
+    def __init__(self, x: float, y: float, device: str = DRIVER) -> None:
         window = EventLoop.window
         position = {"x": x / (window.width - 1.0), "y": y / (window.height - 1.0)}
-        super().__init__("TouchDriver", 99, position, is_touch=True, type_id="touch")
+        super().__init__(device, 99, position, is_touch=True, type_id="touch")
         self.profile = ["pos"]
 
     def depack(self, args: dict[str, float]) -> None:
@@ -80,32 +85,58 @@ class TouchDriver:
             return False
         return True
 
-    def tap(self, name: str) -> None:
-        """Tap `name`, after scrolling it into view as a finger would."""
+    def tap(self, name: str, hurried: bool = False) -> tuple[float, float]:
+        """Tap `name`, after scrolling it into view as a finger would; returns the point.
+
+        The citizen modelled looks at the screen before touching it: the app's touch guard is
+        told the screen has settled (a script taps the moment a screen appears, when the
+        kiosk ignores touches for `[touch] settle_ms`). `hurried`: not told, as a second tap
+        that follows the first at once."""
         widget = self.find(name)
         _scroll_into_view(widget)
-        x, y = widget.to_window(*widget.center)
-        touch = Finger(x, y)
+        point = widget.to_window(*widget.center)
+        self.tap_at(point, hurried)
+        return point
+
+    def tap_at(self, point: tuple[float, float], hurried: bool = False,
+               device: str = DRIVER) -> None:  # fmt: skip
+        """Tap a point of the window, as `tap` does, whatever is there."""
+        if not hurried:
+            self.app.touch_guard.settled()
+        touch = Finger(*point, device)
         touch.touch_down()
         touch.touch_up()
 
+    def double_tap(
+        self, name: str, gap_s: float = DOUBLE_TAP_GAP_S
+    ) -> Generator[float, None, tuple[float, float]]:
+        """Tap `name`, then `gap_s` later tap the same point again, hurried: the second tap
+        lands on whatever is there by then (the next screen, an overlay). Returns the point."""
+        point = self.tap(name)
+        yield gap_s
+        self.tap_at(point, hurried=True)
+        return point
+
     def hold(self, name: str, seconds: float) -> Script:
-        """Press `name`, keep the finger on it for `seconds`, then lift it."""
+        """Press `name` on a settled screen, keep the finger on it for `seconds`, lift it."""
         widget = self.find(name)
+        self.app.touch_guard.settled()
         touch = Finger(*widget.to_window(*widget.center))
         touch.touch_down()
         yield seconds
         touch.touch_up()
 
     def type_text(self, value: str) -> None:
-        """Tap the on-screen keys for `value` (shift for capitals, the symbol page for others)."""
+        """Tap the on-screen keys for `value` (shift for capitals unless it is on already, the
+        symbol page for others). A small letter where shift came on by itself (a name's
+        automatic capital) is typed as the keyboard makes it, as a citizen would."""
         from kiosk.touch.keyboard import LETTERS
 
         for char in value:
             if char == " ":
                 self.tap("key:space")
             elif char.lower() in "".join(LETTERS):
-                if char.isupper():
+                if char.isupper() and not self._shifted():
                     self.tap("key:shift")
                 self.tap(f"key:{char.lower()}")
             elif char.isdigit() and self._has(f"key:{char}"):  # a numeric pad is showing
@@ -114,6 +145,15 @@ class TouchDriver:
                 self.tap("key:symbols")
                 self.tap(f"key:{char}")
                 self.tap("key:symbols")
+
+    def _shifted(self) -> bool:
+        """The letter keyboard's shift is on (by a tap, or by itself at a name's word start)."""
+        from kiosk.touch.keyboard import Keyboard
+
+        widget = self.find("key:shift")
+        while not isinstance(widget, Keyboard):
+            widget = widget.parent
+        return widget.shift
 
     def screenshot(self, path: Path) -> None:
         """Save what the window shows (Kivy numbers its files; rename to `path`)."""

@@ -12,7 +12,7 @@ from kivy.app import App
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.touch.theme import LINE_HEIGHT
-from kiosk.touch.widgets import KioskButton
+from kiosk.touch.widgets import KioskButton, fitting_font
 
 LETTERS = ("qwertyuiop", "asdfghjkl", "zxcvbnm'-")
 """The apostrophe and the hyphen of names (Ma'ruf, Abdul-Rahman) are on the letter page."""
@@ -21,6 +21,8 @@ SYMBOLS = ("1234567890", "@.,-/()':", '?!&#%+"*_')
 PAD = ("123", "456", "789")
 
 BACKSPACE, SHIFT, SPACE, SYMBOL_TOGGLE, CLEAR = "backspace", "shift", "space", "symbols", "clear"
+SPACE_KEYS = 6
+"""The space bar is as wide as this many keys: the symbol page's key has the rest of its row."""
 KEY_LABELS = {
     BACKSPACE: "⌫",
     SHIFT: "⇧",
@@ -95,7 +97,7 @@ class Keyboard(BoxLayout):
                     button.font_name = "DejaVuSans"  # Roboto has no arrow glyphs
                 button.size_hint_min_y = 0
                 if key == SPACE:
-                    button.size_hint_x = 6
+                    button.size_hint_x = SPACE_KEYS
                 button.bind(on_release=lambda pressed, at=(row_number, column): self._pressed(at))
                 self._keys.append((button, row_number, column))
                 row.add_widget(button)
@@ -117,8 +119,14 @@ class Keyboard(BoxLayout):
         for row in self._rows:
             row.spacing = layout["key_gap"]
         font = min(app.sizes["key"], int((layout["key"] - 2 * layout["thin"]) / LINE_HEIGHT))
+        # The symbol page's key says "123" or "abc": in a font that fits its width (larger
+        # text on a narrow panel), the other keys keep theirs.
+        row = self.width - 2 * side - layout["key_gap"]
+        inside = row / (1 + SPACE_KEYS) - 2 * layout["pad"]
+        toggle = min(fitting_font(label, inside, layout["key"], font, app.sizes["least"])
+                     for label in (KEY_LABELS[SYMBOL_TOGGLE], "abc"))  # fmt: skip
         for button, _row, _column in self._keys:
-            button.font_size = font
+            button.font_size = toggle if button.name == f"key:{SYMBOL_TOGGLE}" else font
 
     def follow(self, value: str) -> None:
         """The entry now holds `value`: with `capitals`, shift comes on at a word's start."""

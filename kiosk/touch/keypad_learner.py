@@ -19,6 +19,7 @@ from kivy.properties import BooleanProperty, DictProperty, StringProperty
 from kiosk.audio.keypad_learning import KeypadLearning
 from kiosk.config import KioskConfig
 from kiosk.i18n import text
+from kiosk.touch.display import with_panel_density
 from kiosk.touch.theme import theme_properties
 
 log = logging.getLogger("kiosk.keypad")
@@ -42,6 +43,7 @@ class KeypadLearner(App):
 
     def __init__(self, config: KioskConfig, out: Path, **kwargs) -> None:
         super().__init__(**kwargs)
+        config = with_panel_density(config)
         self.kiosk_config = config
         self.out = out
         self.language = config.terminal.default_language

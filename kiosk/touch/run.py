@@ -11,9 +11,8 @@ from types import FrameType
 from typing import Any
 
 from kiosk.config import KioskConfig
+from kiosk.touch.display import PANEL_SIZE
 
-PANEL_SIZE = (1280, 800)
-"""The 10-inch kiosk panel the layout is designed for."""
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 SIGNAL_CHECK_S = 0.1
 
@@ -38,10 +37,13 @@ def configure_kivy(fullscreen: bool, kivy_home: Path | None = None) -> None:
     Config.set("graphics", "resizable", "0")
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
-    # One touch source only: several providers double every touch on a Pi (kivy#3801).
+    # The touch display itself (hidinput) and X's pointer (mouse, also where there is no
+    # readable input device): under X both report one touch (kivy#3801). The pointer's copy
+    # is dropped while a device touch is down (Kivy's documented `disable_on_activity`); a
+    # copy that comes first is dropped by the kiosk's TouchGuard (touch_guard.py).
     Config.remove_section("input")
     Config.add_section("input")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("input", "mouse", "mouse,disable_multitouch,disable_on_activity")
     Config.set("input", "hid", "probesysfs,provider=hidinput")
 
 

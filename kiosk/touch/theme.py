@@ -122,6 +122,9 @@ class TextSizes:
     """The receipt code."""
     key: int
     """Labels of the on-screen keyboard."""
+    least: int
+    """The smallest text of all, with or without larger text (4.8 mm): where larger text has no
+    room (a title, a prompt, a short panel's bars), it shrinks back as far as this."""
 
 
 def text_sizes(pixels_per_mm: float, larger: bool = False) -> TextSizes:
@@ -132,8 +135,9 @@ def text_sizes(pixels_per_mm: float, larger: bool = False) -> TextSizes:
         return math.ceil(smallest * factor * scale)
 
     return TextSizes(
-        body=size(1.1), small=size(1.0), title=size(1.4), code=size(2.4), key=size(1.1)
-    )
+        body=size(1.1), small=size(1.0), title=size(1.4), code=size(2.4), key=size(1.1),
+        least=smallest,
+    )  # fmt: skip
 
 
 def cap_height_mm(font_px: float, pixels_per_mm: float) -> float:
@@ -162,6 +166,12 @@ class Layout:
     panel (800x480, 1024x600) has no height for a bottom bar: its navigation buttons stand in
     a column at the right (`rail`), the step ("Langkah 3 dari 6") in the header, and the
     status line only on the screens before and after a report (nothing is typed there).
+
+    Larger text never takes a key's or a button's room: there, the header, the prompt's room,
+    the status line and the column's labels are measured in the least text (`TextSizes.least`)
+    as without it; a title or prompt is larger only where it fits (it shrinks back, as far as
+    the least text, where it does not), the typed text as large as leaves keys of 9 mm, the
+    choices always larger.
     """
 
     width: int
@@ -193,6 +203,8 @@ class Layout:
     """The bottom bar's height, or the width of the column at the right."""
     nav_font: int
     status: int
+    status_font: int
+    """The status line's text (and the step's, "Langkah 3 dari 6")."""
     key: int
     """A key's height: 15 mm where the panel allows it, never under 9 mm."""
     key_gap: int
@@ -204,8 +216,11 @@ class Layout:
     """The widest the numeric pad gets."""
     row: int
     """The smallest height of a choice."""
+    entry_font: int
+    """The typed text's: body text, smaller on a short panel with larger text where the keys
+    would otherwise go under 9 mm (never under the least text)."""
     line: int
-    """One line of body text."""
+    """One line of the typed text: the text box's height grows by these."""
     small_line: int
 
 
@@ -215,7 +230,8 @@ def line_height(font_px: float) -> int:
 
 @dataclass(frozen=True)
 class NavLabels:
-    """How wide the navigation buttons' labels are in small text, in either language."""
+    """How wide the navigation buttons' labels are in the least text, in either language (a
+    text's width grows a little less than its size: scaled up, a width is never short)."""
 
     widest: float
     """The widest label on one line ("Kirim laporan")."""
@@ -246,28 +262,41 @@ def layout_for(
     title_room = 2 * small_line if portrait else line_height(sizes.title)
     header = max(target, title_room) + 2 * thin
     inside = width - 2 * margin
-    message_lines = math.ceil(LONGEST_MESSAGE * CHARACTER_WIDTH * sizes.small / inside)
-    message_room = max(1, message_lines) * small_line
+    message_room = _message_room(sizes.small, inside)
     message = message_room + 2 * pad
+    status_font = sizes.small
     status = small_line + thin
-    entry = line + 2 * thin
-    around_keyboard = 2 * thin + entry + 2 * gap  # the body's edges, the text box, the gaps
+    entry_font = sizes.body
+
+    def around_keyboard() -> int:
+        """The body's edges, a text box of one line, the gaps."""
+        return 2 * thin + line + 2 * thin + 2 * gap
 
     def key_height(room: int) -> int:
         """Keys as tall as `room` allows below a one-line text box, 9 to 15 mm."""
-        return max(target, min(mm(KEY_MM), (room - around_keyboard - 3 * key_gap) // 4))
+        return max(target, min(mm(KEY_MM), (room - around_keyboard() - 3 * key_gap) // 4))
 
+    # The bar's labels in one line where they fit, else in two, in body text where it fits.
+    nav_font, lines = _bar_labels(nav, (inside - 3 * gap) / 4 - 2 * pad, sizes)
     bar = max(target, min(mm(NAV_BAR_MM), round(height * 0.1)))
-    room_with_bar = height - header - message - status - bar - 2 * thin
-    rail = not portrait and 4 * target + 3 * key_gap + around_keyboard > room_with_bar
-    if rail:  # every pixel of height counts: the title in small text
-        title_room = small_line
+    nav_size = max(bar, lines * line_height(nav_font) + 2 * pad)
+    room_with_bar = height - header - message - status - nav_size - 2 * thin
+    rail = not portrait and 4 * target + 3 * key_gap + around_keyboard() > room_with_bar
+    if rail:  # every pixel of height counts: the title, prompt and status in the least text
+        status_font = sizes.least
+        title_room = line_height(status_font)
         header = max(target, title_room) + 2 * thin
-    if rail:  # the labels in small text, wrapped at their spaces
-        nav_font, nav_size = sizes.small, max(2 * target, math.ceil(nav.widest_word) + 2 * pad)
-    else:  # in one line where they fit, else in two, in body text where it fits
-        nav_font, lines = _bar_labels(nav, (inside - 3 * gap) / 4 - 2 * pad, sizes)
-        nav_size = max(bar, lines * line_height(nav_font) + 2 * pad)
+        message_room = _message_room(status_font, inside)
+        message = message_room + 2 * pad
+        status = line_height(status_font) + thin
+        # The column's labels in the least text, wrapped at their spaces.
+        nav_font, nav_size = sizes.least, max(2 * target, math.ceil(nav.widest_word) + 2 * pad)
+        # The typed text as large as leaves keys of 9 mm below its box.
+        keys = 4 * target + 3 * key_gap
+        spare = height - header - message - keys - (around_keyboard() - line)
+        while entry_font > sizes.least and line_height(entry_font) > spare:
+            entry_font -= 1
+        line = line_height(entry_font)
     key = key_height(height - header - message if rail else room_with_bar)
     return Layout(
         width=width,
@@ -286,28 +315,37 @@ def layout_for(
         nav=nav_size,
         nav_font=nav_font,
         status=status,
+        status_font=status_font,
         key=key,
         key_gap=key_gap,
         keyboard=4 * key + 3 * key_gap,
         keyboard_width=10 * mm(WIDEST_KEY_MM) + 9 * key_gap,
         pad_width=3 * mm(PAD_KEY_MM) + 2 * key_gap,
-        row=max(target if rail else mm(ROOMY_ROW_MM), line + 2 * pad),
+        row=max(target if rail else mm(ROOMY_ROW_MM), line_height(sizes.body) + 2 * pad),
+        entry_font=entry_font,
         line=line,
         small_line=small_line,
     )
 
 
+def _message_room(font: int, inside: float) -> int:
+    """The height of the longest prompt or error in `font` on lines `inside` wide."""
+    lines = math.ceil(LONGEST_MESSAGE * CHARACTER_WIDTH * font / inside)
+    return max(1, lines) * line_height(font)
+
+
 def _bar_labels(nav: NavLabels, inside: float, sizes: TextSizes) -> tuple[int, int]:
-    """The font and the lines of the bottom bar's labels for buttons `inside` wide."""
-    larger = sizes.body / sizes.small
-    for font, lines, needed in (
-        (sizes.body, 1, nav.widest * larger),
+    """The font and the lines of the bottom bar's labels for buttons `inside` wide: in one line
+    where they fit, else in two, in the largest text that keeps every word whole."""
+    for font, lines, measured in (
+        (sizes.body, 1, nav.widest),
         (sizes.small, 1, nav.widest),
-        (sizes.body, 2, nav.widest_word * larger),
+        (sizes.body, 2, nav.widest_word),
+        (sizes.small, 2, nav.widest_word),
     ):
-        if needed <= inside:
+        if measured * font / sizes.least <= inside:
             return font, lines
-    return sizes.small, 2
+    return sizes.least, 2
 
 
 def layout_properties(layout: Layout) -> dict[str, int | bool]:

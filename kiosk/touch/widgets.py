@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from time import time
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -18,10 +19,13 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup as escape
 
-from kiosk.engine.view import Choice, Entry
+from kiosk.engine.view import Choice, Entry, View
 from kiosk.folding import folded
 from kiosk.receipt import format_code
 from kiosk.touch.theme import ENTRY_LINES, line_height
+
+PRESSED_ON = "kiosk.pressed_on"
+"""A touch's note of the screen (the guard's count) its button was pressed on."""
 
 
 class KioskButton(Button):
@@ -31,10 +35,28 @@ class KioskButton(Button):
     """The main action (Lanjut, Kirim laporan): in the accent colour, pressed or not."""
 
     def on_touch_down(self, touch) -> bool:
+        """A touch the guard refuses (the screen is settling, a copy of a touch) is ignored
+        wholly: no press colour, no action, nothing under it reached."""
+        if not self.collide_point(*touch.pos) or self.disabled:
+            return super().on_touch_down(touch)
         app = App.get_running_app()
-        if self.collide_point(*touch.pos) and not self.disabled and not app.touched(self):
+        guard = app.touch_guard
+        if not guard.accepts(time() - touch.time_start, self.to_window(*touch.pos), touch.device):
+            return True
+        if not app.touched(self):
             return True  # the first touch in an audio session only says the label
+        touch.ud[PRESSED_ON] = guard.screens
         return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch) -> bool:
+        """A press made before the screen changed does nothing when the finger lifts: the
+        button is gone, or under an overlay (a list passes a tap on a moment late)."""
+        screens = App.get_running_app().touch_guard.screens
+        if touch.grab_current is self and touch.ud.get(PRESSED_ON, screens) != screens:
+            touch.ungrab(self)
+            self.state = "normal"
+            return True
+        return super().on_touch_up(touch)
 
 
 class ChoiceButton(KioskButton):
@@ -305,13 +327,24 @@ shortened to its numbers ("16/150")."""
 
 
 class EntryBox(BoxLayout):
-    """The value being typed, with a counter; the keyboard below it is added by the app.
+    """The value being typed, with a counter, and above it what is wrong with it; the
+    keyboard below it is added by the app. It takes the body's room above the keyboard, its
+    box and error at the top of it (the keyboard stays at the bottom, however tall the text).
 
-    As tall as the text up to `most` (a few lines, fewer where the keyboard leaves less room);
-    longer text scrolls inside it, its end (where the next letter goes) in sight."""
+    The box is as tall as the text up to `most` (a few lines, fewer where the keyboard and an
+    error leave less room); longer text scrolls inside it, its end (where the next letter
+    goes) in sight. An error stands right above the box in the least text, bold, marked with
+    a sign besides its colour, and takes its room from the box, never from the keyboard: at
+    most what is left above a one-line box (`problem_room`). Where that is too little (a
+    short panel, a long prompt), the app shows it in the message band instead."""
 
     most = NumericProperty(0)
-    """The tallest the box may get: what the keyboard leaves in the body, in whole lines."""
+    """The tallest the box may get: what the keyboard and the error leave, in whole lines."""
+    problem_room = NumericProperty(0)
+    """The most the error may take: what the keyboard leaves above a box of one line."""
+    error = StringProperty("")
+    overflows = BooleanProperty(False)
+    """The error has no room above the box, even in the least text."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -328,17 +361,45 @@ class EntryBox(BoxLayout):
             body.bind(height=self._fit)
             self._fit()
 
+    def on_kv_post(self, _base) -> None:
+        self.ids.problem_row.bind(height=self._fit)
+        self.bind(error=self._place_error)
+
+    def _place_error(self, *_args) -> None:
+        """Above the box where it fits beside its sign, measured as they will be drawn; else
+        `overflows`. Decided once for each error, in the room the prompt leaves: an error in
+        the band changes that room, and must not move the error back and forth. (A screen
+        redrawn with its error, in larger text or a new window size, shows it in the band.)"""
+        if not self.error:
+            self.overflows = False
+            return
+        sign, words = self.ids.sign, self.ids.problem
+        sign_size = _drawn_size(sign.text, sign.font_name, sign.font_size, None)
+        width = max(1, self.width - sign_size[0] - self.ids.problem_row.spacing)
+        height = _drawn_size(self.error, words.font_name, words.font_size, width)[1]
+        self.overflows = max(height, sign_size[1]) + self.ids.problem_row.padding[3] > (
+            self.problem_room
+        )
+
     def _fit(self, *_args) -> None:
-        """Whole lines only, what the keyboard below (its height fixed by the layout) and the
-        gaps leave, up to `ENTRY_LINES`."""
+        """Whole lines only, what the keyboard below (its height fixed by the layout), the
+        error above and the gaps leave, up to `ENTRY_LINES`."""
+        if self._body is None:
+            return
         layout, body = App.get_running_app().layout, self._body
-        room = body.height - body.padding[1] - body.padding[3] - 2 * body.spacing
-        lines = (room - layout["keyboard"] - 2 * layout["thin"]) // layout["line"]
+        room = body.height - body.padding[1] - body.padding[3] - body.spacing
+        room -= layout["keyboard"] + 2 * layout["thin"]  # the keyboard; the box's own edges
+        self.problem_room = max(0, room - layout["line"])  # (a gap under the error included)
+        lines = (room - self.ids.problem_row.height) // layout["line"]
         self.most = max(1, min(ENTRY_LINES, lines)) * layout["line"]
 
-    def show(self, entry: Entry, language: str) -> None:
+    def show(self, view: View) -> None:
+        """The entry of `view`, and its error above the box where it fits (`overflows`): the
+        message band keeps the prompt."""
         from kiosk.i18n import text
 
+        entry, language = view.entry, view.language
+        self.error = view.error
         value = "•" * len(entry.value) if entry.masked else display_value(entry)
         self.ids.value.text = value + "_"
         self._counters = ("", "")
@@ -361,6 +422,16 @@ class EntryBox(BoxLayout):
 
     def _show_end(self, *_args) -> None:
         self.ids.scroll.scroll_y = 0
+
+
+def _drawn_size(
+    text: str, font_name: str, font_size: float, width: float | None
+) -> tuple[int, int]:
+    """The size of `text` drawn in bold, wrapped at `width` (None: on one line)."""
+    label = CoreLabel(text=text, font_name=font_name, font_size=font_size, bold=True,
+                      text_size=(width, None))  # fmt: skip
+    label.refresh()
+    return label.texture.size
 
 
 def display_value(entry: Entry) -> str:
@@ -407,18 +478,21 @@ class QrCode(Widget):
         matrix = code.get_matrix()
         modules = len(matrix)
         cell = min(self.width, self.height) / modules
-        left = self.x + (self.width - cell * modules) / 2
-        top = self.y + (self.height + cell * modules) / 2
+        left = round(self.x + (self.width - cell * modules) / 2)
+        top = round(self.y + (self.height + cell * modules) / 2)
+        # Each module's edges on whole pixels: a small code stays sharp (modules of one or two
+        # pixels, never a grey blur between two), so that a camera reads it.
+        edges = [round(number * cell) for number in range(modules + 1)]
         with self.canvas:
             Color(1, 1, 1, 1)
-            Rectangle(pos=(left, top - cell * modules), size=(cell * modules, cell * modules))
+            Rectangle(pos=(left, top - edges[-1]), size=(edges[-1], edges[-1]))
             Color(0, 0, 0, 1)
             for row, cells in enumerate(matrix):
                 for column, dark in enumerate(cells):
                     if dark:
-                        Rectangle(
-                            pos=(left + column * cell, top - (row + 1) * cell), size=(cell, cell)
-                        )
+                        x, y = left + edges[column], top - edges[row + 1]
+                        width = edges[column + 1] - edges[column]
+                        Rectangle(pos=(x, y), size=(width, edges[row + 1] - edges[row]))
 
 
 class StatusLabel(Label):
