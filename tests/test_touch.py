@@ -34,6 +34,14 @@ def display():
         yield number
 
 
+def panel_config(folder: Path, pixels_per_mm: float, more: str = "") -> Path:
+    """A kiosk.toml for a panel of `pixels_per_mm`, with its data in `folder`; `more`: other
+    sections."""
+    config = folder / "kiosk.toml"
+    config.write_text(f'[data]\ndir = "data"\n\n[touch]\npixels_per_mm = {pixels_per_mm}\n\n{more}')
+    return config
+
+
 def run_scenario(name: str, config: Path, display: str, tmp_path: Path, **env) -> dict:
     result = tmp_path / f"{name}.json"
     environment = {**os.environ, "DISPLAY": display, "KIVY_HOME": str(tmp_path / "kivy"), **env}
@@ -156,8 +164,7 @@ def test_english_larger_text_dark_theme_and_help(display, tmp_path):
 def test_a_letter_of_the_kecamatan_index_scrolls_to_its_names(
     display, tmp_path, window, pixels_per_mm
 ):
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'[data]\ndir = "data"\n\n[touch]\npixels_per_mm = {pixels_per_mm}\n')
+    config = panel_config(tmp_path, pixels_per_mm)
     seen = run_scenario("alphabet_index", config, display, tmp_path, KIOSK_TEST_WINDOW=window)
     # Kota Bandung's 30 kecamatan by first letter; "Di luar Kota Bandung" is scrolled to.
     assert seen["letters"] == [f"letter:{letter}" for letter in "ABCGKLMPRSU"]

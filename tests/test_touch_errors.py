@@ -4,7 +4,7 @@ Where the panel leaves no room above the box (a short panel, a long prompt), the
 the prompt's place in the band, in the error colour: it carries the prompt's format."""
 
 import pytest
-from test_touch import run_scenario
+from test_touch import panel_config, run_scenario
 
 from kiosk.i18n import text
 from kiosk.touch.display import virtual_display
@@ -34,8 +34,7 @@ def display():
 def test_an_entry_s_error_stands_by_its_box_and_the_prompt_stays(
     display, tmp_path, window, pixels_per_mm
 ):
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'[data]\ndir = "data"\n\n[touch]\npixels_per_mm = {pixels_per_mm}\n')
+    config = panel_config(tmp_path, pixels_per_mm)
     seen = run_scenario("entry_errors", config, display, tmp_path, KIOSK_TEST_WINDOW=window)
     errors = seen["errors"]
     assert {name: shown["error"] for name, shown in errors.items()} == ERRORS

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_touch import SHOTS, run_scenario
+from test_touch import SHOTS, panel_config, run_scenario
 
 from kiosk.i18n import text
 from kiosk.receipt import qr_text
@@ -29,12 +29,11 @@ def display():
 
 @pytest.mark.parametrize(("window", "pixels_per_mm"), PANELS, ids=[p[0] for p in PANELS])
 def test_review_saving_and_the_receipt(display, tmp_path, window, pixels_per_mm):
-    config = tmp_path / "kiosk.toml"
-    config.write_text(
-        f'[data]\ndir = "data"\n\n[touch]\npixels_per_mm = {pixels_per_mm}\n\n'
+    session = (
         f"[session]\nidle_timeout_s = 60.0\nwarning_s = {WARNING_S}.0\n"
         f"receipt_timeout_s = {RECEIPT_S}.0\n"
     )
+    config = panel_config(tmp_path, pixels_per_mm, session)
     seen = run_scenario("review_and_receipt", config, display, tmp_path, KIOSK_TEST_WINDOW=window)
 
     # The review: every answer a row with its label, its whole value and "Ubah" (the button is

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from repo_paths import REPO_ROOT
-from test_touch import SHOTS, _kiosk_run, run_scenario
+from test_touch import SHOTS, _kiosk_run, panel_config, run_scenario
 
 from kiosk.touch.display import virtual_display
 from kiosk.touch.theme import ENTRY_LINES, KEY_MM, MIN_TARGET_MM
@@ -49,8 +49,7 @@ def display():
 
 @pytest.mark.parametrize(("window", "pixels_per_mm", "key_mm"), PANELS, ids=[p[0] for p in PANELS])
 def test_every_screen_of_filing_fits_the_panel(display, tmp_path, window, pixels_per_mm, key_mm):
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'[data]\ndir = "data"\n\n[touch]\npixels_per_mm = {pixels_per_mm}\n')
+    config = panel_config(tmp_path, pixels_per_mm)
     seen = run_scenario("sizes", config, display, tmp_path, KIOSK_TEST_WINDOW=window)
     _contact_sheet(window)
     assert seen["screens"] == FLOW
@@ -77,8 +76,7 @@ LARGER_TEXT_PANELS = [(window, density) for window, density, _ in PANELS
 def test_every_screen_of_filing_fits_with_larger_text(display, tmp_path, window, pixels_per_mm):
     """A+ pressed on the welcome: every screen still fits (text wraps or shrinks back towards
     normal size where a line has no room), the keys keep at least 9 mm and their place."""
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f'[data]\ndir = "data"\n\n[touch]\npixels_per_mm = {pixels_per_mm}\n')
+    config = panel_config(tmp_path, pixels_per_mm)
     seen = run_scenario("larger_text_sizes", config, display, tmp_path, KIOSK_TEST_WINDOW=window)
     _contact_sheet(f"{window}-larger")
     assert seen["larger_text"] is True
