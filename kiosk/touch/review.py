@@ -14,7 +14,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.engine.view import Choice
-from kiosk.touch.widgets import ChoiceList, _longest_word, text_width
+from kiosk.touch.widgets import ChoiceList, longest_word_width, text_width
 
 
 class ReviewRow(BoxLayout):
@@ -51,7 +51,7 @@ class ReviewList(ChoiceList):
         for answer in answers:
             row = ReviewRow(label=answer.label, value=answer.hint, screen=answer.id,
                             change_label=change_label, label_width=widest,
-                            longest_word=_longest_word(answer.hint, body))  # fmt: skip
+                            longest_word=longest_word_width(answer.hint, body))  # fmt: skip
             row.ids.change.bind(on_release=lambda _button, screen=answer.id: on_change(screen))
             grid.add_widget(row)
         self.ids.scroll.scroll_y = 1

@@ -236,8 +236,8 @@ class ChoiceList(BoxLayout):
         self._widths = [
             (
                 text_width(choice.label, body, bold=True),
-                _longest_word(choice.label, body, bold=True),
-                _longest_word(choice.hint, body),
+                longest_word_width(choice.label, body, bold=True),
+                longest_word_width(choice.hint, body),
             )
             for choice in choices
         ]
@@ -317,7 +317,8 @@ class Pager(BoxLayout):
     scroll = ObjectProperty(None)
 
 
-def _longest_word(text: str, font_size: float, bold: bool = False) -> int:
+def longest_word_width(text: str, font_size: float, bold: bool = False) -> int:
+    """The width of `text`'s widest word: the least a box may be wide with no word cut."""
     return max((text_width(word, font_size, bold) for word in text.split()), default=0)
 
 
